@@ -1,0 +1,339 @@
+"""The fields of each document, built from one request: every value ready to print, every unknown a
+dotted line to fill by hand. Pure data: images are references, bound to a template at render time."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline import columns as C
+from pipeline.procedure import STEPS, Actor, DocumentSpec
+from pipeline.register import Record, Register
+from pipeline.staff import Person, Staff
+from pipeline.values import (date_in_words, format_date, format_day_date, format_nip, format_time,
+                             pangkat_golongan, split_list, terbilang)
+
+TITIK = "…………………………"
+CHECKED, UNCHECKED = "☑", "☐"
+PHOTO_TYPES = {".jpg", ".jpeg", ".png"}
+# Bumped whenever the way fields are built changes, so every document is re-rendered once.
+FIELDS_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """A picture to place in a document; ``digest`` identifies its content for fingerprints."""
+
+    path: Path
+    digest: str
+    width_mm: float
+    max_px: int = 1600
+
+    def __str__(self) -> str:  # what a fingerprint sees
+        return f"image:{self.digest}:{self.width_mm}"
+
+
+def _or_dots(text: str | None) -> str:
+    return text if text else TITIK
+
+
+def _date(value: Any) -> str:
+    return format_date(value) if isinstance(value, date) else TITIK
+
+
+def _day(value: Any) -> str:
+    return format_day_date(value) if isinstance(value, date) else TITIK
+
+
+def _box(flag: bool) -> str:
+    return CHECKED if flag else UNCHECKED
+
+
+def _nip(nip: str) -> str:
+    return f"NIP. {format_nip(nip)}" if nip else f"NIP. {TITIK}"
+
+
+def _request_fields(r: Record) -> dict[str, str]:
+    """Every Permohonan column, as printable text (declared once in columns.py)."""
+    out: dict[str, str] = {}
+    for col in C.PERMOHONAN.columns:
+        value = r.get(col.key)
+        if isinstance(value, datetime):
+            out[col.key] = f"{format_date(value)} {format_time(value.time())}"
+        elif isinstance(value, date):
+            out[col.key] = format_date(value)
+        elif col.key in ("petugas", "layanan_terdampak"):
+            out[col.key] = _or_dots(", ".join(split_list(value or "")))
+        else:
+            out[col.key] = _or_dots(value if isinstance(value, str) else "")
+    return out
+
+
+@dataclass(frozen=True)
+class Office:
+    settings: Mapping[str, str]
+
+    def get(self, key: str) -> str:
+        return self.settings.get(key, "")
+
+    def kop(self, logo: ImageRef | None) -> dict[str, Any]:
+        contact = [f"{label} {self.get(key)}" for label, key in
+                   (("Telepon", "telepon"), ("Laman", "laman"), ("Pos-el", "email")) if self.get(key)]
+        return {"pemerintah": _or_dots(self.get("pemerintah").upper()), "dinas": _or_dots(self.get("dinas").upper()),
+                "alamat": _or_dots(self.get("alamat")), "kontak": _or_dots(", ".join(contact)),
+                "logo": logo if logo else ""}
+
+    def kantor(self) -> dict[str, str]:
+        return {key: _or_dots(self.get(key)) for key in ("kota", "dinas", "daerah", "bidang")} | {
+            "pusat_data": _or_dots(self.get("lokasi_pusat_data")),
+            "tim": self.get("tim") or "Tim Teknis Pusat Data"}
+
+
+def _signer(person: Person | None, jabatan: str) -> dict[str, str]:
+    if person is None:
+        return {"jabatan": jabatan, "nama": TITIK, "pangkat": TITIK, "nip": _nip("")}
+    return {"jabatan": jabatan, "nama": person.nama,
+            "pangkat": pangkat_golongan(person.pangkat) or _or_dots(person.pangkat), "nip": _nip(person.nip)}
+
+
+def _official_title(person: Person | None, role: Actor, office: Office) -> str:
+    """'KEPALA DINAS KOMUNIKASI DAN INFORMATIKA\\nKABUPATEN KARANGANYAR,' with Plt./Plh. when acting."""
+    if role is Actor.KADIS:
+        base = f"Kepala {office.get('dinas') or 'Dinas'}"
+    else:
+        base = f"Kepala {office.get('bidang') or 'Bidang'}"
+    if person and person.jabatan and person.jabatan.lower().startswith(("kepala", "plt", "plh")):
+        base = person.jabatan
+    prefix = f"{person.status} " if person and person.status in ("Plt.", "Plh.") else ""
+    if base.lower().startswith(("plt", "plh")):
+        prefix = ""
+    title = f"{prefix}{base}".upper()
+    daerah = office.get("daerah").upper()
+    if role is Actor.KADIS and daerah and daerah not in title:
+        title += f"\n{daerah}"
+    return title + ","
+
+
+class FieldBuilder:
+    """Builds the context of every document of one request."""
+
+    def __init__(self, register: Register, staff: Staff, today: date, lampiran: Path | None = None,
+                 logo: Path | None = None) -> None:
+        self.register, self.staff, self.today = register, staff, today
+        self.office = Office(register.pengaturan)
+        self.lampiran = lampiran
+        self.logo = _image_ref(logo, 22) if logo and logo.is_file() else None
+
+    def photos(self, agenda: str) -> list[ImageRef]:
+        if self.lampiran is None:
+            return []
+        from pipeline.outbox import safe_name
+        folder = self.lampiran / safe_name(agenda)
+        if not folder.is_dir():
+            return []
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in PHOTO_TYPES and p.is_file()
+                       and not p.name.startswith(("~$", ".")))
+        return [_image_ref(p, 75) for p in files]
+
+    def context(self, doc: DocumentSpec, r: Record, devices: Sequence[Record],
+                photos: Sequence[ImageRef] = ()) -> dict[str, Any]:
+        office = self.office
+        req = _request_fields(r)
+        doc_day = r.get(doc.date_column)
+
+        def on(column: str) -> date:
+            value = r.get(column) if column else None
+            return value if isinstance(value, date) else (doc_day if isinstance(doc_day, date) else self.today)
+
+        signer_dates = {s.role: on(s.date_column) for s in doc.signers}
+        kadis = self.staff.holder(Actor.KADIS, signer_dates.get(Actor.KADIS, on("")))
+        kabid = self.staff.holder(Actor.KABID, signer_dates.get(Actor.KABID, on("")))
+        team = [self.staff.find(n) or Person(n, "", "", "", Actor.TIM, None, None, "Definitif", 0)
+                for n in split_list(r.text("petugas"))]
+        leader_title = f"{'Ketua ' if len(team) > 1 else ''}{office.kantor()['tim']},"
+        sifat = r.text("sifat") or "Biasa"
+        diganti = r.text("perangkat_diganti")
+        start, end = r.get("henti_mulai"), r.get("henti_selesai")
+        pelaksanaan = r.get("tgl_pelaksanaan")
+        dev_rows = [_device(i, d) for i, d in enumerate(devices, 1)]
+        pulled = [d for d in devices if d.text("tindakan") in ("Diganti", "Ditarik")]
+        layanan = split_list(r.text("layanan_terdampak")) or [req["nama_domain"] if r.text("nama_domain")
+                                                             else req["nama_server"]]
+        photo_rows = [{"kiri": _photo(photos, i), "kanan": _photo(photos, i + 1)} for i in range(0, len(photos), 2)]
+        contact = r.text("narahubung")
+        if contact and r.text("telepon_narahubung"):
+            contact += f" ({r.text('telepon_narahubung')})"
+        return {
+            "kop": office.kop(self.logo),
+            "kantor": office.kantor(),
+            "sop": {"nomor": _or_dots(office.get("nomor_sop")), "tanggal": _or_dots(office.get("tanggal_sop"))},
+            "doc": {"nomor": req.get(doc.number_column, TITIK) if doc.number_column else TITIK,
+                    "tanggal": _date(doc_day), "judul": doc.title},
+            "p": req,
+            "tgl": {_step_key(s.column): _date(r.get(s.column)) for s in STEPS} | {"surat": _date(r.get("tgl_surat"))},
+            "hari": {_step_key(s.column): _day(r.get(s.column)) for s in STEPS} | {"surat": _day(r.get("tgl_surat"))},
+            "cek": {
+                "sifat_biasa": _box(sifat == "Biasa"), "sifat_segera": _box(sifat == "Segera"),
+                "sifat_sangat_segera": _box(sifat == "Sangat Segera"), "sifat_rahasia": _box(sifat == "Rahasia"),
+                "diteruskan_kabid": _box(bool(r.get("tgl_disposisi_kadis"))),
+                "harap_tanggapan": UNCHECKED, "harap_proses": _box(bool(r.get("tgl_disposisi_kadis"))),
+                "harap_koordinasi": UNCHECKED,
+                "preventif": _box(r.text("jenis_pemeliharaan") == "Preventif"),
+                "korektif": _box(r.text("jenis_pemeliharaan") == "Korektif"),
+                "diganti_ya": _box(diganti == "Ya"), "diganti_tidak": _box(diganti == "Tidak"),
+            },
+            "ada": {"penarikan": diganti == "Ya", "foto": bool(photos)},
+            "narahubung": {"nama": req["narahubung"], "nip": _nip(r.text("nip_narahubung")),
+                           "jabatan": req["jabatan_narahubung"], "telepon": req["telepon_narahubung"]},
+            "ttd": {
+                "kadis": _signer(kadis, _official_title(kadis, Actor.KADIS, office)),
+                "kabid": _signer(kabid, _official_title(kabid, Actor.KABID, office)),
+                "tim": _signer(team[0] if team else None, leader_title),
+                "pd": {"jabatan": f"{r.text('jabatan_narahubung') or TITIK},\n{r.text('perangkat_daerah')}",
+                       "nama": req["narahubung"], "pangkat": "", "nip": _nip(r.text("nip_narahubung"))},
+            },
+            "petugas": [{"no": str(i), **{k: v for k, v in _signer(p, p.jabatan).items()},
+                         "jabatan": _or_dots(p.jabatan)} for i, p in enumerate(team, 1)]
+                       or [{"no": "1", "nama": TITIK, "nip": _nip(""), "pangkat": TITIK, "jabatan": TITIK}],
+            "petugas_teks": "\n".join(f"{i}. {p.nama}" for i, p in enumerate(team, 1)) or TITIK,
+            "perangkat": dev_rows or _blank_devices(3),
+            "perangkat_tarik": [_device(i, d) for i, d in enumerate(pulled, 1)] or _blank_devices(2),
+            "henti": _outage(start, end),
+            "layanan": layanan,
+            "kontak": contact or TITIK,
+            "ba": {"pembukaan": "Pada " + date_in_words(pelaksanaan) if isinstance(pelaksanaan, date)
+                   else f"Pada hari ini {TITIK} tanggal {TITIK} bulan {TITIK} tahun {TITIK}",
+                   "lokasi": _or_dots(office.get("lokasi_pusat_data")),
+                   "waktu": _work_hours(start, end, pelaksanaan), "rangkap": f"2 ({terbilang(2)})"},
+            "laporan": {"simpulan": _conclusion(r, req, devices)},
+            "foto_baris": photo_rows,
+            "lampiran": _attachments(diganti == "Ya", bool(photos)),
+        }
+
+
+def _step_key(column: str) -> str:
+    return column.removeprefix("tgl_")
+
+
+def _device(no: int, d: Record) -> dict[str, str]:
+    keys = ("nama_perangkat", "merk_tipe", "nomor_seri", "kode_barang", "spesifikasi", "alamat_ip", "lokasi_rak",
+            "kondisi", "tindakan", "keterangan")
+    row = {("nama" if k == "nama_perangkat" else k): d.text(k) or "-" for k in keys}
+    return {"no": str(no), **row}
+
+
+def _blank_devices(n: int) -> list[dict[str, str]]:
+    keys = ("nama", "merk_tipe", "nomor_seri", "kode_barang", "spesifikasi", "alamat_ip", "lokasi_rak", "kondisi",
+            "tindakan", "keterangan")
+    return [{"no": "", **{k: "" for k in keys}} for _ in range(n)]
+
+
+def _outage(start: Any, end: Any) -> dict[str, str]:
+    if not (isinstance(start, datetime) and isinstance(end, datetime)):
+        return {"hari_tanggal": TITIK, "jam": f"{TITIK} s.d. {TITIK} WIB", "waktu": TITIK}
+    if start.date() == end.date():
+        jam = f"{format_time(start.time())} s.d. {format_time(end.time())} WIB"
+        return {"hari_tanggal": format_day_date(start), "jam": jam, "waktu": f"{format_day_date(start)} pukul {jam}"}
+    waktu = (f"{format_day_date(start)} pukul {format_time(start.time())} WIB s.d. "
+             f"{format_day_date(end)} pukul {format_time(end.time())} WIB")
+    return {"hari_tanggal": f"{format_day_date(start)} s.d. {format_day_date(end)}",
+            "jam": f"{format_time(start.time())} WIB s.d. {format_time(end.time())} WIB", "waktu": waktu}
+
+
+def _work_hours(start: Any, end: Any, day: Any) -> str:
+    if isinstance(start, datetime) and isinstance(end, datetime) and isinstance(day, date) \
+            and start.date() == day:
+        return f"pukul {format_time(start.time())} s.d. {format_time(end.time())} WIB"
+    return f"pukul {TITIK} s.d. {TITIK} WIB"
+
+
+def _conclusion(r: Record, req: Mapping[str, str], devices: Sequence[Record]) -> str:
+    if not isinstance(r.get("tgl_pelaksanaan"), date):
+        return TITIK
+    text = (f"Pemeliharaan server {req['nama_server']} milik {req['perangkat_daerah']} telah dilaksanakan pada "
+            f"{format_day_date(r.get('tgl_pelaksanaan'))} sesuai SOP Pemeliharaan Server.")
+    if r.text("hasil_pemeliharaan"):
+        text += f" Hasil: {r.text('hasil_pemeliharaan').rstrip('.')}."
+    pulled = [d.text("nama_perangkat") for d in devices if d.text("tindakan") in ("Diganti", "Ditarik")]
+    if pulled:
+        text += f" Perangkat yang diganti/ditarik dari Pusat Data: {', '.join(pulled)}."
+    return text
+
+
+def _attachments(withdrawal: bool, photos: bool) -> list[str]:
+    items = ["Berita Acara Pekerjaan", "Formulir Pemeliharaan", "Formulir Isian Kelengkapan"]
+    if withdrawal:
+        items.append("Formulir Penarikan Perangkat")
+    if photos:
+        items.append("Dokumentasi foto")
+    return [f"{i}. {name}" for i, name in enumerate(items, 1)]
+
+
+def _photo(photos: Sequence[ImageRef], i: int) -> dict[str, Any]:
+    if i >= len(photos):
+        return {"gambar": "", "keterangan": ""}
+    caption = photos[i].path.stem.replace("_", " ").strip()
+    caption = caption.lstrip("0123456789 .-") or caption
+    return {"gambar": photos[i], "keterangan": f"Gambar {i + 1}. {caption}"}
+
+
+def _image_ref(path: Path, width_mm: float) -> ImageRef:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return ImageRef(path, digest, width_mm)
+
+
+def fingerprint(context: Mapping[str, Any], template_digest: str) -> str:
+    """Changes exactly when the document would change: its fields, its template, the field rules."""
+    body = json.dumps(context, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(f"{FIELDS_VERSION}\x00{template_digest}\x00{body}".encode()).hexdigest()
+
+
+_SAMPLE_VALUES: dict[str, Any] = {
+    "no_agenda": "017", "tgl_diterima": date(2026, 6, 8), "perangkat_daerah": "Dinas Kesehatan",
+    "nomor_surat": "445/1187/VI/2026", "tgl_surat": date(2026, 6, 5), "hal": "Permohonan Pemeliharaan Server SIMPUS",
+    "sifat": "Segera", "nama_server": "srv-simpus-01", "alamat_ip": "10.20.1.15",
+    "nama_domain": "simpus.karanganyarkab.go.id", "narahubung": "Rina Kartikasari, S.Kom.",
+    "nip_narahubung": "198805122011012003", "jabatan_narahubung": "Pranata Komputer Ahli Muda",
+    "telepon_narahubung": "0812-2600-1234", "tgl_disposisi_kadis": date(2026, 6, 9),
+    "isi_disposisi_kadis": "Mohon ditindaklanjuti sesuai SOP.", "tgl_disposisi_kabid": date(2026, 6, 10),
+    "isi_disposisi_kabid": "Periksa dan jadwalkan pemeliharaan.", "petugas": "Andi Prasetyo, S.T.; Budi Santoso, A.Md.",
+    "tgl_pemeriksaan": date(2026, 6, 11), "hasil_pemeriksaan": "Spesifikasi, IP dan domain sesuai.",
+    "tgl_kelengkapan": date(2026, 6, 12), "tgl_pengumuman": date(2026, 6, 12),
+    "layanan_terdampak": "SIMPUS; Antrean Online", "henti_mulai": datetime(2026, 6, 15, 8, 0),
+    "henti_selesai": datetime(2026, 6, 15, 12, 0), "tgl_pelaksanaan": date(2026, 6, 15),
+    "jenis_pemeliharaan": "Korektif", "uraian_pekerjaan": "Penggantian power supply dan pembaruan sistem operasi.",
+    "hasil_pemeliharaan": "Server kembali normal.", "perangkat_diganti": "Ya", "tgl_penarikan": date(2026, 6, 16),
+    "tgl_laporan": date(2026, 6, 17), "tgl_pemeriksaan_kabid": date(2026, 6, 18),
+    "tgl_reviu_kadis": date(2026, 6, 19), "tgl_selesai": date(2026, 6, 22), "nomor_ba": "555/045/VI/2026",
+    "nomor_pengumuman": "555/044/VI/2026", "nomor_laporan": "555/046/VI/2026", "catatan": "",
+}
+
+
+def sample_contexts(today: date) -> dict[str, dict[str, Any]]:
+    """A complete, realistic context per document: for checking templates and for `sop-pipeline fields`."""
+    from pipeline.columns import SETTINGS
+    from pipeline.procedure import DOCUMENTS
+
+    r = Record("Permohonan", 2, dict(_SAMPLE_VALUES), {k: str(v) for k, v in _SAMPLE_VALUES.items()})
+    devices = [Record("Perangkat", 2, {"no_agenda": "017", "nama_perangkat": "Server", "merk_tipe": "Dell PowerEdge R740",
+                                       "nomor_seri": "CN7X2P3", "kode_barang": "1.3.2.10.02.04.001",
+                                       "spesifikasi": "2× Xeon Silver, RAM 64 GB", "alamat_ip": "10.20.1.15",
+                                       "lokasi_rak": "R2/U12", "kondisi": "Rusak Ringan", "tindakan": "Diganti",
+                                       "keterangan": "Power supply rusak"}, {})]
+    people = [Person("Drs. SUJARNO, M.Si.", "196301071990031004", "IV/c", "Kepala Dinas Komunikasi dan Informatika",
+                     Actor.KADIS, None, None, "Definitif", 2),
+              Person("Ir. Sri Wahyuni, M.T.", "197204101998032005", "IV/a", "Kepala Bidang Tata Kelola Informatika",
+                     Actor.KABID, None, None, "Definitif", 3),
+              Person("Andi Prasetyo, S.T.", "199001152015031002", "III/c", "Pranata Komputer Ahli Muda",
+                     Actor.TIM, None, None, "Definitif", 4),
+              Person("Budi Santoso, A.Md.", "199305202019031004", "II/d", "Pranata Komputer Terampil",
+                     Actor.TIM, None, None, "Definitif", 5)]
+    register = Register(Path("contoh.xlsx"), (r,), tuple(devices), (), (), {s.key: s.example for s in SETTINGS}, {})
+    builder = FieldBuilder(register, Staff(people), today)
+    photo = ImageRef(Path("contoh.jpg"), "0" * 16, 75)
+    return {doc.key: builder.context(doc, r, devices, [photo, photo]) for doc in DOCUMENTS}

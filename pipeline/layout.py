@@ -1,0 +1,47 @@
+"""Lays out an office folder for `sop-pipeline init`: inbox/, outbox/, templates_docx/ and a register.
+Never overwrites anything that is already there."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from pipeline.outbox import atomic_write
+
+REGISTER_NAME = "register.xlsx"
+
+
+def init_folder(root: Path, contoh: bool = False) -> list[Path]:
+    """Create what is missing and return what was created."""
+    from pipeline.example import write_example, write_register
+    from pipeline.templates import build_templates
+
+    created: list[Path] = []
+    for name in ("inbox", "outbox", "templates_docx"):
+        folder = root / name
+        if not folder.is_dir():
+            folder.mkdir(parents=True)
+            created.append(folder)
+    templates = root / "templates_docx"
+    with tempfile.TemporaryDirectory() as tmp:
+        for built in build_templates(Path(tmp)):
+            target = templates / built.name
+            if not target.exists():
+                atomic_write(target, built.read_bytes())
+                created.append(target)
+    register = root / "inbox" / REGISTER_NAME
+    if not register.exists():
+        with tempfile.TemporaryDirectory() as tmp:
+            staging = Path(tmp) / "inbox"
+            staging.mkdir()
+            if contoh:
+                write_example(staging)
+            else:
+                write_register(staging / REGISTER_NAME, contoh=False)
+            for path in sorted(staging.rglob("*")):
+                if path.is_file():
+                    target = root / "inbox" / path.relative_to(staging)
+                    if not target.exists():
+                        atomic_write(target, path.read_bytes())
+                        created.append(target)
+    return created

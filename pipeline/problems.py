@@ -1,0 +1,60 @@
+"""Problems in the clerks' data, as values: who must fix what, where, and how."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    GALAT = "galat"  # error: the request's documents are held back
+    PERINGATAN = "peringatan"  # warning: documents are written, someone should look
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: Severity
+    sheet: str  # sheet name, or the template / file name for non-register problems
+    row: int | None  # the row number Excel shows; None for sheet- or file-level problems
+    column: str  # header text as the clerk knows it ("" when not about one column)
+    value: str  # the offending value as typed ("" when empty)
+    message: str  # Indonesian, addressed to the person who can fix it
+    hint: str = ""  # what to do
+    agenda: str = ""  # No. Agenda of the request it belongs to ("" for register-level problems)
+    source: str = ""  # register file name
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.GALAT
+
+    def location(self) -> str:
+        parts = [f"Sheet '{self.sheet}'"] if self.sheet else []
+        if self.row is not None:
+            parts.append(f"baris {self.row}")
+        if self.column:
+            parts.append(f"kolom '{self.column}'")
+        return ", ".join(parts)
+
+    def describe(self) -> str:
+        """One line for a terminal, STATUS.txt or a log."""
+        text = f"[{self.severity.value.upper()}] {self.location()}: {self.message}"
+        if self.hint:
+            text += f" → {self.hint}"
+        return text
+
+
+def error(sheet: str, row: int | None, column: str, value: object, message: str, hint: str = "",
+          agenda: str = "") -> Problem:
+    return Problem(Severity.GALAT, sheet, row, column, _show(value), message, hint, agenda)
+
+
+def warning(sheet: str, row: int | None, column: str, value: object, message: str, hint: str = "",
+            agenda: str = "") -> Problem:
+    return Problem(Severity.PERINGATAN, sheet, row, column, _show(value), message, hint, agenda)
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    return text if len(text) <= 200 else text[:197] + "…"

@@ -1,0 +1,255 @@
+"""The one entry point: read every register, validate, write each request's documents, write the recap.
+`sop-pipeline run` and the watcher both call `process`."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline import outbox as ob
+from pipeline.documents import FieldBuilder, fingerprint, sample_contexts
+from pipeline.errors import OutboxError, RegisterError
+from pipeline.problems import Problem, error, warning
+from pipeline.recap import RECAP_NAME, recap_bytes, status_text
+from pipeline.register import find_registers, read_register
+from pipeline.render import LoadedTemplate, TemplateSet, load_templates, render_bytes
+from pipeline.settings import Settings
+from pipeline.staff import Staff
+from pipeline.validate import Assessment, Validation, due_documents, validate_register
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+_PARALLEL_FROM = 12  # below this many documents a process pool costs more than it saves
+
+
+@dataclass
+class RunReport:
+    validations: list[Validation] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # unreadable registers, broken templates, write failures
+    written: list[Path] = field(default_factory=list)
+    unchanged: int = 0
+    held: int = 0  # requests whose documents were held back by errors
+    locked: list[tuple[Path, str]] = field(default_factory=list)
+    recap: Path | None = None
+    recap_error: str = ""
+
+    @property
+    def requests(self) -> int:
+        return sum(len(v.assessments) for v in self.validations)
+
+    def all_problems(self) -> list[Problem]:
+        return [*self.problems, *(p for v in self.validations for p in v.all_problems())]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self.all_problems())
+
+    def summary(self) -> str:
+        text = (f"{self.requests} permohonan: {len(self.written)} dokumen ditulis, {self.unchanged} tidak berubah, "
+                f"{self.held} permohonan ditahan karena galat")
+        if self.locked:
+            text += f", {len(self.locked)} dokumen terkunci (dicoba lagi nanti)"
+        return text + "."
+
+
+def check(settings: Settings) -> RunReport:
+    """Read and validate every register; write nothing."""
+    report = RunReport()
+    for path in find_registers(settings.inbox):
+        _read_and_validate(path, settings, report)
+    return report
+
+
+def _read_and_validate(path: Path, settings: Settings, report: RunReport) -> Validation | None:
+    try:
+        register = read_register(path, settings.max_register_bytes)
+    except RegisterError as err:
+        report.problems.append(replace(error(
+            "", None, "", path.name, str(err),
+            "Perbaiki atau simpan ulang register dari Excel; permohonan di register ini belum diproses."),
+            source=path.name))
+        log.warning("%s", err)
+        return None
+    validation = validate_register(register, settings.today)
+    report.validations.append(validation)
+    return validation
+
+
+@dataclass(frozen=True)
+class _Job:
+    folder: Path
+    filename: str
+    template: LoadedTemplate
+    context: dict[str, Any]
+    sidik: str
+    agenda: str
+
+
+def process(settings: Settings, progress: Progress | None = None) -> RunReport:
+    """Validate every register and bring outbox/ in step with it. Never raises for bad data."""
+    report = RunReport()
+    settings.outbox.mkdir(parents=True, exist_ok=True)
+    ob.clean_stale_temps(settings.outbox)
+    registers = find_registers(settings.inbox)
+    templates = load_templates(settings.templates, sample_contexts(settings.today))
+    report.problems += templates.problems
+    jobs: list[_Job] = []
+    statuses: list[tuple[Path, Assessment, Validation, list[str]]] = []
+    used_folders: dict[Path, str] = {}
+    for path in registers:
+        validation = _read_and_validate(path, settings, report)
+        if validation is None:
+            continue
+        jobs += _plan(validation, settings, templates, report, statuses, used_folders)
+    _execute(jobs, settings, report, progress)
+    for folder, a, validation, docs in statuses:
+        try:
+            present = sorted(p.name for p in folder.glob("*.docx")) if folder.is_dir() else docs
+            ob.write_text_if_changed(folder / "STATUS.txt", status_text(a, validation, settings.today, present))
+        except OSError as err:
+            report.problems.append(error("", None, "", str(folder.name), f"STATUS.txt tidak dapat ditulis: {err}",
+                                         "Periksa izin tulis folder outbox."))
+    _write_recap(settings, report)
+    return report
+
+
+def _folder(settings: Settings, a: Assessment) -> Path | None:
+    """outbox/<tahun>/<No. Agenda> - <Perangkat Daerah>/, or None while the request cannot be named."""
+    received = a.record.get("tgl_diterima")
+    pd = a.record.text("perangkat_daerah")
+    if not a.agenda or not pd or received is None:
+        return None
+    return ob.inside(settings.outbox, str(received.year), ob.request_folder_name(a.agenda, pd))
+
+
+def _plan(validation: Validation, settings: Settings, templates: TemplateSet, report: RunReport,
+          statuses: list[Any], used_folders: dict[Path, str]) -> list[_Job]:
+    register = validation.register
+    staff = Staff.from_records(register.pegawai)
+    logo = settings.templates / "logo.png"
+    builder = FieldBuilder(register, staff, settings.today, settings.lampiran, logo)
+    devices: dict[str, list[Any]] = defaultdict(list)
+    for d in register.perangkat:
+        devices[d.text("no_agenda")].append(d)
+    jobs: list[_Job] = []
+    for a in validation.assessments:
+        folder = _folder(settings, a)
+        key = f"{register.name}\x00{a.agenda}"
+        if folder is not None and used_folders.setdefault(folder, key) != key:
+            folder = None  # the same request in another register already owns this folder
+        docs = due_documents(a.record, devices.get(a.agenda, []))
+        if folder is not None:
+            statuses.append((folder, a, validation, [d.filename for d in docs]))
+        if a.held or validation.blocked or folder is None:
+            report.held += 1
+            continue
+        manifest = ob.Manifest.load(folder)
+        photos = builder.photos(a.agenda)
+        for doc in docs:
+            tpl = templates.get(doc.key)
+            if tpl is None:
+                continue  # reported once as a template problem
+            context = builder.context(doc, a.record, devices.get(a.agenda, []), photos)
+            sidik = fingerprint(context, tpl.digest)
+            if manifest.unchanged(doc.filename, sidik):
+                report.unchanged += 1
+                continue
+            jobs.append(_Job(folder, doc.filename, tpl, context, sidik, a.agenda))
+    return jobs
+
+
+def _render_job(job: _Job) -> tuple[bytes | None, str]:
+    try:
+        return render_bytes(job.template, job.context), ""
+    except Exception as err:  # one bad document must not stop the others
+        return None, f"{type(err).__name__}: {err}"
+
+
+def _execute(jobs: list[_Job], settings: Settings, report: RunReport, progress: Progress | None) -> None:
+    if not jobs:
+        return
+    now = datetime.now()
+    manifests: dict[Path, ob.Manifest] = {}
+    results: Any
+    if len(jobs) >= _PARALLEL_FROM and settings.workers > 1:
+        pool = ProcessPoolExecutor(max_workers=settings.workers)
+        results = pool.map(_render_job, jobs, chunksize=max(1, len(jobs) // (settings.workers * 8)))
+    else:
+        pool = None
+        results = map(_render_job, jobs)
+    try:
+        for done, (job, (data, failure)) in enumerate(zip(jobs, results, strict=True), start=1):
+            if progress:
+                progress(done, len(jobs))
+            target = job.folder / job.filename
+            if data is None:
+                report.problems.append(error(job.template.spec.template, None, "", job.agenda,
+                                             f"Dokumen '{job.filename}' untuk No. Agenda {job.agenda} gagal dibuat: "
+                                             f"{failure}", "Periksa templat dan isian permohonan ini.",
+                                             agenda=job.agenda))
+                continue
+            manifest = manifests.get(job.folder) or manifests.setdefault(job.folder, ob.Manifest.load(job.folder))
+            _write_document(target, data, job, manifest, now, report)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    for manifest in manifests.values():
+        try:
+            manifest.save()
+        except OSError as err:
+            report.problems.append(error("", None, "", str(manifest.path), f"Manifest tidak dapat ditulis: {err}",
+                                         "Periksa ruang disk dan izin tulis outbox."))
+
+
+def _write_document(target: Path, data: bytes, job: _Job, manifest: ob.Manifest, now: datetime,
+                    report: RunReport) -> None:
+    reason = ob.is_locked(target)
+    if reason:
+        report.locked.append((target, reason))
+        report.problems.append(_locked_problem(target, reason, job.agenda))
+        return
+    try:
+        if target.exists() and target.read_bytes() != data:
+            ob.keep_previous(target, now)
+        ob.atomic_write(target, data)
+    except PermissionError as err:
+        report.locked.append((target, "terkunci"))
+        report.problems.append(_locked_problem(target, f"terkunci ({err.strerror})", job.agenda))
+        return
+    except (OSError, OutboxError) as err:
+        report.problems.append(error(job.template.spec.template, None, "", job.agenda,
+                                     f"Dokumen '{target.name}' tidak dapat ditulis: {err}",
+                                     "Periksa ruang disk dan izin tulis outbox; dokumen lama tetap utuh.",
+                                     agenda=job.agenda))
+        return
+    manifest.record(job.filename, job.sidik, data, {"templat": job.template.digest})
+    report.written.append(target)
+
+
+def _locked_problem(target: Path, reason: str, agenda: str) -> Problem:
+    return warning("", None, "", target.name, f"Dokumen '{target.name}' {reason}, jadi belum diperbarui.",
+                   "Tutup dokumen itu di Word; pipeline akan memperbaruinya pada putaran berikutnya.", agenda=agenda)
+
+
+def _write_recap(settings: Settings, report: RunReport) -> None:
+    target = settings.outbox / RECAP_NAME
+    try:
+        data = recap_bytes(report.validations, settings.today, report.problems)
+    except Exception as err:  # the recap must never stop the documents
+        report.recap_error = f"REKAP.xlsx tidak dapat dibuat: {err}"
+        return
+    reason = ob.is_locked(target)
+    try:
+        if reason:
+            raise PermissionError(reason)
+        ob.atomic_write(target, data)
+        report.recap = target
+    except OSError as err:
+        report.recap_error = (f"REKAP.xlsx tidak diperbarui: {reason or err}. Tutup file itu di Excel; "
+                              "rekap diperbarui pada putaran berikutnya.")

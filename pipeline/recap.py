@@ -1,0 +1,146 @@
+"""The status written for people: REKAP.xlsx for the whole outbox, STATUS.txt for one request."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from pipeline.problems import Problem
+from pipeline.validate import Assessment, Validation
+from pipeline.values import format_date
+
+RECAP_NAME = "REKAP.xlsx"
+
+
+def next_step_text(a: Assessment) -> str:
+    if a.next_step is None:
+        return "Selesai"
+    text = a.next_step.label
+    if a.next_step.number == 8 and not a.record.text("perangkat_diganti"):
+        text += ": putuskan 'Perangkat Diganti' (Ya/Tidak)"
+    return text
+
+
+def state_text(a: Assessment) -> str:
+    if a.held:
+        return "Ditahan (ada galat)"
+    if a.overdue:
+        return f"Terlambat {a.overdue} hari kerja"
+    if a.late:
+        return "Selesai terlambat" if a.next_step is None else "Pernah terlambat"
+    return "Tepat waktu"
+
+
+def status_text(a: Assessment, validation: Validation, today: date, documents: Sequence[str] = ()) -> str:
+    """STATUS.txt: what state the request is in, what is wrong, and what happens next."""
+    r = a.record
+    lines = [
+        f"STATUS PERMOHONAN No. Agenda {a.agenda}",
+        f"Perangkat Daerah : {r.text('perangkat_daerah')}",
+        f"Hal              : {r.text('hal')}",
+        f"Register         : {validation.register.name}, sheet Permohonan baris {r.row}",
+        f"Diperbarui       : {format_date(today)}",
+        "",
+        f"Langkah terakhir : {a.last_step.label + ', ' + format_date(a.done[-1][1]) if a.done else '-'}",
+        f"Langkah berikut  : {next_step_text(a)}"
+        + (f", batas waktu {format_date(a.next_deadline)}" if a.next_deadline else ""),
+        f"Keadaan          : {state_text(a)}",
+        "",
+    ]
+    problems = [*a.problems, *(validation.problems if validation.blocked else ())]
+    errors = [p for p in problems if p.is_error]
+    warnings = [p for p in problems if not p.is_error]
+    if errors:
+        lines += ["GALAT — dokumen permohonan ini TIDAK diperbarui sampai galat berikut diperbaiki di register:",
+                  *_numbered(errors), ""]
+    if warnings:
+        lines += ["PERINGATAN — dokumen tetap dibuat, tetapi mohon diperiksa:", *_numbered(warnings), ""]
+    if not problems:
+        lines += ["Tidak ada masalah.", ""]
+    if documents:
+        lines += ["Dokumen di folder ini:", *(f"  - {d}" for d in documents), ""]
+    return "\n".join(lines) + "\n"
+
+
+def _numbered(problems: Iterable[Problem]) -> list[str]:
+    out = []
+    for i, p in enumerate(problems, 1):
+        out.append(f"  {i}. {p.location()}: {p.message}")
+        if p.value:
+            out.append(f"     Nilai tertulis: {p.value}")
+        if p.hint:
+            out.append(f"     Yang perlu dilakukan: {p.hint}")
+    return out
+
+
+_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+_RED = PatternFill("solid", fgColor="F8CBAD")
+_YELLOW = PatternFill("solid", fgColor="FFF2CC")
+
+
+def _put(ws, row: int, col: int, value: object) -> None:
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str):
+        # Text that starts with = + - @ would become a formula; force it to stay text.
+        cell.data_type = "s"
+
+
+def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[Problem] = ()) -> bytes:
+    """REKAP.xlsx: sheet Rekap (one row per request), Masalah (one row per problem, filterable)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Rekap"
+    head = ["Register", "No. Agenda", "Perangkat Daerah", "Hal", "Langkah Terakhir", "Tanggal Langkah Terakhir",
+            "Langkah Berikutnya", "Batas Waktu", "Keadaan", "Galat", "Peringatan"]
+    widths = [16, 12, 28, 36, 30, 14, 34, 14, 22, 8, 11]
+    rows = []
+    for v in validations:
+        for a in v.assessments:
+            rows.append([v.register.name, a.agenda, a.record.text("perangkat_daerah"), a.record.text("hal"),
+                         a.last_step.label if a.last_step else "-", a.done[-1][1] if a.done else None,
+                         next_step_text(a), a.next_deadline, state_text(a), len(a.errors), len(a.warnings)])
+    _table(ws, head, widths, rows, date_cols={6, 8})
+    for i, row in enumerate(rows, start=2):
+        fill = _RED if row[9] else _YELLOW if row[10] else None
+        if fill:
+            ws.cell(row=i, column=9).fill = fill
+    ms = wb.create_sheet("Masalah")
+    head = ["Register", "No. Agenda", "Jenis", "Sheet", "Baris", "Kolom", "Nilai", "Masalah", "Yang perlu dilakukan"]
+    widths = [16, 12, 11, 12, 7, 22, 24, 70, 50]
+    rows = [[p.source or v.register.name, p.agenda, p.severity.value, p.sheet, p.row, p.column, p.value,
+             p.message, p.hint] for v in validations for p in v.all_problems()]
+    rows = [[p.source, p.agenda, p.severity.value, p.sheet, p.row, p.column, p.value, p.message, p.hint]
+            for p in other] + rows
+    _table(ms, head, widths, rows, date_cols=set())
+    info = wb.create_sheet("Info")
+    _put(info, 1, 1, "Dibuat oleh sop-pipeline. File ini ditulis ulang setiap kali pipeline berjalan; "
+                     "jangan diubah — perbaiki register-nya.")
+    _put(info, 2, 1, f"Keadaan per {format_date(today)}")
+    info.column_dimensions["A"].width = 100
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _table(ws, head: list[str], widths: list[int], rows: list[list[object]], date_cols: set[int]) -> None:
+    for c, (text, width) in enumerate(zip(head, widths, strict=True), start=1):
+        _put(ws, 1, c, text)
+        cell = ws.cell(row=1, column=c)
+        cell.font = Font(bold=True)
+        cell.fill = _HEAD_FILL
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        ws.column_dimensions[get_column_letter(c)].width = width
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            _put(ws, r, c, value)
+            cell = ws.cell(row=r, column=c)
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if c in date_cols and value is not None:
+                cell.number_format = "DD/MM/YYYY"
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{max(1, len(rows) + 1)}"

@@ -1,0 +1,410 @@
+"""Reads a clerks' register from a private copy, never touching the original, into typed records and
+reading problems. Headers are matched loosely, values are parsed strictly."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import shutil
+import tempfile
+import time as _time
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from defusedxml.ElementTree import iterparse
+from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+from pipeline import columns as C
+from pipeline.errors import RegisterError
+from pipeline.problems import Problem, error, warning
+from pipeline.values import (check_domain, check_ip, clean_text, format_date, norm_key, parse_date,
+                             parse_datetime)
+
+log = logging.getLogger(__name__)
+
+_EXCEL_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!"}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls are OLE files, not zips
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+_MAX_UNZIPPED = 400 * 1024 * 1024
+_MAX_RATIO = 200  # a real xlsx compresses ~5-20x; a zip bomb compresses ~1000x
+
+
+@dataclass(frozen=True)
+class Record:
+    """One data row: typed values by column key, plus the Excel row number."""
+
+    sheet: str
+    row: int
+    values: Mapping[str, Any]
+    raw: Mapping[str, str]  # the cell text as typed, for messages
+    unreadable: frozenset[str] = frozenset()  # keys whose value could not be read (already reported)
+
+    def get(self, key: str) -> Any:
+        return self.values.get(key)
+
+    def text(self, key: str) -> str:
+        value = self.values.get(key)
+        return value if isinstance(value, str) else ""
+
+
+@dataclass(frozen=True)
+class Register:
+    path: Path
+    permohonan: tuple[Record, ...]
+    perangkat: tuple[Record, ...]
+    pegawai: tuple[Record, ...]
+    libur: tuple[Record, ...]
+    pengaturan: Mapping[str, str]
+    headers: Mapping[str, Mapping[str, str]]  # sheet → column key → header text as found in the file
+    problems: tuple[Problem, ...] = ()
+    present: frozenset[str] = field(default=frozenset())  # sheets found
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def header(self, sheet: str, key: str) -> str:
+        """The column's header as the clerk wrote it (falls back to the declared header)."""
+        found = self.headers.get(sheet, {}).get(key)
+        if found:
+            return found
+        for decl in C.DATA_SHEETS:
+            if decl.name == sheet:
+                return decl.column(key).header
+        return key
+
+
+def is_register_file(path: Path) -> bool:
+    """inbox/*.xlsx, not Excel's '~$' owner files nor temp files."""
+    name = path.name
+    return (path.suffix.lower() == ".xlsx" and not name.startswith(("~$", ".~", "~")) and path.is_file())
+
+
+def find_registers(inbox: Path) -> list[Path]:
+    if not inbox.is_dir():
+        return []
+    return sorted(p for p in inbox.iterdir() if is_register_file(p))
+
+
+def read_register(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, attempts: int = 5) -> Register:
+    """Read one register from a private copy. Raises RegisterError only when the file is unusable."""
+    with tempfile.TemporaryDirectory(prefix="sop-register-") as tmp:
+        copy = Path(tmp) / "register.xlsx"
+        _private_copy(path, copy, max_bytes, attempts)
+        _check_container(path, copy)
+        try:
+            wb = openpyxl.load_workbook(copy, read_only=True, data_only=True, keep_links=False)
+        except Exception as err:  # openpyxl raises many kinds for a damaged file
+            raise RegisterError(f"{path.name}: tidak dapat dibuka sebagai workbook Excel ({err})") from err
+        try:
+            return _read_workbook(path, copy, wb)
+        finally:
+            wb.close()
+
+
+def _private_copy(src: Path, dst: Path, max_bytes: int, attempts: int) -> None:
+    """Copy with retries: Excel's save deletes and renames, and Windows locks files mid-save."""
+    for attempt in range(attempts):
+        try:
+            size = src.stat().st_size
+            if size > max_bytes:
+                raise RegisterError(f"{src.name}: ukuran {size / 1e6:.1f} MB melebihi batas "
+                                    f"{max_bytes / 1e6:.0f} MB untuk sebuah register")
+            shutil.copyfile(src, dst)
+            if dst.stat().st_size != size:
+                raise OSError("file berubah saat disalin")
+            return
+        except (PermissionError, FileNotFoundError, OSError) as err:
+            if isinstance(err, RegisterError) or attempt == attempts - 1:
+                if isinstance(err, RegisterError):
+                    raise
+                raise RegisterError(f"{src.name}: tidak dapat disalin untuk dibaca ({err}); "
+                                    "mungkin sedang disimpan atau dikunci") from err
+            _time.sleep(0.2 * 2**attempt)
+
+
+def _check_container(original: Path, copy: Path) -> None:
+    with copy.open("rb") as fh:
+        head = fh.read(8)
+    if head == _OLE_MAGIC:
+        raise RegisterError(f"{original.name}: file terenkripsi (berkata sandi) atau format .xls lama; "
+                            "simpan ulang sebagai .xlsx tanpa kata sandi")
+    if not zipfile.is_zipfile(copy):
+        raise RegisterError(f"{original.name}: bukan file .xlsx yang utuh (rusak, terpotong, atau bukan Excel)")
+    try:
+        with zipfile.ZipFile(copy) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            total = sum(i.file_size for i in infos)
+            packed = sum(i.compress_size for i in infos) or 1
+    except zipfile.BadZipFile as err:
+        raise RegisterError(f"{original.name}: isi file .xlsx rusak ({err})") from err
+    if "xl/workbook.xml" not in names:
+        raise RegisterError(f"{original.name}: bukan workbook Excel (xl/workbook.xml tidak ada)")
+    if total > _MAX_UNZIPPED or total / packed > _MAX_RATIO:
+        raise RegisterError(f"{original.name}: isi file terlalu besar setelah dibuka ({total / 1e6:.0f} MB); "
+                            "file ini ditolak demi keamanan (zip bomb)")
+
+
+def _read_workbook(original: Path, copy: Path, wb: Any) -> Register:
+    problems: list[Problem] = []
+    by_key = {norm_key(name): name for name in wb.sheetnames}
+    epoch = getattr(wb, "epoch", datetime(1899, 12, 30))
+    headers: dict[str, dict[str, str]] = {}
+    tables: dict[str, tuple[Record, ...]] = {}
+    present: set[str] = set()
+    for decl in C.DATA_SHEETS:
+        actual = by_key.get(norm_key(decl.name))
+        if actual is None:
+            if decl.required:
+                near = difflib.get_close_matches(decl.name, wb.sheetnames, n=1, cutoff=0.5)
+                hint = f"Apakah maksudnya sheet '{near[0]}'? Ganti namanya menjadi '{decl.name}'." if near \
+                    else f"Tambahkan sheet '{decl.name}' (lihat register contoh: sop-pipeline init --contoh)."
+                problems.append(error(decl.name, None, "", "", f"Sheet '{decl.name}' tidak ditemukan.", hint))
+            tables[decl.name] = ()
+            continue
+        present.add(decl.name)
+        ws = wb[actual]
+        ws.reset_dimensions()  # some programs write wrong dimensions; read to the real end
+        structure = _scan_structure(copy, getattr(ws, "_worksheet_path", ""))
+        records, found, sheet_problems = _read_sheet(decl, ws, epoch, structure)
+        headers[decl.name] = found
+        tables[decl.name] = records
+        problems += sheet_problems
+    pengaturan: dict[str, str] = {}
+    actual = by_key.get(norm_key(C.PENGATURAN))
+    if actual is None:
+        problems.append(error(C.PENGATURAN, None, "", "", f"Sheet '{C.PENGATURAN}' tidak ditemukan.",
+                              "Tambahkan sheet Pengaturan berisi nama pemerintah daerah, dinas, alamat, kota."))
+    else:
+        present.add(C.PENGATURAN)
+        pengaturan, more = _read_settings(wb[actual])
+        problems += more
+    problems = [p if p.source else _with_source(p, original.name) for p in problems]
+    return Register(original, tables["Permohonan"], tables["Perangkat"], tables["Pegawai"],
+                    tables["Hari Libur"], pengaturan, headers, tuple(problems), frozenset(present))
+
+
+def _with_source(p: Problem, source: str) -> Problem:
+    return replace(p, source=source)
+
+
+@dataclass
+class _Structure:
+    merged: list[str] = field(default_factory=list)
+    uncomputed: set[str] = field(default_factory=set)
+
+
+def _scan_structure(copy: Path, member: str) -> _Structure:
+    """What read-only openpyxl hides: merged ranges and formulas without a computed value.
+
+    Parsed with defusedxml, streaming, so a hostile sheet cannot expand entities or hold memory.
+    """
+    found = _Structure()
+    if not member:
+        return found
+    member = member.lstrip("/")
+    try:
+        with zipfile.ZipFile(copy) as zf, zf.open(member) as fh:
+            formula_cell: str | None = None
+            has_value = False
+            for event, elem in iterparse(fh, events=("start", "end")):
+                tag = elem.tag.rpartition("}")[2]
+                if event == "start":
+                    if tag == "c":
+                        formula_cell, has_value = None, False
+                    continue
+                if tag == "f":
+                    formula_cell = "pending"
+                elif tag == "v":
+                    has_value = bool(elem.text)
+                elif tag == "c":
+                    if formula_cell and not has_value:
+                        found.uncomputed.add(elem.get("r", ""))
+                    elem.clear()
+                elif tag == "mergeCell":
+                    found.merged.append(elem.get("ref", ""))
+                elif tag == "row":
+                    elem.clear()
+    except (KeyError, zipfile.BadZipFile, Exception) as err:  # a damaged part: openpyxl reports it too
+        log.debug("structure scan of %s failed: %s", member, err)
+    return found
+
+
+def _match_headers(decl: C.Sheet, header_cells: Iterable[Any]) -> tuple[dict[int, C.Column], dict[str, str],
+                                                                       list[Problem], list[str]]:
+    keys: dict[str, C.Column] = {}
+    for col in decl.columns:
+        for k in col.match_keys():
+            keys.setdefault(k, col)
+    by_index: dict[int, C.Column] = {}
+    found: dict[str, str] = {}
+    problems: list[Problem] = []
+    texts: list[str] = []
+    for index, cell in enumerate(header_cells):
+        text = clean_text(cell)
+        texts.append(text)
+        col = keys.get(norm_key(text)) if text else None
+        if col is None:
+            continue
+        if col.key in found:
+            problems.append(warning(decl.name, 1, text, text,
+                                    f"Kolom '{col.header}' muncul dua kali (juga '{found[col.key]}' di depannya); "
+                                    "yang dipakai adalah yang pertama.", "Hapus atau ganti nama salah satunya."))
+            continue
+        by_index[index] = col
+        found[col.key] = text
+    return by_index, found, problems, texts
+
+
+def _suggest(wanted: C.Column, headers: list[str], used: Iterable[str]) -> str:
+    unused = [h for h in headers if h and h not in set(used)]
+    near = difflib.get_close_matches(norm_key(wanted.header), [norm_key(h) for h in unused], n=1, cutoff=0.6)
+    if near:
+        original = next(h for h in unused if norm_key(h) == near[0])
+        return f"Kolom terdekat yang ada: '{original}'. Ganti judulnya menjadi '{wanted.header}'."
+    return f"Tambahkan kolom '{wanted.header}' di baris 1."
+
+
+def _read_sheet(decl: C.Sheet, ws: Any, epoch: datetime, structure: _Structure
+                ) -> tuple[tuple[Record, ...], dict[str, str], list[Problem]]:
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        return (), {}, [error(decl.name, 1, "", "", f"Sheet '{decl.name}' kosong: baris judul (baris 1) tidak ada.",
+                              "Salin baris judul dari register contoh.")]
+    by_index, found, problems, texts = _match_headers(decl, header)
+    for col in decl.columns:
+        if col.key in found:
+            continue
+        hint = _suggest(col, texts, found.values())
+        if col.required:
+            problems.append(error(decl.name, 1, col.header, "", f"Kolom wajib '{col.header}' tidak ditemukan.", hint))
+        elif decl.name == C.PERMOHONAN.name:
+            problems.append(warning(decl.name, 1, col.header, "",
+                                    f"Kolom '{col.header}' tidak ditemukan; isinya dianggap kosong.", hint))
+    letters = {i: get_column_letter(i + 1) for i in by_index}
+    for ref in structure.merged:
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(ref)
+        except (ValueError, TypeError):
+            continue
+        if max_row is not None and max_row >= 1:
+            problems.append(error(decl.name, min_row, "", ref,
+                                  f"Sel {ref} digabung (merge). Nilai sel gabungan hanya tersimpan di sel pertama, "
+                                  "sehingga baris lain terbaca kosong.",
+                                  "Pilih sel tersebut lalu 'Unmerge Cells', dan isi setiap sel."))
+    records: list[Record] = []
+    for row_number, cells in enumerate(rows, start=2):
+        if not any(clean_text(v) for v in cells):
+            continue
+        values: dict[str, Any] = {}
+        raw: dict[str, str] = {}
+        bad: set[str] = set()
+        for index, col in by_index.items():
+            cell = cells[index] if index < len(cells) else None
+            coordinate = f"{letters[index]}{row_number}"
+            raw[col.key] = clean_text(cell)
+            if coordinate in structure.uncomputed:
+                problems.append(error(decl.name, row_number, found[col.key], "",
+                                      f"Sel {coordinate} berisi rumus yang belum dihitung (tidak ada nilainya).",
+                                      "Buka register di Excel, tekan F9 atau simpan ulang agar nilainya terhitung, "
+                                      "atau ganti rumus dengan nilai."))
+                bad.add(col.key)
+                values[col.key] = None if col.kind in (C.Kind.DATE, C.Kind.DATETIME) else ""
+                continue
+            value, problem = _convert(decl, col, cell, row_number, found[col.key], epoch)
+            if problem is not None:
+                problems.append(problem)
+                bad.add(col.key)
+            values[col.key] = value
+        records.append(Record(decl.name, row_number, values, raw, frozenset(bad)))
+    return tuple(records), found, problems
+
+
+def _convert(decl: C.Sheet, col: C.Column, cell: Any, row: int, header: str, epoch: datetime
+             ) -> tuple[Any, Problem | None]:
+    if isinstance(cell, str) and cell.strip() in _EXCEL_ERRORS:
+        return (None if col.kind in (C.Kind.DATE, C.Kind.DATETIME) else ""), error(
+            decl.name, row, header, cell, f"Sel berisi galat rumus Excel {cell.strip()}.",
+            "Perbaiki rumusnya atau ganti dengan nilai.")
+    text = clean_text(cell)
+    if col.kind is C.Kind.DATE:
+        if not text and not isinstance(cell, int | float):
+            return None, None
+        try:
+            return parse_date(cell, epoch), None
+        except ValueError as err:
+            return None, error(decl.name, row, header, text, f"Tanggal tidak dapat dibaca: {err}.",
+                               "Tulis tanggal seperti 15/06/2026, 2026-06-15 atau 15 Juni 2026, "
+                               "atau format sel sebagai Tanggal.")
+    if col.kind is C.Kind.DATETIME:
+        if not text:
+            return None, None
+        try:
+            return parse_datetime(cell, epoch), None
+        except ValueError as err:
+            return None, error(decl.name, row, header, text, f"Tanggal dan jam tidak dapat dibaca: {err}.",
+                               "Tulis seperti 15/06/2026 08.00 (tanggal, spasi, jam dengan titik atau titik dua).")
+    if col.kind is C.Kind.CHOICE:
+        if not text:
+            return col.default, None
+        wanted = norm_key(text)
+        for choice in col.choices:
+            if wanted in {norm_key(choice.value), *(norm_key(s) for s in choice.synonyms)}:
+                return choice.value, None
+        return "", error(decl.name, row, header, text, f"Nilai '{text}' tidak ada dalam pilihan.",
+                         f"Pilih salah satu: {col.allowed()}.")
+    if col.kind is C.Kind.NIP and isinstance(cell, float):
+        return text, error(decl.name, row, header, text,
+                           "NIP tersimpan sebagai angka, sehingga Excel membulatkan angka-angka terakhirnya.",
+                           "Format sel sebagai Teks, lalu ketik ulang NIP lengkap 18 angka.")
+    if col.kind is C.Kind.IP and text:
+        reason = check_ip(text)
+        if reason:
+            return text, error(decl.name, row, header, text, f"Alamat IP tidak sah: {reason}.",
+                               "Perbaiki alamat IP; pisahkan beberapa alamat dengan ';'.")
+    if col.kind is C.Kind.DOMAIN and text:
+        reason = check_domain(text)
+        if reason:
+            return text, error(decl.name, row, header, text, f"Nama domain tidak sah: {reason}.",
+                               "Perbaiki nama domain; pisahkan beberapa domain dengan ';'.")
+    return text, None
+
+
+def _read_settings(ws: Any) -> tuple[dict[str, str], list[Problem]]:
+    keys: dict[str, C.Setting] = {}
+    for s in C.SETTINGS:
+        for name in (s.key, s.label, *s.aliases):
+            keys[norm_key(name)] = s
+    values: dict[str, str] = {}
+    problems: list[Problem] = []
+    for row_number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+        if not cells:
+            continue
+        key = clean_text(cells[0])
+        setting = keys.get(norm_key(key)) if key else None
+        if setting is None:
+            continue
+        value = clean_text(cells[1]) if len(cells) > 1 else ""
+        if setting.key == "tanggal_sop" and value and len(cells) > 1:
+            try:
+                value = format_date(parse_date(cells[1]))
+            except ValueError:
+                pass
+        if value:
+            values[setting.key] = value
+    for s in C.SETTINGS:
+        if s.key not in values:
+            make = error if s.required else warning
+            problems.append(make(C.PENGATURAN, None, s.label, "",
+                                 f"Pengaturan '{s.label}' belum diisi"
+                                 + ("; kop dokumen tidak dapat dibuat." if s.required else
+                                    "; di dokumen dicetak titik-titik."),
+                                 f"Tambahkan baris '{s.label}' dengan nilainya, mis. '{s.example}'."))
+    return values, problems

@@ -1,0 +1,272 @@
+"""Fills Word templates safely: a sandboxed Jinja environment with StrictUndefined and autoescape,
+templates checked before use, output made byte-identical for identical inputs."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import io
+import logging
+import re
+import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+from PIL import Image, ImageOps
+
+from pipeline.documents import ImageRef
+from pipeline.problems import Problem, error
+from pipeline.procedure import DOCUMENTS, DocumentSpec
+
+log = logging.getLogger(__name__)
+
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+# Template parts come from a shared folder: never resolve entities or reach the network while parsing.
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+_JINJA_NAMES = {"loop", "range", "true", "false", "none", "True", "False", "None"}
+
+
+def make_environment() -> SandboxedEnvironment:
+    """A template can read the fields it is given and nothing else (no attribute escapes, no imports)."""
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+
+
+class _StrictTemplate(DocxTemplate):
+    """docxtpl repairs broken XML by silently dropping content (PITFALLS B.1.1); refuse instead."""
+
+    def fix_tables(self, xml: str) -> Any:
+        try:
+            etree.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml, _SAFE_XML)
+        except etree.XMLSyntaxError as err:
+            raise TemplateError(f"hasil pengisian bukan XML yang sah ({err})") from err
+        return super().fix_tables(xml)
+
+
+@dataclass
+class LoadedTemplate:
+    spec: DocumentSpec
+    path: Path
+    data: bytes  # read once per run, so an edit mid-run cannot mix two versions
+    digest: str
+    fields: set[str] = field(default_factory=set)  # dotted names the template uses
+
+
+@dataclass
+class TemplateSet:
+    templates: dict[str, LoadedTemplate]
+    problems: list[Problem]
+
+    def get(self, key: str) -> LoadedTemplate | None:
+        return self.templates.get(key)
+
+
+def template_problem(spec: DocumentSpec, message: str, hint: str, value: str = "") -> Problem:
+    return error(spec.template, None, "", value, message, hint)
+
+
+def load_templates(folder: Path, sample: Mapping[str, Mapping[str, Any]], max_bytes: int = 20 * 1024 * 1024
+                   ) -> TemplateSet:
+    """Read and check every template. A broken one is a problem naming it; the others still work."""
+    loaded: dict[str, LoadedTemplate] = {}
+    problems: list[Problem] = []
+    for spec in DOCUMENTS:
+        path = folder / spec.template
+        try:
+            if path.stat().st_size > max_bytes:
+                problems.append(template_problem(spec, f"Templat {spec.template} terlalu besar.",
+                                                 "Kecilkan gambar di dalam templat."))
+                continue
+            data = path.read_bytes()
+        except OSError:
+            problems.append(template_problem(spec, f"Templat {spec.template} tidak ditemukan di {folder.name}/.",
+                                             "Salin templat bawaan dengan 'sop-pipeline init' atau kembalikan "
+                                             "file dari _riwayat/cadangan."))
+            continue
+        tpl = LoadedTemplate(spec, path, data, hashlib.sha256(data).hexdigest())
+        found = check_template(tpl, sample[spec.key])
+        if found:
+            problems += found
+            continue
+        loaded[spec.key] = tpl
+    return TemplateSet(loaded, problems)
+
+
+def _sources(data: bytes) -> Iterator[tuple[str, str]]:
+    """The Jinja source of every part docxtpl renders, after docxtpl's own tag repair."""
+    tpl = DocxTemplate(io.BytesIO(data))
+    tpl.init_docx()
+    yield "isi", tpl.patch_xml(tpl.get_xml())
+    for uri, where in ((tpl.HEADER_URI, "header"), (tpl.FOOTER_URI, "footer")):
+        for _key, part in tpl.get_headers_footers(uri):
+            yield where, tpl.patch_xml(tpl.get_part_xml(part))
+
+
+def _tag_near(source: str, lineno: int | None) -> str:
+    lines = source.splitlines()
+    if not lineno or lineno > len(lines):
+        return ""
+    text = re.sub(r"<[^>]+>", "", "".join(lines[max(lineno - 2, 0):lineno + 1]))
+    tags = re.findall(r"\{[{%#].*?[}%#]\}|\{[{%#][^}]*", text)
+    return (tags[0] if tags else text.strip())[:120]
+
+
+def check_template(tpl: LoadedTemplate, sample: Mapping[str, Any]) -> list[Problem]:
+    spec = tpl.spec
+    env = make_environment()
+    known = set(flatten_fields(sample))
+    problems: list[Problem] = []
+    try:
+        sources = list(_sources(tpl.data))
+    except Exception as err:  # not a zip, not a Word document, hostile XML…
+        return [template_problem(spec, f"Templat {spec.template} tidak dapat dibuka sebagai dokumen Word ({err}).",
+                                 "Simpan ulang templat dari Word sebagai .docx.")]
+    for where, source in sources:
+        try:
+            ast = env.parse(source)
+        except TemplateSyntaxError as err:
+            tag = _tag_near(source, err.lineno)
+            problems.append(template_problem(
+                spec, f"Templat {spec.template} ({where}): penulisan tag salah — {err.message}.",
+                "Ketik ulang tag itu sekaligus tanpa mengubah format di tengahnya; "
+                "tulis {{ nama }} dengan spasi, dan pastikan setiap {% if %}/{% for %} ditutup.", tag))
+            continue
+        used = _used_fields(ast)
+        tpl.fields |= used
+        for name in sorted(used - known):
+            if any(k.startswith(name + ".") or k.startswith(name + "[]") for k in known):
+                continue  # a whole group used at once, e.g. {{ kop }}
+            near = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+            problems.append(template_problem(
+                spec, f"Templat {spec.template}: kolom '{{{{ {name} }}}}' tidak dikenal.",
+                f"Apakah maksudnya '{{{{ {near[0]} }}}}'?" if near else
+                "Lihat daftar kolom dengan 'sop-pipeline fields'.", name))
+    if problems:
+        return problems
+    try:
+        render_bytes(tpl, sample)
+    except Exception as err:
+        problems.append(template_problem(spec, f"Templat {spec.template} gagal dicoba-isi: {err}.",
+                                         "Periksa tag yang disebut; lihat 'sop-pipeline fields'."))
+    return problems
+
+
+def _used_fields(ast: nodes.Template) -> set[str]:
+    """Dotted field names in a template; loop variables map to their list ('perangkat[].nama')."""
+    aliases: dict[str, str] = {}
+    for loop in ast.find_all(nodes.For):
+        base = _chain(loop.iter)
+        if base and isinstance(loop.target, nodes.Name):
+            aliases[loop.target.name] = aliases.get(base, base) + "[]"
+    used: set[str] = set()
+    inner: set[int] = set()
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        for child in node.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
+            inner.add(id(child))
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
+        if id(node) in inner:
+            continue
+        if isinstance(node, nodes.Name) and (node.ctx != "load" or node.name in _JINJA_NAMES):
+            continue
+        chain = _chain(node)
+        if not chain:
+            continue
+        head, _, rest = chain.partition(".")
+        if head in aliases:
+            chain = aliases[head] + ("." + rest if rest else "")
+        elif head in _JINJA_NAMES:
+            continue
+        used.add(chain)
+    return used
+
+
+def _chain(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        base = _chain(node.node)
+        return f"{base}.{node.attr}" if base else ""
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+        base = _chain(node.node)
+        return f"{base}.{node.arg.value}" if base else ""
+    return ""
+
+
+def flatten_fields(context: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """{'kop': {'dinas': 'X'}} → {'kop.dinas': 'X'}; lists of rows → 'perangkat[].nama'."""
+    out: dict[str, Any] = {}
+    for key, value in context.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out |= flatten_fields(value, name + ".")
+        elif isinstance(value, list) and value and isinstance(value[0], Mapping):
+            out[name] = value
+            out |= flatten_fields(value[0], name + "[].")
+        else:
+            out[name] = value
+    return out
+
+
+def _bind_images(value: Any, tpl: DocxTemplate) -> Any:
+    if isinstance(value, ImageRef):
+        data = prepare_image(value)
+        if data is None:
+            return "(foto tidak dapat dibaca)"
+        return InlineImage(tpl, io.BytesIO(data), width=Mm(value.width_mm))
+    if isinstance(value, Mapping):
+        return {k: _bind_images(v, tpl) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_bind_images(v, tpl) for v in value]
+    return value
+
+
+def prepare_image(ref: ImageRef) -> bytes | None:
+    """Rotated as the camera meant (EXIF), downscaled, re-encoded without metadata; None when unreadable."""
+    try:
+        with Image.open(ref.path) as img:
+            img = ImageOps.exif_transpose(img)
+            if img.mode in ("RGBA", "LA", "P"):
+                img = img.convert("RGBA")
+                flat = Image.new("RGB", img.size, "white")
+                flat.paste(img, mask=img.getchannel("A"))
+                img = flat
+            elif img.mode != "RGB":
+                img = img.convert("RGB")
+            img.thumbnail((ref.max_px, ref.max_px))
+            out = io.BytesIO()
+            img.save(out, "JPEG", quality=85, optimize=True)
+            return out.getvalue()
+    except Exception as err:  # a damaged or hostile picture must not stop the document
+        log.warning("foto %s tidak dapat dibaca: %s", ref.path, err)
+        return None
+
+
+def render_bytes(tpl: LoadedTemplate, context: Mapping[str, Any]) -> bytes:
+    """Render one document; identical inputs give identical bytes."""
+    doc = _StrictTemplate(io.BytesIO(tpl.data))
+    bound = _bind_images(context, doc)
+    doc.render(bound, jinja_env=make_environment(), autoescape=True)
+    out = io.BytesIO()
+    doc.save(out)
+    return normalise_docx(out.getvalue())
+
+
+def normalise_docx(data: bytes) -> bytes:
+    """Re-zip with fixed entry timestamps (python-docx stamps 'now'), checking every XML part parses."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            body = zin.read(item.filename)
+            if item.filename.endswith(".xml") or item.filename.endswith(".rels"):
+                etree.fromstring(body, _SAFE_XML)  # raises on a damaged part: never write a half-valid document
+            info = zipfile.ZipInfo(item.filename, date_time=_FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            zout.writestr(info, body)
+    return out.getvalue()

@@ -1,0 +1,353 @@
+"""Checks every request against the SOP in one pass and returns every problem as a value."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+
+from pipeline import columns as C
+from pipeline.problems import Problem, error, warning
+from pipeline.procedure import (DECISION_STEP, DOCUMENTS, STEPS, Actor, DocumentSpec, Step, applicable_steps,
+                                step)
+from pipeline.register import Record, Register
+from pipeline.staff import Staff
+from pipeline.values import check_nip, format_date, split_list
+from pipeline.workdays import WorkCalendar
+
+PERMOHONAN = C.PERMOHONAN.name
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One request as the SOP sees it: where it stands and what is wrong with it."""
+
+    agenda: str
+    record: Record
+    problems: tuple[Problem, ...]
+    done: tuple[tuple[Step, date], ...]  # the recorded steps, in order
+    next_step: Step | None  # None when the request is finished
+    next_deadline: date | None
+    late: tuple[tuple[Step, int], ...]  # steps done after their deadline, with working days late
+    overdue: int  # working days the next step is overdue today (0 when not)
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if not p.is_error)
+
+    @property
+    def held(self) -> bool:
+        return bool(self.errors)
+
+    @property
+    def last_step(self) -> Step | None:
+        return self.done[-1][0] if self.done else None
+
+    @property
+    def on_time(self) -> bool:
+        return not self.late and not self.overdue
+
+
+@dataclass(frozen=True)
+class Validation:
+    register: Register
+    assessments: tuple[Assessment, ...]
+    problems: tuple[Problem, ...]  # register-level problems (sheets, columns, Pegawai, Pengaturan…)
+    blocked: bool  # a register-level error holds back every request's documents
+
+    def all_problems(self) -> list[Problem]:
+        return [*self.problems, *(p for a in self.assessments for p in a.problems)]
+
+
+def build_calendar(register: Register) -> WorkCalendar:
+    off = {r.get("tanggal"): r.text("keterangan") for r in register.libur
+           if r.get("tanggal") and r.text("jenis") != "Masuk"}
+    on = [r.get("tanggal") for r in register.libur if r.get("tanggal") and r.text("jenis") == "Masuk"]
+    return WorkCalendar(off, on)
+
+
+def validate_register(register: Register, today: date, calendar: WorkCalendar | None = None) -> Validation:
+    calendar = calendar or build_calendar(register)
+    staff = Staff.from_records(register.pegawai)
+    own = [*register.problems, *_check_pegawai(register, today)]
+    by_agenda: dict[str, list[Record]] = defaultdict(list)
+    for r in register.permohonan:
+        if r.text("no_agenda"):
+            by_agenda[r.text("no_agenda")].append(r)
+    devices: dict[str, list[Record]] = defaultdict(list)
+    for d in register.perangkat:
+        devices[d.text("no_agenda")].append(d)
+    device_problems: dict[str, list[Problem]] = defaultdict(list)
+    for d in register.perangkat:
+        agenda = d.text("no_agenda")
+        if agenda and agenda not in by_agenda:
+            own.append(error(C.PERANGKAT.name, d.row, register.header("Perangkat", "no_agenda"), agenda,
+                             f"No. Agenda '{agenda}' tidak ada di sheet Permohonan; perangkat ini tidak punya "
+                             "permohonan.", "Perbaiki No. Agenda atau hapus baris perangkat ini."))
+    for p in register.problems:
+        if p.sheet == C.PERANGKAT.name and p.row:
+            owner = next((d.text("no_agenda") for d in register.perangkat if d.row == p.row), "")
+            if owner in by_agenda:
+                device_problems[owner].append(replace(p, agenda=owner))
+                own.remove(p)
+    row_problems: dict[int, list[Problem]] = defaultdict(list)
+    for p in register.problems:
+        if p.sheet == PERMOHONAN and p.row and p.row > 1:
+            row_problems[p.row].append(p)
+            own.remove(p)
+    assessments = []
+    for r in register.permohonan:
+        agenda = r.text("no_agenda")
+        found = [replace(p, agenda=agenda) for p in row_problems.get(r.row, [])]
+        found += device_problems.get(agenda, [])
+        checker = _RequestCheck(register, r, devices.get(agenda, []), staff, calendar, today)
+        found += checker.run(by_agenda.get(agenda, [r]))
+        found = [replace(p, agenda=agenda, source=register.name) for p in found]
+        assessments.append(Assessment(agenda, r, tuple(found), tuple(checker.done), checker.next_step,
+                                      checker.next_deadline, tuple(checker.late), checker.overdue))
+    own = [replace(p, source=register.name) for p in own]
+    blocked = any(p.is_error and (p.row is None or p.row == 1) and p.sheet != C.HARI_LIBUR.name for p in own)
+    return Validation(register, tuple(assessments), tuple(own), blocked)
+
+
+def _check_pegawai(register: Register, today: date) -> list[Problem]:
+    found: list[Problem] = []
+    for r in register.pegawai:
+        nip = r.text("nip")
+        if nip and "nip" not in r.unreadable and (reason := check_nip(nip, today)):
+            found.append(warning(C.PEGAWAI.name, r.row, register.header("Pegawai", "nip"), nip,
+                                 f"NIP {r.text('nama')} tampaknya tidak sah: {reason}.",
+                                 "Periksa NIP pada SK; untuk PPPK abaikan peringatan ini."))
+        start, end = r.get("mulai"), r.get("selesai")
+        if start and end and end < start:
+            found.append(error(C.PEGAWAI.name, r.row, register.header("Pegawai", "selesai"), format_date(end),
+                               f"Masa jabatan {r.text('nama')} berakhir ({format_date(end)}) sebelum dimulai "
+                               f"({format_date(start)}).", "Perbaiki tanggal Mulai atau Selesai."))
+    return found
+
+
+class _RequestCheck:
+    """All the rules for one Permohonan row."""
+
+    def __init__(self, register: Register, record: Record, devices: list[Record], staff: Staff,
+                 calendar: WorkCalendar, today: date) -> None:
+        self.reg, self.r, self.devices, self.staff = register, record, devices, staff
+        self.cal, self.today = calendar, today
+        self.problems: list[Problem] = []
+        self.done: list[tuple[Step, date]] = []
+        self.late: list[tuple[Step, int]] = []
+        self.next_step: Step | None = None
+        self.next_deadline: date | None = None
+        self.overdue = 0
+
+    # helpers -------------------------------------------------------------------------------------
+    def h(self, key: str) -> str:
+        return self.reg.header(PERMOHONAN, key)
+
+    def err(self, key: str, message: str, hint: str = "", value: object = None) -> None:
+        shown = self.r.raw.get(key, "") if value is None else value
+        self.problems.append(error(PERMOHONAN, self.r.row, self.h(key) if key else "", shown, message, hint))
+
+    def warn(self, key: str, message: str, hint: str = "", value: object = None) -> None:
+        shown = self.r.raw.get(key, "") if value is None else value
+        self.problems.append(warning(PERMOHONAN, self.r.row, self.h(key) if key else "", shown, message, hint))
+
+    def date_of(self, key: str) -> date | None:
+        value = self.r.get(key)
+        return value if isinstance(value, date) else None
+
+    # the rules -----------------------------------------------------------------------------------
+    def run(self, same_agenda: list[Record]) -> list[Problem]:
+        self._required()
+        if len(same_agenda) > 1:
+            rows = ", ".join(str(o.row) for o in same_agenda if o.row != self.r.row)
+            self.err("no_agenda", f"No. Agenda '{self.r.text('no_agenda')}' dipakai juga di baris {rows}.",
+                     "Setiap permohonan harus punya No. Agenda sendiri; perbaiki salah satunya.")
+        self._letter_dates()
+        self._steps()
+        self._decision()
+        self._outage()
+        self._petugas()
+        self._signers()
+        nip = self.r.text("nip_narahubung")
+        if nip and "nip_narahubung" not in self.r.unreadable and (reason := check_nip(nip, self.today)):
+            self.warn("nip_narahubung", f"NIP narahubung tampaknya tidak sah: {reason}.",
+                      "Periksa kembali NIP narahubung; untuk PPPK/non-ASN abaikan peringatan ini.")
+        return self.problems
+
+    def _required(self) -> None:
+        for col in C.PERMOHONAN.columns:
+            if col.required and col.key in self.reg.headers.get(PERMOHONAN, {}) and col.key not in self.r.unreadable:
+                value = self.r.get(col.key)
+                if value is None or value == "":
+                    self.err(col.key, f"Kolom wajib '{self.h(col.key)}' kosong.", f"Isi '{self.h(col.key)}'.")
+
+    def _letter_dates(self) -> None:
+        letter, received = self.date_of("tgl_surat"), self.date_of("tgl_diterima")
+        if letter and received and letter > received:
+            self.err("tgl_surat", f"Tanggal Surat ({format_date(letter)}) sesudah Tanggal Diterima "
+                     f"({format_date(received)}); surat tidak mungkin diterima sebelum dibuat.",
+                     "Periksa kedua tanggal pada surat dan buku agenda.")
+        if letter and letter > self.today:
+            self.err("tgl_surat", f"Tanggal Surat ({format_date(letter)}) ada di masa depan.",
+                     "Periksa tahun dan bulan tanggal surat.")
+
+    def _steps(self) -> None:
+        decision = self.r.text("perangkat_diganti") or None
+        steps = applicable_steps(decision)
+        previous: tuple[Step, date] | None = None
+        gap: Step | None = None
+        for s in steps:
+            day = self.date_of(s.column)
+            if day is None:
+                if gap is None and s.column not in self.r.unreadable:
+                    gap = s
+                continue
+            if gap is not None and not (gap.number == DECISION_STEP and decision is None):
+                self.err(s.column, f"{s.label} sudah diisi, tetapi {gap.label} belum diisi. "
+                         "Langkah SOP harus berurutan.",
+                         f"Isi '{self.h(gap.column)}' terlebih dahulu, atau periksa apakah tanggal ini "
+                         "salah kolom.")
+                gap = None
+            if day > self.today:
+                self.err(s.column, f"Tanggal {s.label} ({format_date(day)}) ada di masa depan.",
+                         "Isi tanggal langkah setelah langkah itu benar-benar dilaksanakan.")
+            if previous is not None:
+                prev_step, prev_day = previous
+                if day < prev_day:
+                    self.err(s.column, f"{s.label} bertanggal {format_date(day)}, lebih awal dari "
+                             f"{prev_step.label} ({format_date(prev_day)}). Langkah {s.number} tidak boleh "
+                             f"mendahului langkah {prev_step.number}.",
+                             "Periksa kedua tanggal dan perbaiki yang salah.")
+                else:
+                    late = self.cal.workdays_between(prev_day, day) - s.standard_days
+                    if late > 0:
+                        self.late.append((s, late))
+                        self.warn(s.column, f"{s.label} terlambat {late} hari kerja: dilaksanakan "
+                                  f"{format_date(day)}, batas waktunya "
+                                  f"{format_date(self.cal.add_workdays(prev_day, s.standard_days))} "
+                                  f"({s.standard_days} hari kerja setelah {prev_step.label}).",
+                                  "Catat alasan keterlambatan di kolom Catatan.")
+            holiday = self.cal.holiday_name(day)
+            if holiday and s.number != 1:
+                self.warn(s.column, f"{s.label} bertanggal {format_date(day)}, bukan hari kerja ({holiday}).",
+                          "Periksa tanggalnya; bila memang dikerjakan pada hari libur, abaikan peringatan ini.")
+            self._step_needs(s)
+            self.done.append((s, day))
+            previous = (s, day)
+        self._next(steps, decision)
+
+    def _step_needs(self, s: Step) -> None:
+        for key in s.needs:
+            if not self.r.get(key) and key not in self.r.unreadable:
+                self.err(key, f"{s.label} sudah diisi, tetapi '{self.h(key)}' yang diperlukan langkah itu kosong.",
+                         f"Isi '{self.h(key)}'.")
+        for key in s.wants:
+            if not self.r.get(key) and key not in self.r.unreadable:
+                self.warn(key, f"{s.label} sudah diisi, tetapi '{self.h(key)}' masih kosong; di dokumen akan "
+                          "tercetak titik-titik.", f"Isi '{self.h(key)}' bila sudah diketahui.")
+
+    def _next(self, steps: tuple[Step, ...], decision: str | None) -> None:
+        recorded = {s.number for s, _ in self.done}
+        last = self.done[-1] if self.done else None
+        for s in steps:
+            if s.number not in recorded and (last is None or s.number > last[0].number):
+                self.next_step = s
+                break
+        if self.next_step is None or last is None:
+            return
+        self.next_deadline = self.cal.add_workdays(last[1], self.next_step.standard_days)
+        if self.today > self.next_deadline:
+            self.overdue = self.cal.workdays_between(self.next_deadline, self.today)
+            if self.overdue > 0:
+                column = self.next_step.column if decision or self.next_step.number != DECISION_STEP \
+                    else "perangkat_diganti"
+                self.warn(column, f"{self.next_step.label} belum dilaksanakan; batas waktunya "
+                          f"{format_date(self.next_deadline)}, sudah lewat {self.overdue} hari kerja.",
+                          f"Tindak lanjuti permohonan ini ({', '.join(a.value for a in self.next_step.actors) or '-'}).",
+                          value="")
+
+    def _decision(self) -> None:
+        decision = self.r.text("perangkat_diganti")
+        replaced = [d for d in self.devices if d.text("tindakan") in ("Diganti", "Ditarik")]
+        after = [s for s in STEPS if s.number > DECISION_STEP and self.date_of(s.column)]
+        if not decision and "perangkat_diganti" not in self.r.unreadable:
+            if after:
+                self.err("perangkat_diganti", f"{after[0].label} sudah diisi, tetapi keputusan langkah 8 "
+                         f"('{self.h('perangkat_diganti')}') belum diisi.", "Isi Ya atau Tidak.")
+            elif self.date_of("tgl_penarikan"):
+                self.err("perangkat_diganti", f"'{self.h('tgl_penarikan')}' diisi, tetapi "
+                         f"'{self.h('perangkat_diganti')}' kosong.", "Isi Ya bila ada perangkat yang diganti/ditarik.")
+        rows = ", ".join(str(d.row) for d in replaced)
+        if decision == "Ya" and not replaced:
+            self.err("perangkat_diganti", "Perangkat Diganti = Ya, tetapi di sheet Perangkat tidak ada perangkat "
+                     "permohonan ini dengan Tindakan Diganti atau Ditarik.",
+                     "Isi Tindakan pada baris perangkat yang diganti/ditarik, atau ubah menjadi Tidak.")
+        if decision == "Tidak" and replaced:
+            self.err("perangkat_diganti", f"Perangkat Diganti = Tidak, tetapi sheet Perangkat baris {rows} "
+                     "bertindakan Diganti/Ditarik.", "Ubah menjadi Ya, atau perbaiki Tindakan perangkat itu.")
+        if decision == "Tidak" and self.date_of("tgl_penarikan"):
+            self.err("tgl_penarikan", "Perangkat Diganti = Tidak, tetapi Tgl Penarikan diisi; langkah 8 "
+                     "dilewati bila tidak ada perangkat yang diganti.",
+                     "Kosongkan Tgl Penarikan, atau ubah Perangkat Diganti menjadi Ya.")
+
+    def _outage(self) -> None:
+        start, end = self.r.get("henti_mulai"), self.r.get("henti_selesai")
+        if start and end and end <= start:
+            self.err("henti_selesai", "Henti Selesai harus sesudah Henti Mulai.",
+                     "Periksa tanggal dan jam penghentian layanan.")
+        elif bool(start) != bool(end) and not {"henti_mulai", "henti_selesai"} & self.r.unreadable:
+            missing = "henti_selesai" if start else "henti_mulai"
+            self.err(missing, f"'{self.h(missing)}' kosong, padahal pasangannya diisi.",
+                     "Isi kedua tanggal dan jam penghentian layanan.")
+
+    def _petugas(self) -> None:
+        for name in split_list(self.r.text("petugas")):
+            person = self.staff.find(name)
+            if person is None:
+                near = [p.nama for p in self.staff.people if p.role is Actor.TIM]
+                import difflib
+                close = difflib.get_close_matches(name, near, n=1, cutoff=0.6)
+                self.err("petugas", f"Petugas '{name}' tidak ada di sheet Pegawai.",
+                         f"Apakah maksudnya '{close[0]}'?" if close else
+                         "Tulis nama persis seperti di sheet Pegawai, atau tambahkan pegawai itu.", value=name)
+            elif person.role is not Actor.TIM:
+                self.warn("petugas", f"Petugas '{name}' tercatat di sheet Pegawai sebagai {person.role.value if person.role else 'tanpa peran'}, "
+                          "bukan Tim Teknis.", "Periksa kolom Peran di sheet Pegawai.", value=name)
+
+    def _signers(self) -> None:
+        needed: dict[tuple[Actor, date], str] = {}
+        for s, day in self.done:
+            for actor in s.actors:
+                if actor in (Actor.KADIS, Actor.KABID):
+                    needed.setdefault((actor, day), s.column)
+        for doc in due_documents(self.r, self.devices):
+            for signer in doc.signers:
+                column = signer.date_column or doc.date_column
+                day = self.date_of(column)
+                if day:
+                    needed.setdefault((signer.role, day), column)
+        for (role, day), column in sorted(needed.items(), key=lambda kv: kv[0][1]):
+            if self.staff.holder(role, day) is None:
+                self.err(column, f"Tidak ada {role.value} yang menjabat pada {format_date(day)} untuk "
+                         "menandatangani.", f"Tambahkan {role.value} (Definitif, Plt. atau Plh.) di sheet Pegawai "
+                         "dengan masa jabatan (Mulai–Selesai) yang mencakup tanggal itu.")
+
+
+def due_documents(record: Record, devices: Iterable[Record] = ()) -> list[DocumentSpec]:
+    """The documents this request has reached, in folder order."""
+    found = []
+    for doc in DOCUMENTS:
+        if not isinstance(record.get(step(doc.from_step).column), date):
+            continue
+        if doc.only_if == "henti" and not (record.get("henti_mulai") and record.get("henti_selesai")):
+            continue
+        if doc.only_if == "diganti" and record.get("perangkat_diganti") != "Ya":
+            continue
+        found.append(doc)
+    return found

@@ -1,0 +1,55 @@
+"""Working days for the one-day service standard: Monday–Friday, minus Indonesian national holidays and
+cuti bersama, adjusted by the register's own 'Hari Libur' sheet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+
+import holidays as _holidays
+
+
+class WorkCalendar:
+    """Which days count as working days. Local 'Libur' rows add days off; 'Masuk' rows add working days."""
+
+    def __init__(self, extra_off: Mapping[date, str] | None = None, extra_on: Iterable[date] = ()) -> None:
+        self._extra_off = dict(extra_off or {})
+        self._extra_on = frozenset(extra_on)
+        # language='id': without it names follow $LANG and come out in English on most servers.
+        # categories: cuti bersama only exists in the GOVERNMENT category (DOMAIN.md §13).
+        self._national = _holidays.country_holidays("ID", categories=("public", "government"), language="id")
+
+    def holiday_name(self, day: date) -> str | None:
+        """Why this day is not a working day, or None when it is one."""
+        if day in self._extra_on:
+            return None
+        if day in self._extra_off:
+            return self._extra_off[day] or "hari libur setempat"
+        name = self._national.get(day)
+        if name:
+            return str(name)
+        if day.weekday() >= 5:
+            return "hari Sabtu" if day.weekday() == 5 else "hari Minggu"
+        return None
+
+    def is_workday(self, day: date) -> bool:
+        return self.holiday_name(day) is None
+
+    def workdays_between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
+        count = 0
+        day = start
+        while day < end:
+            day += timedelta(days=1)
+            if self.is_workday(day):
+                count += 1
+        return count
+
+    def add_workdays(self, start: date, days: int) -> date:
+        """The date ``days`` working days after ``start``."""
+        day = start
+        while days > 0:
+            day += timedelta(days=1)
+            if self.is_workday(day):
+                days -= 1
+        return day
