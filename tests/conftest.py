@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from pipeline import columns as C
+from pipeline.values import norm_key
 
 TODAY = date(2026, 7, 21)
 
@@ -57,19 +58,26 @@ def request(**changes: Any) -> dict[str, Any]:
     """FULL with some columns changed; keys are headers with spaces → underscores allowed ('Tgl_Selesai')."""
     row = dict(FULL)
     for key, value in changes.items():
-        header = key.replace("_", " ")
-        match = next((h for h in row if h.lower() == header.lower()), header)
-        row[match] = value
+        row[_header(row, key)] = value
     return row
+
+
+def _header(row: Mapping[str, Any], key: str) -> str:
+    wanted = norm_key(key.replace("_", " "))
+    match = [h for h in row if norm_key(h) == wanted]
+    if not match:
+        raise KeyError(key)
+    return match[0]
 
 
 def at_step(n: int, **changes: Any) -> dict[str, Any]:
     """A request whose last recorded step is ``n`` (later step dates and data emptied)."""
     row = request(**changes)
+    given = {_header(row, k) for k in changes}
     for header in STEP_HEADERS[n:]:
-        if header not in changes:
+        if header not in given:
             row[header] = None
-    if n < 7 and "Perangkat Diganti" not in changes:
+    if n < 7 and "Perangkat Diganti" not in given:
         row["Perangkat Diganti"] = None
     return row
 
@@ -91,6 +99,10 @@ def write_register(path: Path, permohonan: Iterable[Mapping[str, Any]] = (), per
         ws.append(head)
         for record in data[sheet.name]:
             ws.append([record.get(h) for h in head])
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text typed with a leading apostrophe stays text, even '=…'
+
         for col in sheet.columns:
             if col.kind in (C.Kind.DATE, C.Kind.DATETIME) and col.header in head:
                 letter = openpyxl.utils.get_column_letter(head.index(col.header) + 1)
@@ -114,9 +126,7 @@ def device(agenda: str = "017", **changes: Any) -> dict[str, Any]:
            "Alamat IP": "10.20.1.15", "Lokasi Rak": "R2/U12", "Kondisi": "Baik", "Tindakan": "Dipelihara",
            "Keterangan": ""}
     for key, value in changes.items():
-        header = key.replace("_", " ")
-        match = next((h for h in row if h.lower().replace("/", " ") == header.lower()), header)
-        row[match] = value
+        row[_header(row, key)] = value
     return row
 
 

@@ -1,0 +1,85 @@
+"""`sop-pipeline check` and the recap, driven as a clerk's technician would."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner
+
+from conftest import at_step, request, write_register
+from pipeline.cli import cli
+from pipeline.process import check
+from pipeline.recap import recap_bytes
+from pipeline.settings import Settings
+
+
+def run_cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def test_check_clean_register_exits_0(office: Path) -> None:
+    write_register(office / "inbox" / "register.xlsx", permohonan=[request()])
+    code, out = run_cli("check", "-C", str(office), "--today", "2026-07-20")
+    assert code == 0, out
+    assert "1 permohonan diperiksa: 0 galat, 0 peringatan." in out
+
+
+def test_check_problems_grouped_by_request_exit_3(office: Path) -> None:
+    write_register(office / "inbox" / "register.xlsx",
+                   permohonan=[request(), at_step(4, No_Agenda="018", Tgl_Pemeriksaan=date(2026, 7, 7))])
+    code, out = run_cli("check", "-C", str(office), "--today", "2026-07-20")
+    assert code == 3
+    assert "No. Agenda 018 (register.xlsx)" in out
+    assert "GALAT Sheet 'Permohonan', baris 3, kolom 'Tgl Pemeriksaan'" in out
+    assert "No. Agenda 017" not in out
+
+
+def test_check_warnings_only_exit_0_unless_strict(office: Path) -> None:
+    write_register(office / "inbox" / "register.xlsx", permohonan=[at_step(2, Tgl_Disposisi_Kadis=date(2026, 7, 10))])
+    code, out = run_cli("check", "-C", str(office), "--today", "2026-07-10")
+    assert code == 0 and "terlambat 3 hari kerja" in out
+    code, _ = run_cli("check", "-C", str(office), "--today", "2026-07-10", "--ketat")
+    assert code == 3
+
+
+def test_check_without_register_exits_1(office: Path) -> None:
+    code, out = run_cli("check", "-C", str(office))
+    assert code == 1
+    assert "Tidak ada register" in out
+
+
+def test_check_bad_today_is_usage_error(office: Path) -> None:
+    code, out = run_cli("check", "-C", str(office), "--today", "kemarin")
+    assert code == 2
+    assert "YYYY-MM-DD" in out
+
+
+def test_corrupt_register_is_a_problem_not_a_crash(office: Path) -> None:
+    write_register(office / "inbox" / "register.xlsx", permohonan=[request()])
+    (office / "inbox" / "rusak.xlsx").write_bytes(b"PK\x03\x04 broken")
+    code, out = run_cli("check", "-C", str(office), "--today", "2026-07-20")
+    assert code == 3
+    assert "rusak.xlsx" in out and "Traceback" not in out
+
+
+def test_recap_rows_and_formula_injection(office: Path) -> None:
+    write_register(office / "inbox" / "register.xlsx",
+                   permohonan=[request(Hal='=HYPERLINK("http://x","klik")'),
+                               at_step(3, No_Agenda="018", Perangkat_Daerah="+cmd|' /C calc'!A0")])
+    report = check(Settings.build(root=office, today=date(2026, 7, 20)))
+    path = office / "rekap.xlsx"
+    path.write_bytes(recap_bytes(report.validations, date(2026, 7, 20)))
+    wb = openpyxl.load_workbook(path)
+    rekap = wb["Rekap"]
+    rows = list(rekap.iter_rows(min_row=2, values_only=True))
+    assert rows[0][1:4] == ("017", "Dinas Kesehatan", '=HYPERLINK("http://x","klik")')
+    assert rekap["D2"].data_type == "s"  # text, not a formula
+    assert rows[0][6] == "Selesai" and rows[0][8] == "Tepat waktu"
+    assert rows[1][2] == "+cmd|' /C calc'!A0" and rekap["C3"].data_type == "s"
+    assert rows[1][6] == "Langkah 4 (Pemeriksaan server)"
+    assert rows[1][8] == "Terlambat 7 hari kerja"
+    masalah = list(wb["Masalah"].iter_rows(min_row=2, values_only=True))
+    assert [(m[1], m[2], m[4], m[5]) for m in masalah] == [("018", "peringatan", 3, "Tgl Pemeriksaan")]
