@@ -4,6 +4,8 @@ reading problems. Headers are matched loosely, values are parsed strictly."""
 from __future__ import annotations
 
 import difflib
+import io
+import re
 import logging
 import shutil
 import tempfile
@@ -32,6 +34,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 _MAX_UNZIPPED = 400 * 1024 * 1024
 _MAX_RATIO = 200  # a real xlsx compresses ~5-20x; a zip bomb compresses ~1000x
+_NEEDS_SCAN = re.compile(rb"<(?:\w+:)?(?:f|mergeCell)[\s>/]")
 
 
 @dataclass(frozen=True)
@@ -210,28 +213,31 @@ def _scan_structure(copy: Path, member: str) -> _Structure:
         return found
     member = member.lstrip("/")
     try:
-        with zipfile.ZipFile(copy) as zf, zf.open(member) as fh:
-            formula_cell: str | None = None
-            has_value = False
-            for event, elem in iterparse(fh, events=("start", "end")):
-                tag = elem.tag.rpartition("}")[2]
-                if event == "start":
-                    if tag == "c":
-                        formula_cell, has_value = None, False
-                    continue
-                if tag == "f":
-                    formula_cell = "pending"
-                elif tag == "v":
-                    has_value = bool(elem.text)
-                elif tag == "c":
-                    if formula_cell and not has_value:
-                        found.uncomputed.add(elem.get("r", ""))
-                    elem.clear()
-                elif tag == "mergeCell":
-                    found.merged.append(elem.get("ref", ""))
-                elif tag == "row":
-                    elem.clear()
-    except (KeyError, zipfile.BadZipFile, Exception) as err:  # a damaged part: openpyxl reports it too
+        with zipfile.ZipFile(copy) as zf:
+            data = zf.read(member)
+        if not _NEEDS_SCAN.search(data):
+            return found  # most sheets have neither: skip the second parse
+        formula_cell: str | None = None
+        has_value = False
+        for event, elem in iterparse(io.BytesIO(data), events=("start", "end")):
+            tag = elem.tag.rpartition("}")[2]
+            if event == "start":
+                if tag == "c":
+                    formula_cell, has_value = None, False
+                continue
+            if tag == "f":
+                formula_cell = "pending"
+            elif tag == "v":
+                has_value = bool(elem.text)
+            elif tag == "c":
+                if formula_cell and not has_value:
+                    found.uncomputed.add(elem.get("r", ""))
+                elem.clear()
+            elif tag == "mergeCell":
+                found.merged.append(elem.get("ref", ""))
+            elif tag == "row":
+                elem.clear()
+    except Exception as err:  # a damaged part: openpyxl reports the file itself
         log.debug("structure scan of %s failed: %s", member, err)
     return found
 
