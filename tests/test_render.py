@@ -1,0 +1,81 @@
+"""The renderer on small templates made here: safety, strictness, determinism, template checks."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import docx
+import pytest
+
+from pipeline.documents import sample_contexts
+from pipeline.procedure import DOCUMENTS
+from pipeline.render import LoadedTemplate, check_template, render_bytes
+
+SPEC = next(d for d in DOCUMENTS if d.key == "berita_acara")
+SAMPLE = sample_contexts(date(2026, 7, 21))["berita_acara"]
+
+
+def template(*paragraphs: str) -> LoadedTemplate:
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    buf = io.BytesIO()
+    document.save(buf)
+    return LoadedTemplate(SPEC, Path("berita_acara.docx"), buf.getvalue(), "digest")
+
+
+def texts(data: bytes) -> list[str]:
+    return [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+
+
+def with_pd(value: str) -> dict:
+    return {**SAMPLE, "p": {**SAMPLE["p"], "perangkat_daerah": value}}
+
+
+def test_special_characters_survive() -> None:
+    out = render_bytes(template("PD: {{ p.perangkat_daerah }}", "Statis R&D <x>"), with_pd("PT Telkom & Co <Ltd>"))
+    assert texts(out) == ["PD: PT Telkom & Co <Ltd>", "Statis R&D <x>"]
+
+
+@pytest.mark.parametrize("value", ["{{ 7*7 }}", "{% for x in range(3) %}x{% endfor %}",
+                                   "{{ cycler.__init__.__globals__.os.getcwd() }}"])
+def test_cell_values_never_become_template_code(value: str) -> None:
+    assert texts(render_bytes(template("PD: {{ p.perangkat_daerah }}"), with_pd(value))) == [f"PD: {value}"]
+
+
+def test_multiline_value_becomes_line_break() -> None:
+    out = render_bytes(template("{{ p.perangkat_daerah }}"), with_pd("baris 1\nbaris 2"))
+    assert texts(out) == ["baris 1\nbaris 2"]
+
+
+def test_same_inputs_same_bytes() -> None:
+    tpl = template("Nomor {{ doc.nomor }}", "{{ ba.pembukaan }}")
+    assert render_bytes(tpl, SAMPLE) == render_bytes(tpl, SAMPLE)
+
+
+def test_sandbox_stops_template_escapes() -> None:
+    problems = check_template(template("{{ ''.__class__.__mro__[1].__subclasses__() }}"), SAMPLE)
+    assert len(problems) == 1
+    assert "berita_acara.docx" in problems[0].message
+
+
+def test_syntax_error_names_the_tag() -> None:
+    problems = check_template(template("Baik", "{% if p.sifat %}tanpa penutup"), SAMPLE)
+    assert len(problems) == 1
+    assert problems[0].sheet == "berita_acara.docx"
+    assert "penulisan tag salah" in problems[0].message
+    assert problems[0].value.startswith("{% if p.sifat %}")
+
+
+def test_unknown_field_with_suggestion() -> None:
+    problems = check_template(template("{{ p.perangkat_daerh }}", "{{ ttd.kadis.nip }}"), SAMPLE)
+    assert [(p.value, p.hint) for p in problems] == [("p.perangkat_daerh", "Apakah maksudnya '{{ p.perangkat_daerah }}'?")]
+
+
+def test_loop_fields_are_checked() -> None:
+    good = check_template(template("{%p for d in perangkat %}", "{{ d.merk_tipe }}", "{%p endfor %}"), SAMPLE)
+    bad = check_template(template("{%p for d in perangkat %}", "{{ d.merek }}", "{%p endfor %}"), SAMPLE)
+    assert good == []
+    assert [p.value for p in bad] == ["perangkat[].merek"]
