@@ -4,6 +4,7 @@ dotted line to fill by hand. Pure data: images are references, bound to a templa
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -11,8 +12,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from pipeline import columns as C
-from pipeline.procedure import STEPS, Actor, DocumentSpec
+from pipeline.columns import SETTINGS
+from pipeline.outbox import safe_name
+from pipeline.problems import Problem, warning
+from pipeline.procedure import DOCUMENTS, STEPS, Actor, DocumentSpec
 from pipeline.register import Record, Register
 from pipeline.staff import Person, Staff
 from pipeline.values import (date_in_words, format_date, format_day_date, format_nip, format_time,
@@ -21,6 +27,7 @@ from pipeline.values import (date_in_words, format_date, format_day_date, format
 TITIK = "…………………………"
 CHECKED, UNCHECKED = "☑", "☐"
 PHOTO_TYPES = {".jpg", ".jpeg", ".png"}
+_MAX_PIXELS = 60_000_000
 # Bumped whenever the way fields are built changes, so every document is re-rendered once.
 FIELDS_VERSION = "1"
 
@@ -33,6 +40,7 @@ class ImageRef:
     digest: str
     width_mm: float
     max_px: int = 1600
+    data: bytes | None = None  # in-memory picture (samples); otherwise read from ``path``
 
     def __str__(self) -> str:  # what a fingerprint sees
         return f"image:{self.digest}:{self.width_mm}"
@@ -123,22 +131,33 @@ class FieldBuilder:
     """Builds the context of every document of one request."""
 
     def __init__(self, register: Register, staff: Staff, today: date, lampiran: Path | None = None,
-                 logo: Path | None = None) -> None:
+                 logo: Path | None = None, max_photo_bytes: int = 20 * 1024 * 1024) -> None:
         self.register, self.staff, self.today = register, staff, today
+        self.max_photo_bytes = max_photo_bytes
         self.office = Office(register.pengaturan)
         self.lampiran = lampiran
         self.logo = _image_ref(logo, 22) if logo and logo.is_file() else None
 
-    def photos(self, agenda: str) -> list[ImageRef]:
+    def photos(self, agenda: str) -> tuple[list[ImageRef], list[Problem]]:
+        """The request's photos in inbox/lampiran/<No. Agenda>/, sorted by name; bad ones are warnings."""
         if self.lampiran is None:
-            return []
-        from pipeline.outbox import safe_name
+            return [], []
         folder = self.lampiran / safe_name(agenda)
         if not folder.is_dir():
-            return []
-        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in PHOTO_TYPES and p.is_file()
-                       and not p.name.startswith(("~$", ".")))
-        return [_image_ref(p, 75) for p in files]
+            return [], []
+        found: list[ImageRef] = []
+        problems: list[Problem] = []
+        where = f"lampiran/{folder.name}"
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() not in PHOTO_TYPES or path.name.startswith(("~$", ".")) or not path.is_file():
+                continue
+            reason = _photo_problem(path, self.max_photo_bytes)
+            if reason:
+                problems.append(warning(where, None, "", path.name, f"Foto '{path.name}' dilewati: {reason}.",
+                                        "Ganti dengan foto JPEG/PNG biasa yang lebih kecil.", agenda=agenda))
+                continue
+            found.append(_image_ref(path, 75))
+        return found, problems
 
     def context(self, doc: DocumentSpec, r: Record, devices: Sequence[Record],
                 photos: Sequence[ImageRef] = ()) -> dict[str, Any]:
@@ -282,6 +301,21 @@ def _photo(photos: Sequence[ImageRef], i: int) -> dict[str, Any]:
     return {"gambar": photos[i], "keterangan": f"Gambar {i + 1}. {caption}"}
 
 
+def _photo_problem(path: Path, max_bytes: int) -> str | None:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return f"ukurannya {size / 1e6:.1f} MB melebihi batas {max_bytes / 1e6:.0f} MB"
+        with Image.open(path) as img:
+            if img.format not in ("JPEG", "PNG"):
+                return f"bukan JPEG/PNG ({img.format})"
+            if img.width * img.height > _MAX_PIXELS:
+                return f"gambarnya terlalu besar ({img.width}×{img.height} piksel)"
+    except Exception as err:  # unreadable, truncated, or a decompression bomb
+        return f"tidak dapat dibaca sebagai gambar ({type(err).__name__})"
+    return None
+
+
 def _image_ref(path: Path, width_mm: float) -> ImageRef:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     return ImageRef(path, digest, width_mm)
@@ -316,8 +350,6 @@ _SAMPLE_VALUES: dict[str, Any] = {
 
 def sample_contexts(today: date) -> dict[str, dict[str, Any]]:
     """A complete, realistic context per document: for checking templates and for `sop-pipeline fields`."""
-    from pipeline.columns import SETTINGS
-    from pipeline.procedure import DOCUMENTS
 
     r = Record("Permohonan", 2, dict(_SAMPLE_VALUES), {k: str(v) for k, v in _SAMPLE_VALUES.items()})
     devices = [Record("Perangkat", 2, {"no_agenda": "017", "nama_perangkat": "Server", "merk_tipe": "Dell PowerEdge R740",
@@ -335,5 +367,7 @@ def sample_contexts(today: date) -> dict[str, dict[str, Any]]:
                      Actor.TIM, None, None, "Definitif", 5)]
     register = Register(Path("contoh.xlsx"), (r,), tuple(devices), (), (), {s.key: s.example for s in SETTINGS}, {})
     builder = FieldBuilder(register, Staff(people), today)
-    photo = ImageRef(Path("contoh.jpg"), "0" * 16, 75)
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), "#6a8caf").save(buf, "PNG")
+    photo = ImageRef(Path("01 Pemeriksaan rak server.png"), "0" * 16, 75, data=buf.getvalue())
     return {doc.key: builder.context(doc, r, devices, [photo, photo]) for doc in DOCUMENTS}

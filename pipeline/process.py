@@ -133,7 +133,7 @@ def _plan(validation: Validation, settings: Settings, templates: TemplateSet, re
     register = validation.register
     staff = Staff.from_records(register.pegawai)
     logo = settings.templates / "logo.png"
-    builder = FieldBuilder(register, staff, settings.today, settings.lampiran, logo)
+    builder = FieldBuilder(register, staff, settings.today, settings.lampiran, logo, settings.max_photo_bytes)
     devices: dict[str, list[Any]] = defaultdict(list)
     for d in register.perangkat:
         devices[d.text("no_agenda")].append(d)
@@ -150,7 +150,8 @@ def _plan(validation: Validation, settings: Settings, templates: TemplateSet, re
             report.held += 1
             continue
         manifest = ob.Manifest.load(folder)
-        photos = builder.photos(a.agenda)
+        photos, photo_problems = builder.photos(a.agenda)
+        report.problems += [replace(p, source=register.name) for p in photo_problems]
         for doc in docs:
             tpl = templates.get(doc.key)
             if tpl is None:

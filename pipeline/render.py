@@ -142,6 +142,8 @@ def check_template(tpl: LoadedTemplate, sample: Mapping[str, Any]) -> list[Probl
         for name in sorted(used - known):
             if any(k.startswith(name + ".") or k.startswith(name + "[]") for k in known):
                 continue  # a whole group used at once, e.g. {{ kop }}
+            if name.endswith("[]") and name[:-2] in known:
+                continue  # an item of a list of texts: {% for l in layanan %}{{ l }}
             near = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
             problems.append(template_problem(
                 spec, f"Templat {spec.template}: kolom '{{{{ {name} }}}}' tidak dikenal.",
@@ -229,7 +231,7 @@ def _bind_images(value: Any, tpl: DocxTemplate) -> Any:
 def prepare_image(ref: ImageRef) -> bytes | None:
     """Rotated as the camera meant (EXIF), downscaled, re-encoded without metadata; None when unreadable."""
     try:
-        with Image.open(ref.path) as img:
+        with Image.open(io.BytesIO(ref.data) if ref.data is not None else ref.path) as img:
             img = ImageOps.exif_transpose(img)
             if img.mode in ("RGBA", "LA", "P"):
                 img = img.convert("RGBA")
