@@ -1,0 +1,341 @@
+"""Templates for the work and its report: penarikan perangkat, berita acara + formulir, laporan."""
+
+from __future__ import annotations
+
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+
+from pipeline.templates_blocks import (
+    BOLD,
+    CENTER,
+    Labels,
+    Look,
+    Signer,
+    add_kop,
+    add_text,
+    continuation,
+    device_table,
+    field,
+    hanging,
+    header_row,
+    keep_rows,
+    keep_together,
+    loop_row,
+    min_height,
+    no_borders,
+    par,
+    signature_right,
+    signatures,
+    table,
+    title,
+)
+
+# -- 4. Formulir penarikan perangkat server (SOP step 8; DOMAIN §7) --------------------------------
+
+_PEMOHON = Labels(start=0.6, colon=4.6, value=5.0)
+_SERVER = Labels(start=0.0, colon=4.6, value=5.0)
+_TARIK_DEVICES = (
+    ("No", "no", 0.7),
+    ("Nama Barang", "nama", 2.2),
+    ("Merk/Tipe", "merk_tipe", 2.0),
+    ("Nomor Seri", "nomor_seri", 1.9),
+    ("Kode Barang", "kode_barang", 2.1),
+    ("Kondisi", "kondisi", 1.5),
+    ("Lokasi Rak", "lokasi_rak", 1.3),
+    ("Tindakan", "tindakan", 2.3),
+    ("Keterangan/ Alasan", "keterangan", 2.5),
+)
+
+
+def build_penarikan_perangkat(document: DocxDocument) -> None:
+    add_kop(document)
+    title(document, "FORMULIR PENARIKAN PERANGKAT SERVER")
+    title(document, "DARI PUSAT DATA PEMERINTAH {{ kantor.daerah }}", caps=True)
+    par(document, "Nomor: {{ doc.nomor }}", style="Tanpa Spasi", align=CENTER, after=12)
+    par(document, "Yang bertanda tangan di bawah ini:", style="Isi Naskah")
+    field(document, _PEMOHON, "Nama", "{{ narahubung.nama }}")
+    continuation(document, _PEMOHON, "{{ narahubung.nip }}")
+    field(document, _PEMOHON, "Jabatan", "{{ narahubung.jabatan }}")
+    field(document, _PEMOHON, "Perangkat Daerah", "{{ p.perangkat_daerah }}")
+    field(document, _PEMOHON, "Nomor Telepon/HP", "{{ narahubung.telepon }}")
+    par(document, "mengajukan penarikan perangkat server milik {{ p.perangkat_daerah }} dari "
+        "{{ kantor.pusat_data }} dengan rincian sebagai berikut:", style="Isi Naskah", keep=True)
+    device_table(document, "perangkat_tarik", _TARIK_DEVICES)
+    par(document, "", style="Tanpa Spasi")
+    field(document, _SERVER, "Server", "{{ p.nama_server }} ({{ p.alamat_ip }})")
+    field(document, _SERVER, "Tanggal Penarikan", "{{ tgl.penarikan }}")
+    par(document, "Perangkat tersebut di atas telah dikeluarkan dari Pusat Data dan diserahkan kembali "
+        "kepada {{ p.perangkat_daerah }} dalam keadaan sebagaimana tercantum di atas.", style="Isi Naskah")
+    par(document, "", style="Tanpa Spasi", keep=True)
+    signatures(
+        document,
+        (Signer("tim", ("Yang Menyerahkan,",)), Signer("pd", ("Yang Menerima,",)),
+         Signer("kabid", ("Mengetahui,",))),
+        dated="{{ kantor.kota }}, {{ doc.tanggal }}",
+        style="Isi Tabel",
+    )
+
+
+# -- 5. Berita acara pekerjaan pemeliharaan server + formulir pemeliharaan (SOP step 9; DOMAIN §4, §9) -
+
+_PIHAK = Labels(start=0.6, colon=4.4, value=4.8)
+_RINCIAN = Labels(start=0.6, colon=5.6, value=6.0)
+
+# Typical items of a server maintenance check (DOMAIN §9); staff edit this list in Word.
+CHECKLIST = (
+    "Fisik dan kebersihan server/rak",
+    "Suhu dan kelembapan ruang server",
+    "Catu daya (PSU) dan UPS",
+    "Kipas pendingin (fan)",
+    "Media penyimpanan (storage/RAID)",
+    "Memori (RAM)",
+    "Log sistem dan peringatan (alert)",
+    "Pembaruan sistem operasi/patch keamanan",
+    "Cadangan data (backup)",
+    "Layanan/aplikasi berjalan",
+    "Koneksi jaringan dan alamat IP",
+    "DNS/nama domain",
+)
+_CHECK_COLUMNS = (
+    ("No", 0.8), ("Item yang diperiksa", 5.6), ("Kondisi sebelum", 2.4), ("Tindakan", 2.9),
+    ("Kondisi sesudah", 2.4), ("Keterangan", 2.4),
+)
+
+
+def _pihak(document: DocxDocument, number: str, who: str, rows: tuple[tuple[str, str], ...]) -> None:
+    (label, value), *rest = rows
+    field(document, _PIHAK, label, value, number=number, number_at=0.0)
+    for label, value in rest:
+        if label:
+            field(document, _PIHAK, label, value)
+        else:
+            continuation(document, _PIHAK, value)
+    closing = hanging(document, "Selanjutnya disebut ", at=_PIHAK.start, start=_PIHAK.start)
+    add_text(closing, who, BOLD)
+    add_text(closing, ".")
+
+
+def _checklist(document: DocxDocument) -> None:
+    tbl = table(document, [w for _, w in _CHECK_COLUMNS], len(CHECKLIST) + 1, margin=0.1)
+    for cell, (heading, _) in zip(tbl.rows[0].cells, _CHECK_COLUMNS, strict=True):
+        par(cell, heading, BOLD, style="Isi Tabel Rapat", align=CENTER)
+    header_row(tbl)
+    for number, item in enumerate(CHECKLIST, start=1):
+        cells = tbl.rows[number].cells
+        par(cells[0], f"{number}.", style="Isi Tabel Rapat", align=CENTER)
+        par(cells[1], item, style="Isi Tabel Rapat")
+        for cell in cells:
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        min_height(tbl, number, 0.75)
+    keep_rows(tbl)
+    keep_together(tbl)
+
+
+def build_berita_acara(document: DocxDocument) -> None:
+    add_kop(document)
+    title(document, "BERITA ACARA PEKERJAAN PEMELIHARAAN SERVER", underline=True)
+    par(document, "Nomor: {{ doc.nomor }}", style="Tanpa Spasi", align=CENTER, after=12)
+    par(document, "{{ ba.pembukaan }}, bertempat di {{ ba.lokasi }}, yang bertanda tangan di bawah ini:",
+        style="Isi Naskah")
+    _pihak(document, "1.", "PIHAK PERTAMA", (
+        ("Nama", "{{ ttd.tim.nama }}"),
+        ("", "{{ ttd.tim.nip }}"),
+        ("Pangkat/Gol.", "{{ ttd.tim.pangkat }}"),
+        ("Jabatan", "Ketua {{ kantor.tim }}"),
+        ("Unit Kerja", "{{ kantor.dinas }} {{ kantor.daerah }}"),
+    ))
+    _pihak(document, "2.", "PIHAK KEDUA", (
+        ("Nama", "{{ ttd.pd.nama }}"),
+        ("", "{{ ttd.pd.nip }}"),
+        ("Pangkat/Gol.", "{{ ttd.pd.pangkat }}"),
+        ("Jabatan", "{{ narahubung.jabatan }}"),
+        ("Unit Kerja", "{{ p.perangkat_daerah }}"),
+    ))
+    intro = par(document, "", style="Isi Naskah")
+    add_text(intro, "PIHAK PERTAMA", BOLD)
+    add_text(intro, " bersama ")
+    add_text(intro, "PIHAK KEDUA", BOLD)
+    add_text(intro, " menyatakan bahwa telah dilaksanakan pekerjaan pemeliharaan server milik "
+             "{{ p.perangkat_daerah }} dengan rincian sebagai berikut:")
+    for number, (label, value) in enumerate((
+        ("Nama Server", "{{ p.nama_server }}"),
+        ("Alamat IP", "{{ p.alamat_ip }}"),
+        ("Nama Domain", "{{ p.nama_domain }}"),
+        ("Jenis Pemeliharaan", "{{ p.jenis_pemeliharaan }}"),
+        ("Uraian Pekerjaan", "{{ p.uraian_pekerjaan }}"),
+        ("Waktu Pelaksanaan", "{{ hari.pelaksanaan }} {{ ba.waktu }}"),
+        ("Pelaksana", "{{ petugas_teks }}"),
+        ("Hasil Pemeliharaan", "{{ p.hasil_pemeliharaan }}"),
+        ("Penggantian Perangkat", "{{ p.perangkat_diganti }}"),
+    ), start=1):
+        field(document, _RINCIAN, label, value, number=f"{number}.", number_at=0.0)
+    par(document, "Rincian pemeriksaan dan tindakan pemeliharaan tercantum dalam Formulir Pemeliharaan "
+        "berikut.", style="Isi Naskah", keep=True)
+    par(document, "FORMULIR PEMELIHARAAN SERVER", Look(bold=True, size=11), style="Judul", after=4)
+    _checklist(document)
+    par(document, "", style="Tanpa Spasi")
+    par(document, "Demikian Berita Acara ini dibuat dalam rangkap {{ ba.rangkap }} untuk dipergunakan "
+        "sebagaimana mestinya.", style="Isi Naskah", first=1.25, keep=True)
+    par(document, "", style="Tanpa Spasi", keep=True)
+    signatures(
+        document,
+        (Signer("pd", ("PIHAK KEDUA,",)), Signer("tim", ("PIHAK PERTAMA,",))),
+        dated="{{ kantor.kota }}, {{ doc.tanggal }}",
+        mengetahui="kabid",
+    )
+
+
+# -- 6. Laporan hasil pelaksanaan (SOP steps 9–11; DOMAIN §6) --------------------------------------
+
+_KEGIATAN = Labels(start=1.2, colon=8.1, value=8.5)
+
+
+def _bab(document: DocxDocument, letter: str, text: str) -> None:
+    hanging(document, f"{letter}\t{text}", at=0.6, style="Subjudul")
+
+
+def _sub(document: DocxDocument, number: str, text: str) -> None:
+    hanging(document, f"{number}\t{text}", at=1.2, start=0.6, keep=True)
+
+
+def _body(document: DocxDocument, text: str, *, left: float = 1.2) -> None:
+    par(document, text, style="Isi Naskah", left=left)
+
+
+def _item(document: DocxDocument, number: str, text: str, *, start: float = 1.2) -> None:
+    hanging(document, f"{number}\t{text}", at=start + 0.6, start=start, style="Isi Naskah")
+
+
+def _pendahuluan(document: DocxDocument) -> None:
+    _bab(document, "A.", "PENDAHULUAN")
+    _sub(document, "1.", "Umum")
+    _body(document, "{{ p.perangkat_daerah }} melalui surat Nomor {{ p.nomor_surat }} tanggal "
+          "{{ tgl.surat }} hal {{ p.hal }} memohon pemeliharaan server {{ p.nama_server }} yang "
+          "ditempatkan di {{ kantor.pusat_data }}.")
+    _sub(document, "2.", "Maksud dan Tujuan")
+    _body(document, "Laporan ini dimaksudkan untuk melaporkan pelaksanaan pemeliharaan server tersebut, "
+          "dengan tujuan memastikan server dan layanan yang berjalan di atasnya berfungsi dengan baik serta "
+          "tercatat sesuai SOP Pemeliharaan Server.")
+    _sub(document, "3.", "Ruang Lingkup")
+    _body(document, "Pemeliharaan server {{ p.nama_server }} dengan alamat IP {{ p.alamat_ip }} dan nama "
+          "domain {{ p.nama_domain }}, beserta perangkat yang tercantum dalam Dokumen Isian Kelengkapan.")
+    _sub(document, "4.", "Dasar")
+    _item(document, "a.", "Surat {{ p.perangkat_daerah }} Nomor {{ p.nomor_surat }} tanggal {{ tgl.surat }} "
+          "hal {{ p.hal }};")
+    _item(document, "b.", "Disposisi Kepala Dinas tanggal {{ tgl.disposisi_kadis }} dan disposisi Kepala "
+          "{{ kantor.bidang }} tanggal {{ tgl.disposisi_kabid }};")
+    _item(document, "c.", "SOP Pemeliharaan Server Nomor {{ sop.nomor }} tanggal {{ sop.tanggal }}.")
+
+
+def _petugas_table(document: DocxDocument) -> None:
+    columns = (("No", 0.8), ("Nama / NIP", 5.6), ("Pangkat/Gol.", 3.7), ("Jabatan", 5.2))
+    tbl = table(document, [w for _, w in columns], 4, margin=0.1, indent=1.2)
+    for cell, (heading, _) in zip(tbl.rows[0].cells, columns, strict=True):
+        par(cell, heading, BOLD, style="Isi Tabel", align=CENTER)
+    header_row(tbl)
+    loop_row(tbl, 1, "{%tr for x in petugas %}")
+    no, nama, pangkat, jabatan = tbl.rows[2].cells
+    par(no, "{{ x.no }}", style="Isi Tabel", align=CENTER)
+    par(nama, "{{ x.nama }}", style="Isi Tabel")
+    par(nama, "{{ x.nip }}", style="Isi Tabel")
+    par(pangkat, "{{ x.pangkat }}", style="Isi Tabel")
+    par(jabatan, "{{ x.jabatan }}", style="Isi Tabel")
+    loop_row(tbl, 3, "{%tr endfor %}")
+    keep_rows(tbl)
+
+
+def _kegiatan_dan_hasil(document: DocxDocument) -> None:
+    _bab(document, "B.", "KEGIATAN YANG DILAKSANAKAN")
+    _body(document, "Kegiatan dilaksanakan sesuai tahapan SOP Pemeliharaan Server sebagai berikut:", left=0.6)
+    for number, (label, value) in enumerate((
+        ("Pemeriksaan server", "{{ hari.pemeriksaan }}"),
+        ("Pengisian isian kelengkapan", "{{ hari.kelengkapan }}"),
+        ("Pengumuman penghentian layanan", "{{ hari.pengumuman }}"),
+        ("Pelaksanaan pemeliharaan", "{{ hari.pelaksanaan }}"),
+        ("Jenis pemeliharaan", "{{ p.jenis_pemeliharaan }}"),
+        ("Uraian pekerjaan", "{{ p.uraian_pekerjaan }}"),
+    ), start=1):
+        field(document, _KEGIATAN, label, value, number=f"{number}.", number_at=0.6)
+    _sub(document, "7.", "Pelaksana: {{ kantor.tim }}")
+    _petugas_table(document)
+
+    _bab(document, "C.", "HASIL YANG DICAPAI")
+    _sub(document, "1.", "Hasil pemeriksaan sebelum pemeliharaan")
+    _body(document, "{{ p.hasil_pemeriksaan }}")
+    _sub(document, "2.", "Hasil pemeliharaan")
+    _body(document, "{{ p.hasil_pemeliharaan }}")
+    _sub(document, "3.", "Penggantian perangkat")
+    par(document, "{%p if ada.penarikan %}", style="Tanpa Spasi")
+    _body(document, "Terdapat perangkat yang diganti dan ditarik dari Pusat Data pada tanggal "
+          "{{ tgl.penarikan }} sebagaimana tercantum dalam Formulir Penarikan Perangkat Server, yaitu:")
+    par(document, "{%p for d in perangkat_tarik %}", style="Tanpa Spasi")
+    _item(document, "{{ loop.index }}.", "{{ d.nama }} {{ d.merk_tipe }}, nomor seri {{ d.nomor_seri }}, "
+          "kondisi {{ d.kondisi }}: {{ d.keterangan }}")
+    par(document, "{%p endfor %}", style="Tanpa Spasi")
+    par(document, "{%p else %}", style="Tanpa Spasi")
+    _body(document, "Tidak terdapat perangkat yang diganti atau ditarik dari Pusat Data.")
+    par(document, "{%p endif %}", style="Tanpa Spasi")
+
+
+def _review_trail(document: DocxDocument) -> None:
+    """Steps 10–11: Kabid checks and forwards, Kadis reviews — shown as a paraf table."""
+    par(document, "Pemeriksaan dan reviu laporan:", Look(bold=True, size=11), style="Tanpa Spasi", keep=True,
+        before=12, after=4)
+    columns = (("No", 0.8), ("Tahap", 5.0), ("Nama", 5.6), ("Tanggal", 2.9), ("Paraf", 2.2))
+    tbl = table(document, [w for _, w in columns], 3, margin=0.1)
+    for cell, (heading, _) in zip(tbl.rows[0].cells, columns, strict=True):
+        par(cell, heading, BOLD, style="Isi Tabel", align=CENTER)
+    header_row(tbl)
+    for row, (tahap, nama, tanggal) in enumerate((
+        ("Diperiksa Kepala Bidang", "{{ ttd.kabid.nama }}", "{{ tgl.pemeriksaan_kabid }}"),
+        ("Direviu Kepala Dinas", "{{ ttd.kadis.nama }}", "{{ tgl.reviu_kadis }}"),
+    ), start=1):
+        cells = tbl.rows[row].cells
+        par(cells[0], f"{row}.", style="Isi Tabel", align=CENTER)
+        for cell, text in zip(cells[1:4], (tahap, nama, tanggal), strict=True):
+            par(cell, text, style="Isi Tabel")
+        min_height(tbl, row, 1.1)
+    keep_rows(tbl)
+    keep_together(tbl)
+
+
+def _dokumentasi(document: DocxDocument) -> None:
+    heading = title(document, "DOKUMENTASI")
+    heading.paragraph_format.page_break_before = True
+    par(document, "Pemeliharaan Server {{ p.perangkat_daerah }}", style="Judul", after=12)
+    par(document, "{%p if ada.foto %}", style="Tanpa Spasi")
+    tbl = table(document, (8.25, 8.25), 3, grid=False)
+    no_borders(tbl)
+    loop_row(tbl, 0, "{%tr for f in foto_baris %}")
+    for cell, side in zip(tbl.rows[1].cells, ("kiri", "kanan"), strict=True):
+        par(cell, f"{{{{ f.{side}.gambar }}}}", style="Tanpa Spasi", align=CENTER, before=6)
+        par(cell, f"{{{{ f.{side}.keterangan }}}}", Look(italic=True, size=10), style="Tanpa Spasi",
+            align=CENTER, after=12)
+    loop_row(tbl, 2, "{%tr endfor %}")
+    keep_rows(tbl)
+    par(document, "{%p else %}", style="Tanpa Spasi")
+    par(document, "Tidak ada foto dokumentasi.", style="Isi Naskah", align=CENTER)
+    par(document, "{%p endif %}", style="Tanpa Spasi")
+
+
+def build_laporan(document: DocxDocument) -> None:
+    add_kop(document)
+    title(document, "LAPORAN")
+    title(document, "TENTANG")
+    title(document, "HASIL PELAKSANAAN PEMELIHARAAN SERVER")
+    title(document, "{{ p.perangkat_daerah }}", caps=True)
+    par(document, "Nomor: {{ doc.nomor }}", style="Tanpa Spasi", align=CENTER, after=12)
+    _pendahuluan(document)
+    _kegiatan_dan_hasil(document)
+    _bab(document, "D.", "SIMPULAN DAN SARAN")
+    _body(document, "{{ laporan.simpulan }}", left=0.6)
+    _bab(document, "E.", "PENUTUP")
+    _body(document, "Demikian laporan ini disampaikan untuk menjadi periksa dan bahan lebih lanjut.",
+          left=0.6)
+    signature_right(document, Signer("tim", ("{{ kantor.kota }}, {{ doc.tanggal }}",)))
+    _review_trail(document)
+    par(document, "Lampiran:", Look(size=11), style="Tanpa Spasi", before=12, keep=True)
+    par(document, "{%p for l in lampiran %}", style="Tanpa Spasi")
+    hanging(document, "{{ loop.index }}.\t{{ l }}", at=0.6, look=Look(size=11), style="Tanpa Spasi")
+    par(document, "{%p endfor %}", style="Tanpa Spasi")
+    _dokumentasi(document)

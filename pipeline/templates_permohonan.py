@@ -1,0 +1,192 @@
+"""Templates for the steps before the work: lembar disposisi, isian kelengkapan and pengumuman."""
+
+from __future__ import annotations
+
+from docx.document import Document as DocxDocument
+from docx.table import _Cell
+
+from pipeline.templates_blocks import (
+    BOLD,
+    CENTER,
+    JUSTIFY,
+    Labels,
+    Signer,
+    add_kop,
+    continuation,
+    device_table,
+    field,
+    hanging,
+    header_row,
+    keep_rows,
+    merge_row,
+    par,
+    signature,
+    signature_right,
+    signatures,
+    table,
+    title,
+)
+
+# -- 1. Lembar disposisi (SOP steps 2 and 3; DOMAIN §3.2) -----------------------------------------
+
+_CELL = Labels(start=0.0, colon=2.2, value=2.5, style="Isi Tabel")
+_SIFAT_2 = 5.8  # second column of the Sifat boxes, clear of "☐ Sangat Segera"
+_BOX_AT = 0.55  # text after a check box in the disposition lists
+_CELL_STYLE = "Isi Tabel"
+
+
+def _box_line(cell: _Cell, box: str, text: str) -> None:
+    hanging(cell, f"{box}\t{text}", at=_BOX_AT, style=_CELL_STYLE)
+
+
+def build_lembar_disposisi(document: DocxDocument) -> None:
+    add_kop(document)
+    title(document, "LEMBAR DISPOSISI", size=14)
+    par(document, "", style="Tanpa Spasi")
+    # Grid 6.5 | 1.5 | 8.5 cm: header rows split 8 | 8.5 (room for two columns of Sifat boxes); the paraf
+    # cells get 10 cm so that "KEPALA DINAS KOMUNIKASI DAN INFORMATIKA" stays on one line.
+    tbl = table(document, (6.5, 1.5, 8.5), 6)
+    keep_rows(tbl)
+    surat = merge_row(tbl, 0, 0, 1)
+    field(surat, _CELL, "Surat dari", "{{ p.perangkat_daerah }}")
+    field(surat, _CELL, "No. Surat", "{{ p.nomor_surat }}")
+    field(surat, _CELL, "Tgl. Surat", "{{ tgl.surat }}")
+    agenda = tbl.rows[0].cells[2]
+    field(agenda, _CELL, "Diterima Tgl", "{{ tgl.diterima }}")
+    field(agenda, _CELL, "No. Agenda", "{{ p.no_agenda }}")
+    hanging(agenda, "Sifat\t:\t{{ cek.sifat_biasa }} Biasa\t{{ cek.sifat_segera }} Segera",
+            at=_CELL.value, tabs=(_CELL.colon, _SIFAT_2), style=_CELL_STYLE)
+    hanging(agenda, "{{ cek.sifat_sangat_segera }} Sangat Segera\t{{ cek.sifat_rahasia }} Rahasia",
+            at=_CELL.value, start=_CELL.value, tabs=(_SIFAT_2,), style=_CELL_STYLE)
+
+    field(merge_row(tbl, 1), _CELL, "Hal", "{{ p.hal }}")
+
+    kepada = merge_row(tbl, 2, 0, 1)
+    par(kepada, "Diteruskan kepada Sdr.:", style=_CELL_STYLE)
+    _box_line(kepada, "☐", "Sekretaris")
+    _box_line(kepada, "{{ cek.diteruskan_kabid }}", "Kepala {{ kantor.bidang }}")
+    _box_line(kepada, "☐", "……………………………………………")
+    harap = tbl.rows[2].cells[2]
+    par(harap, "Dengan hormat harap:", style=_CELL_STYLE)
+    _box_line(harap, "{{ cek.harap_tanggapan }}", "Tanggapan dan Saran")
+    _box_line(harap, "{{ cek.harap_proses }}", "Proses lebih lanjut")
+    _box_line(harap, "{{ cek.harap_koordinasi }}", "Koordinasi/konfirmasikan")
+    _box_line(harap, "☐", "……………………………………………")
+
+    catatan = tbl.rows[3].cells[0]
+    par(catatan, "Catatan Kepala Dinas:", BOLD, style=_CELL_STYLE, after=2)
+    par(catatan, "{{ p.isi_disposisi_kadis }}", style=_CELL_STYLE)
+    signature(merge_row(tbl, 3, 1, 2), Signer("kadis", ("{{ kantor.kota }}, {{ tgl.disposisi_kadis }}",)),
+              style=_CELL_STYLE, gap=3)
+
+    par(merge_row(tbl, 4), "Disposisi Kepala Bidang kepada {{ kantor.tim }}", BOLD, style=_CELL_STYLE)
+    header_row(tbl, 4, shade="F2F2F2", repeat=False)
+    tim = tbl.rows[5].cells[0]
+    par(tim, "Kepada Sdr.:", BOLD, style=_CELL_STYLE, after=2)
+    par(tim, "{{ petugas_teks }}", style=_CELL_STYLE, after=4)
+    par(tim, "Catatan:", BOLD, style=_CELL_STYLE, after=2)
+    par(tim, "{{ p.isi_disposisi_kabid }}", style=_CELL_STYLE)
+    signature(merge_row(tbl, 5, 1, 2), Signer("kabid", ("{{ kantor.kota }}, {{ tgl.disposisi_kabid }}",)),
+              style=_CELL_STYLE, gap=3)
+
+
+# -- 2. Dokumen isian kelengkapan (SOP steps 4 and 5; DOMAIN §8) ----------------------------------
+
+_ISIAN = Labels(start=0.6, colon=6.0, value=6.4)
+_DOTS = "…" * 22  # a line to write on by hand, shorter than the 10 cm value column
+
+
+def _section(document: DocxDocument, letter: str, text: str) -> None:
+    hanging(document, f"{letter}\t{text}", at=0.6, style="Subjudul")
+
+
+_ISIAN_DEVICES = (
+    ("No", "no", 0.7),
+    ("Nama Perangkat", "nama", 2.0),
+    ("Merk/Tipe", "merk_tipe", 2.1),
+    ("Nomor Seri", "nomor_seri", 1.9),
+    ("Kode Barang", "kode_barang", 2.1),
+    ("Spesifikasi", "spesifikasi", 2.3),
+    ("Alamat IP", "alamat_ip", 2.5),
+    ("Lokasi Rak", "lokasi_rak", 1.4),
+    ("Kondisi", "kondisi", 1.5),
+)
+
+
+def build_isian_kelengkapan(document: DocxDocument) -> None:
+    add_kop(document)
+    title(document, "DOKUMEN ISIAN KELENGKAPAN PEMELIHARAAN SERVER")
+    par(document, "Nomor: {{ doc.nomor }}", style="Tanpa Spasi", align=CENTER, after=8)
+
+    _section(document, "A.", "DATA PEMOHON")
+    field(document, _ISIAN, "Perangkat Daerah", "{{ p.perangkat_daerah }}")
+    field(document, _ISIAN, "Nomor Surat Permohonan", "{{ p.nomor_surat }}")
+    field(document, _ISIAN, "Tanggal Surat Permohonan", "{{ tgl.surat }}")
+    field(document, _ISIAN, "Nama Penanggung Jawab", "{{ narahubung.nama }}")
+    continuation(document, _ISIAN, "{{ narahubung.nip }}")
+    field(document, _ISIAN, "Jabatan", "{{ narahubung.jabatan }}")
+    field(document, _ISIAN, "Nomor Telepon/HP", "{{ narahubung.telepon }}")
+
+    _section(document, "B.", "DATA SERVER DAN PERANGKAT")
+    field(document, _ISIAN, "Nama Server", "{{ p.nama_server }}")
+    field(document, _ISIAN, "Alamat IP", "{{ p.alamat_ip }}")
+    field(document, _ISIAN, "Nama Domain", "{{ p.nama_domain }}")
+    hanging(document, "Perangkat yang akan dipelihara:", at=0.6, start=0.6, keep=True)
+    device_table(document, "perangkat", _ISIAN_DEVICES)
+
+    _section(document, "C.", "RENCANA PEMELIHARAAN")
+    hanging(document, "Jenis Pemeliharaan\t:\t{{ cek.preventif }} Preventif\t{{ cek.korektif }} Korektif",
+            at=_ISIAN.value, start=_ISIAN.start, tabs=(_ISIAN.colon, 9.6))
+    field(document, _ISIAN, "Uraian Pekerjaan", "{{ p.uraian_pekerjaan }}")
+    field(document, _ISIAN, "Layanan Terdampak", "{{ p.layanan_terdampak }}")
+    field(document, _ISIAN, "Rencana Pelaksanaan", "{{ hari.pelaksanaan }}")
+    hanging(document, "Penggantian Perangkat\t:\t{{ cek.diganti_ya }} Ya\t{{ cek.diganti_tidak }} Tidak",
+            at=_ISIAN.value, start=_ISIAN.start, tabs=(_ISIAN.colon, 9.6))
+
+    _section(document, "D.", "HASIL PEMERIKSAAN TIM TEKNIS")
+    field(document, _ISIAN, "Tanggal Pemeriksaan", "{{ tgl.pemeriksaan }}")
+    field(document, _ISIAN, "Hasil Pemeriksaan", "{{ p.hasil_pemeriksaan }}")
+    hanging(document, "Kesesuaian\t:\t☐ Spesifikasi sesuai\t☐ Fisik sesuai",
+            at=_ISIAN.value, start=_ISIAN.start, tabs=(_ISIAN.colon, 11.6))
+    hanging(document, "☐ Alamat IP sesuai\t☐ Nama domain sesuai",
+            at=_ISIAN.value, start=_ISIAN.value, tabs=(11.6,))
+    field(document, _ISIAN, "Catatan", _DOTS)
+    continuation(document, _ISIAN, _DOTS)
+
+    par(document, "", style="Tanpa Spasi", keep=True)
+    signatures(
+        document,
+        (Signer("pd", ("Pemohon,",)), Signer("tim", ("Pemeriksa,",))),
+        dated="{{ kantor.kota }}, {{ tgl.kelengkapan }}",
+        mengetahui="kabid",
+    )
+
+
+# -- 3. Pengumuman penghentian sementara layanan (SOP step 6; DOMAIN §5.2) -------------------------
+
+_HENTI = Labels(start=1.25, colon=4.5, value=4.9)
+
+
+def build_pengumuman(document: DocxDocument) -> None:
+    add_kop(document)
+    title(document, "PENGUMUMAN")
+    title(document, "NOMOR {{ doc.nomor }}", bold=False)
+    title(document, "TENTANG", bold=False)
+    title(document, "PENGHENTIAN SEMENTARA LAYANAN {{ p.nama_server }}", caps=True)
+    title(document, "DALAM RANGKA PEMELIHARAAN SERVER")
+    par(document, "", style="Tanpa Spasi")
+    par(document, "Dalam rangka pemeliharaan server {{ p.nama_server }} milik {{ p.perangkat_daerah }} di "
+        "{{ kantor.pusat_data }}, dengan ini diumumkan bahwa layanan berikut:",
+        style="Isi Naskah", first=1.25)
+    par(document, "{%p for l in layanan %}", style="Tanpa Spasi")
+    hanging(document, "{{ loop.index }}.\t{{ l }}", at=1.85, start=1.25, style="Isi Naskah")
+    par(document, "{%p endfor %}", style="Tanpa Spasi")
+    par(document, "untuk sementara tidak dapat diakses pada:", style="Isi Naskah")
+    field(document, _HENTI, "Hari/Tanggal", "{{ henti.hari_tanggal }}")
+    field(document, _HENTI, "Pukul", "{{ henti.jam }}")
+    par(document, "Layanan akan kembali normal setelah pemeliharaan selesai. Informasi lebih lanjut dapat "
+        "menghubungi {{ kontak }}.", style="Isi Naskah", first=1.25)
+    par(document, "Demikian pengumuman ini disampaikan untuk menjadi perhatian. Atas pengertian dan kerja "
+        "samanya diucapkan terima kasih.", style="Isi Naskah", first=1.25, align=JUSTIFY)
+    signature_right(document, Signer("kadis", ("{{ kantor.kota }}, {{ doc.tanggal }}",)))
+
