@@ -290,7 +290,7 @@ def _attachments(withdrawal: bool, photos: bool) -> list[str]:
         items.append("Formulir Penarikan Perangkat")
     if photos:
         items.append("Dokumentasi foto")
-    return [f"{i}. {name}" for i, name in enumerate(items, 1)]
+    return items
 
 
 def _photo(photos: Sequence[ImageRef], i: int) -> dict[str, Any]:

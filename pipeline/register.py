@@ -13,7 +13,7 @@ import time as _time
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -315,7 +315,7 @@ def _read_sheet(decl: C.Sheet, ws: Any, epoch: datetime, structure: _Structure
         for index, col in by_index.items():
             cell = cells[index] if index < len(cells) else None
             coordinate = f"{letters[index]}{row_number}"
-            raw[col.key] = clean_text(cell)
+            raw[col.key] = _as_typed(cell)
             if coordinate in structure.uncomputed:
                 problems.append(error(decl.name, row_number, found[col.key], "",
                                       f"Sel {coordinate} berisi rumus yang belum dihitung (tidak ada nilainya).",
@@ -331,6 +331,15 @@ def _read_sheet(decl: C.Sheet, ws: Any, epoch: datetime, structure: _Structure
             values[col.key] = value
         records.append(Record(decl.name, row_number, values, raw, frozenset(bad)))
     return tuple(records), found, problems
+
+
+def _as_typed(cell: Any) -> str:
+    """The cell as the clerk sees it in Excel, for messages: dates as 15/06/2026, not ISO timestamps."""
+    if isinstance(cell, datetime):
+        return f"{cell:%d/%m/%Y}" if (cell.hour, cell.minute) == (0, 0) else f"{cell:%d/%m/%Y %H:%M}"
+    if isinstance(cell, date):
+        return f"{cell:%d/%m/%Y}"
+    return clean_text(cell)
 
 
 def _convert(decl: C.Sheet, col: C.Column, cell: Any, row: int, header: str, epoch: datetime

@@ -228,10 +228,11 @@ class _RequestCheck:
                     late = self.cal.workdays_between(prev_day, day) - s.standard_days
                     if late > 0:
                         self.late.append((s, late))
+                        deadline = self.cal.add_workdays(prev_day, s.standard_days)
                         self.warn(s.column, f"{s.label} terlambat {late} hari kerja: dilaksanakan "
-                                  f"{format_date(day)}, batas waktunya "
-                                  f"{format_date(self.cal.add_workdays(prev_day, s.standard_days))} "
-                                  f"({s.standard_days} hari kerja setelah {prev_step.label}).",
+                                  f"{format_date(day)}, padahal batas waktunya {format_date(deadline)} — "
+                                  f"{s.standard_days} hari kerja setelah langkah {prev_step.number} "
+                                  f"({format_date(prev_day)}).",
                                   "Catat alasan keterlambatan di kolom Catatan.")
             holiday = self.cal.holiday_name(day)
             if holiday and s.number != 1:
@@ -267,10 +268,11 @@ class _RequestCheck:
             if self.overdue > 0:
                 column = self.next_step.column if decision or self.next_step.number != DECISION_STEP \
                     else "perangkat_diganti"
+                actors = ", ".join(a.value for a in self.next_step.actors)
                 self.warn(column, f"{self.next_step.label} belum dilaksanakan; batas waktunya "
                           f"{format_date(self.next_deadline)}, sudah lewat {self.overdue} hari kerja.",
-                          f"Tindak lanjuti permohonan ini ({', '.join(a.value for a in self.next_step.actors) or '-'}).",
-                          value="")
+                          f"Tindak lanjuti permohonan ini ({actors}), lalu isi '{self.h(column)}'." if actors else
+                          f"Bila permohonan sudah selesai, isi '{self.h(column)}'.", value="")
 
     def _decision(self) -> None:
         decision = self.r.text("perangkat_diganti")
