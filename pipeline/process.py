@@ -82,13 +82,27 @@ def _read_and_validate(path: Path, settings: Settings, report: RunReport) -> Val
 
 
 @dataclass(frozen=True)
-class _Job:
-    folder: Path
+class _Doc:
     filename: str
     template: LoadedTemplate
     context: dict[str, Any]
     sidik: str
+
+
+@dataclass(frozen=True)
+class _FolderJob:
+    """Everything one request folder needs written; folders are independent, so they run in parallel."""
+
+    folder: Path
     agenda: str
+    docs: tuple[_Doc, ...]
+
+
+@dataclass
+class _FolderResult:
+    written: list[Path] = field(default_factory=list)
+    locked: list[tuple[Path, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 def process(settings: Settings, progress: Progress | None = None) -> RunReport:
@@ -99,7 +113,7 @@ def process(settings: Settings, progress: Progress | None = None) -> RunReport:
     registers = find_registers(settings.inbox)
     templates = load_templates(settings.templates, sample_contexts(settings.today))
     report.problems += templates.problems
-    jobs: list[_Job] = []
+    jobs: list[_FolderJob] = []
     statuses: list[tuple[Path, Assessment, Validation, list[str]]] = []
     used_folders: dict[Path, str] = {}
     for path in registers:
@@ -129,7 +143,7 @@ def _folder(settings: Settings, a: Assessment) -> Path | None:
 
 
 def _plan(validation: Validation, settings: Settings, templates: TemplateSet, report: RunReport,
-          statuses: list[Any], used_folders: dict[Path, str]) -> list[_Job]:
+          statuses: list[Any], used_folders: dict[Path, str]) -> list[_FolderJob]:
     register = validation.register
     staff = Staff.from_records(register.pegawai)
     logo = settings.templates / "logo.png"
@@ -137,7 +151,7 @@ def _plan(validation: Validation, settings: Settings, templates: TemplateSet, re
     devices: dict[str, list[Any]] = defaultdict(list)
     for d in register.perangkat:
         devices[d.text("no_agenda")].append(d)
-    jobs: list[_Job] = []
+    jobs: list[_FolderJob] = []
     for a in validation.assessments:
         folder = _folder(settings, a)
         key = f"{register.name}\x00{a.agenda}"
@@ -152,6 +166,7 @@ def _plan(validation: Validation, settings: Settings, templates: TemplateSet, re
         manifest = ob.Manifest.load(folder)
         photos, photo_problems = builder.photos(a.agenda)
         report.problems += [replace(p, source=register.name) for p in photo_problems]
+        todo: list[_Doc] = []
         for doc in docs:
             tpl = templates.get(doc.key)
             if tpl is None:
@@ -161,76 +176,84 @@ def _plan(validation: Validation, settings: Settings, templates: TemplateSet, re
             if manifest.unchanged(doc.filename, sidik):
                 report.unchanged += 1
                 continue
-            jobs.append(_Job(folder, doc.filename, tpl, context, sidik, a.agenda))
+            todo.append(_Doc(doc.filename, tpl, context, sidik))
+        if todo:
+            jobs.append(_FolderJob(folder, a.agenda, tuple(todo)))
     return jobs
 
 
-def _render_job(job: _Job) -> tuple[bytes | None, str]:
-    try:
-        return render_bytes(job.template, job.context), ""
-    except Exception as err:  # one bad document must not stop the others
-        return None, f"{type(err).__name__}: {err}"
-
-
-def _execute(jobs: list[_Job], settings: Settings, report: RunReport, progress: Progress | None) -> None:
-    if not jobs:
-        return
-    now = datetime.now()
-    manifests: dict[Path, ob.Manifest] = {}
-    results: Any
-    if len(jobs) >= _PARALLEL_FROM and settings.workers > 1:
-        pool = ProcessPoolExecutor(max_workers=settings.workers)
-        results = pool.map(_render_job, jobs, chunksize=max(1, len(jobs) // (settings.workers * 8)))
-    else:
-        pool = None
-        results = map(_render_job, jobs)
-    try:
-        for done, (job, (data, failure)) in enumerate(zip(jobs, results, strict=True), start=1):
-            if progress:
-                progress(done, len(jobs))
-            target = job.folder / job.filename
-            if data is None:
-                report.problems.append(error(job.template.spec.template, None, "", job.agenda,
-                                             f"Dokumen '{job.filename}' untuk No. Agenda {job.agenda} gagal dibuat: "
-                                             f"{failure}", "Periksa templat dan isian permohonan ini.",
-                                             agenda=job.agenda))
-                continue
-            manifest = manifests.get(job.folder) or manifests.setdefault(job.folder, ob.Manifest.load(job.folder))
-            _write_document(target, data, job, manifest, now, report)
-    finally:
-        if pool is not None:
-            pool.shutdown()
-    for manifest in manifests.values():
+def _run_folder(job: _FolderJob, now: datetime) -> _FolderResult:
+    """Render and write one request's changed documents, then its manifest. Never raises."""
+    result = _FolderResult()
+    manifest = ob.Manifest.load(job.folder)
+    for doc in job.docs:
+        target = job.folder / doc.filename
+        try:
+            data = render_bytes(doc.template, doc.context)
+        except Exception as err:  # one bad document must not stop the others
+            result.problems.append(error(doc.template.spec.template, None, "", job.agenda,
+                                         f"Dokumen '{doc.filename}' untuk No. Agenda {job.agenda} gagal dibuat: "
+                                         f"{type(err).__name__}: {err}", "Periksa templat dan isian permohonan ini.",
+                                         agenda=job.agenda))
+            continue
+        if _write_document(target, data, now, job.agenda, result):
+            manifest.record(doc.filename, doc.sidik, data, {"templat": doc.template.digest})
+    if result.written:
         try:
             manifest.save()
         except OSError as err:
-            report.problems.append(error("", None, "", str(manifest.path), f"Manifest tidak dapat ditulis: {err}",
-                                         "Periksa ruang disk dan izin tulis outbox."))
+            result.problems.append(error("", None, "", str(manifest.path), f"Manifest tidak dapat ditulis: {err}",
+                                         "Periksa ruang disk dan izin tulis outbox.", agenda=job.agenda))
+    return result
 
 
-def _write_document(target: Path, data: bytes, job: _Job, manifest: ob.Manifest, now: datetime,
-                    report: RunReport) -> None:
+def _execute(jobs: list[_FolderJob], settings: Settings, report: RunReport, progress: Progress | None) -> None:
+    if not jobs:
+        return
+    now = datetime.now()
+    total = sum(len(j.docs) for j in jobs)
+    done = 0
+    results: Any
+    pool: ProcessPoolExecutor | None = None
+    if total >= _PARALLEL_FROM and settings.workers > 1:
+        pool = ProcessPoolExecutor(max_workers=settings.workers)
+        results = pool.map(_run_folder, jobs, [now] * len(jobs), chunksize=max(1, len(jobs) // (settings.workers * 16)))
+    else:
+        results = (_run_folder(job, now) for job in jobs)
+    try:
+        for job, result in zip(jobs, results, strict=True):
+            report.written += result.written
+            report.locked += result.locked
+            report.problems += result.problems
+            done += len(job.docs)
+            if progress:
+                progress(done, total)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _write_document(target: Path, data: bytes, now: datetime, agenda: str, result: _FolderResult) -> bool:
     reason = ob.is_locked(target)
     if reason:
-        report.locked.append((target, reason))
-        report.problems.append(_locked_problem(target, reason, job.agenda))
-        return
+        result.locked.append((target, reason))
+        result.problems.append(_locked_problem(target, reason, agenda))
+        return False
     try:
         if target.exists() and target.read_bytes() != data:
             ob.keep_previous(target, now)
         ob.atomic_write(target, data)
     except PermissionError as err:
-        report.locked.append((target, "terkunci"))
-        report.problems.append(_locked_problem(target, f"terkunci ({err.strerror})", job.agenda))
-        return
+        result.locked.append((target, "terkunci"))
+        result.problems.append(_locked_problem(target, f"terkunci ({err.strerror})", agenda))
+        return False
     except (OSError, OutboxError) as err:
-        report.problems.append(error(job.template.spec.template, None, "", job.agenda,
-                                     f"Dokumen '{target.name}' tidak dapat ditulis: {err}",
-                                     "Periksa ruang disk dan izin tulis outbox; dokumen lama tetap utuh.",
-                                     agenda=job.agenda))
-        return
-    manifest.record(job.filename, job.sidik, data, {"templat": job.template.digest})
-    report.written.append(target)
+        result.problems.append(error(target.name, None, "", agenda, f"Dokumen '{target.name}' tidak dapat ditulis: "
+                                     f"{err}", "Periksa ruang disk dan izin tulis outbox; dokumen lama tetap utuh.",
+                                     agenda=agenda))
+        return False
+    result.written.append(target)
+    return True
 
 
 def _locked_problem(target: Path, reason: str, agenda: str) -> Problem:

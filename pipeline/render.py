@@ -250,13 +250,105 @@ def prepare_image(ref: ImageRef) -> bytes | None:
 
 
 def render_bytes(tpl: LoadedTemplate, context: Mapping[str, Any]) -> bytes:
-    """Render one document; identical inputs give identical bytes."""
+    """Render one document; identical inputs give identical bytes.
+
+    Uses the cached fast path when the template allows it, plain docxtpl otherwise; both give the same
+    document (tests/test_speed.py compares them part by part).
+    """
+    fast = _fast_template(tpl)
+    if fast is not None and not _has_images(context):
+        if fast.static is not None:
+            return fast.render(context)
+        data = render_bytes_docxtpl(tpl, context)
+        fast.learn(data)  # the first render gives the parts that never change
+        return data
+    return render_bytes_docxtpl(tpl, context)
+
+
+def render_bytes_docxtpl(tpl: LoadedTemplate, context: Mapping[str, Any]) -> bytes:
+    """The reference path: a fresh docxtpl document per render."""
     doc = _StrictTemplate(io.BytesIO(tpl.data))
     bound = _bind_images(context, doc)
     doc.render(bound, jinja_env=make_environment(), autoescape=True)
     out = io.BytesIO()
     doc.save(out)
     return normalise_docx(out.getvalue())
+
+
+def _has_images(value: Any) -> bool:
+    if isinstance(value, ImageRef):
+        return True
+    if isinstance(value, Mapping):
+        return any(_has_images(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_images(v) for v in value)
+    return False
+
+
+_DOCUMENT = "word/document.xml"
+_TAGGED_PARTS = re.compile(r"^word/(header|footer)\d*\.xml$|^word/(foot|end)notes\.xml$|^docProps/core\.xml$")
+
+
+class _FastTemplate:
+    """docxtpl's body rendering with its per-document work done once per template and process:
+    the tag repair (patch_xml) and the Jinja compilation are cached, the parts that do not depend
+    on the fields are copied from the first render, and the result is zipped directly."""
+
+    def __init__(self, data: bytes) -> None:
+        self._helper = _StrictTemplate.__new__(_StrictTemplate)  # only its stateless XML helpers are used
+        plain = DocxTemplate(io.BytesIO(data))
+        plain.init_docx()
+        source = self._helper.patch_xml(plain.get_xml())
+        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)  # as docxtpl's render_xml_part does
+        self._jinja = make_environment().from_string(source)
+        self._root = etree.tostring(plain.docx._element)  # the document element around the body
+        self.static: dict[str, bytes] | None = None
+        self._order: list[str] = []
+
+    def learn(self, rendered: bytes) -> None:
+        with zipfile.ZipFile(io.BytesIO(rendered)) as zf:
+            self._order = [i.filename for i in zf.infolist()]
+            self.static = {name: zf.read(name) for name in self._order if name != _DOCUMENT}
+
+    def render(self, context: Mapping[str, Any]) -> bytes:
+        assert self.static is not None
+        xml = self._jinja.render(context)
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        xml = self._helper.resolve_listing(xml)
+        tree = self._helper.fix_tables(xml)
+        self._helper.docx_ids_index = 1000
+        self._helper.fix_docpr_ids(tree)
+        root = etree.fromstring(self._root, _SAFE_XML)
+        root.replace(root.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body"), tree)
+        document = etree.tostring(root, encoding="UTF-8", standalone=True)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+            for name in self._order:
+                info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o600 << 16
+                zout.writestr(info, document if name == _DOCUMENT else self.static[name])
+        return out.getvalue()
+
+
+_FAST: dict[str, _FastTemplate | None] = {}  # per process, by template digest
+
+
+def _fast_template(tpl: LoadedTemplate) -> _FastTemplate | None:
+    """The cached renderer, or None when the template needs plain docxtpl (tags outside the body)."""
+    if tpl.digest not in _FAST:
+        fast: _FastTemplate | None = None
+        try:
+            with zipfile.ZipFile(io.BytesIO(tpl.data)) as zf:
+                tagged = any(_TAGGED_PARTS.match(i.filename) and re.search(rb"\{[{%]", zf.read(i.filename))
+                             for i in zf.infolist())
+            if not tagged:
+                fast = _FastTemplate(tpl.data)
+        except Exception as err:  # anything unusual: the reference path will report it
+            log.debug("fast path off for %s: %s", tpl.path, err)
+        _FAST[tpl.digest] = fast
+    return _FAST[tpl.digest]
 
 
 def normalise_docx(data: bytes) -> bytes:
