@@ -11,14 +11,19 @@ import shutil
 import tempfile
 import time as _time
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import openpyxl
-from defusedxml.ElementTree import iterparse
+
+try:  # the fast reader; openpyxl stays the reference (PITFALLS B.4)
+    from python_calamine import CalamineWorkbook
+except ImportError:  # pragma: no cover - python-calamine is a dependency, but keep working without it
+    CalamineWorkbook = None
+from defusedxml.ElementTree import fromstring, iterparse
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from pipeline import columns as C
@@ -29,12 +34,11 @@ from pipeline.values import (check_domain, check_ip, clean_text, format_date, no
 
 log = logging.getLogger(__name__)
 
-_EXCEL_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls are OLE files, not zips
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 _MAX_UNZIPPED = 400 * 1024 * 1024
 _MAX_RATIO = 200  # a real xlsx compresses ~5-20x; a zip bomb compresses ~1000x
-_NEEDS_SCAN = re.compile(rb"<(?:\w+:)?(?:f|mergeCell)[\s>/]")
+_NEEDS_SCAN = re.compile(rb"<(?:\w+:)?(?:f|mergeCell)[\s>/]|\st=\"e\"")
 
 
 @dataclass(frozen=True)
@@ -94,20 +98,86 @@ def find_registers(inbox: Path) -> list[Path]:
     return sorted(p for p in inbox.iterdir() if is_register_file(p))
 
 
-def read_register(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, attempts: int = 5) -> Register:
-    """Read one register from a private copy. Raises RegisterError only when the file is unusable."""
+def read_register(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, attempts: int = 5,
+                  backend: str = "auto") -> Register:
+    """Read one register from a private copy. Raises RegisterError only when the file is unusable.
+
+    ``backend``: 'calamine' (fast, default when installed) or 'openpyxl' (the reference). Both feed the
+    same normaliser; tests/test_speed.py requires identical results from both on every fixture register.
+    """
     with tempfile.TemporaryDirectory(prefix="sop-register-") as tmp:
         copy = Path(tmp) / "register.xlsx"
         _private_copy(path, copy, max_bytes, attempts)
         _check_container(path, copy)
-        try:
-            wb = openpyxl.load_workbook(copy, read_only=True, data_only=True, keep_links=False)
-        except Exception as err:  # openpyxl raises many kinds for a damaged file
-            raise RegisterError(f"{path.name}: tidak dapat dibuka sebagai workbook Excel ({err})") from err
-        try:
-            return _read_workbook(path, copy, wb)
-        finally:
-            wb.close()
+        parts, epoch = _workbook_layout(path, copy)
+        if backend == "calamine" or (backend == "auto" and CalamineWorkbook is not None):
+            return _read_with_calamine(path, copy, parts, epoch)
+        return _read_with_openpyxl(path, copy, parts, epoch)
+
+
+def _read_with_calamine(original: Path, copy: Path, parts: Mapping[str, str], epoch: datetime) -> Register:
+    try:
+        book = CalamineWorkbook.from_path(str(copy))
+    except Exception as err:  # damaged content
+        raise RegisterError(f"{original.name}: tidak dapat dibuka sebagai workbook Excel ({err})") from err
+    try:
+        def rows(name: str) -> Iterator[Sequence[Any]]:
+            return iter(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+        return _read_workbook(original, copy, list(book.sheet_names), rows, parts, epoch)
+    except RegisterError:
+        raise
+    except Exception as err:
+        raise RegisterError(f"{original.name}: isi workbook tidak dapat dibaca ({err})") from err
+    finally:
+        book.close()
+
+
+def _read_with_openpyxl(original: Path, copy: Path, parts: Mapping[str, str], epoch: datetime) -> Register:
+    try:
+        # read_only: streams rows; data_only: Excel's last computed value, not the formula text.
+        wb = openpyxl.load_workbook(copy, read_only=True, data_only=True, keep_links=False)
+    except Exception as err:  # openpyxl raises many kinds for a damaged file
+        raise RegisterError(f"{original.name}: tidak dapat dibuka sebagai workbook Excel ({err})") from err
+    try:
+        def rows(name: str) -> Iterator[Sequence[Any]]:
+            ws = wb[name]
+            ws.reset_dimensions()  # some programs write wrong dimensions; read to the real end
+            return ws.iter_rows(values_only=True)
+        return _read_workbook(original, copy, list(wb.sheetnames), rows, parts, epoch)
+    except RegisterError:
+        raise
+    except Exception as err:
+        raise RegisterError(f"{original.name}: isi workbook tidak dapat dibaca ({err})") from err
+    finally:
+        wb.close()
+
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _workbook_layout(original: Path, copy: Path) -> tuple[dict[str, str], datetime]:
+    """Sheet name → zip member, and the date epoch (1900 or 1904), read with defusedxml."""
+    try:
+        with zipfile.ZipFile(copy) as zf:
+            book = fromstring(zf.read("xl/workbook.xml"))
+            rels = fromstring(zf.read("xl/_rels/workbook.xml.rels")) if "xl/_rels/workbook.xml.rels" in \
+                zf.namelist() else None
+    except Exception as err:  # entities, DTDs, damaged XML
+        raise RegisterError(f"{original.name}: struktur workbook tidak dapat dibaca ({type(err).__name__})") from err
+    targets = {}
+    if rels is not None:
+        for rel in rels:
+            target = rel.get("Target", "")
+            targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    parts = {}
+    for sheet in book.iter(f"{_NS_MAIN}sheet"):
+        member = targets.get(sheet.get(f"{_NS_REL}id"))
+        if member:
+            parts[sheet.get("name", "")] = member
+    props = book.find(f"{_NS_MAIN}workbookPr")
+    date1904 = props is not None and props.get("date1904", "").lower() in ("1", "true")
+    return parts, datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)
 
 
 def _private_copy(src: Path, dst: Path, max_bytes: int, attempts: int) -> None:
@@ -154,10 +224,11 @@ def _check_container(original: Path, copy: Path) -> None:
                             "file ini ditolak demi keamanan (zip bomb)")
 
 
-def _read_workbook(original: Path, copy: Path, wb: Any) -> Register:
+def _read_workbook(original: Path, copy: Path, sheetnames: list[str],
+                   rows_of: Callable[[str], Iterator[Sequence[Any]]], parts: Mapping[str, str],
+                   epoch: datetime) -> Register:
     problems: list[Problem] = []
-    by_key = {norm_key(name): name for name in wb.sheetnames}
-    epoch = getattr(wb, "epoch", datetime(1899, 12, 30))
+    by_key = {norm_key(name): name for name in sheetnames}
     headers: dict[str, dict[str, str]] = {}
     tables: dict[str, tuple[Record, ...]] = {}
     present: set[str] = set()
@@ -165,17 +236,15 @@ def _read_workbook(original: Path, copy: Path, wb: Any) -> Register:
         actual = by_key.get(norm_key(decl.name))
         if actual is None:
             if decl.required:
-                near = difflib.get_close_matches(decl.name, wb.sheetnames, n=1, cutoff=0.5)
+                near = difflib.get_close_matches(decl.name, sheetnames, n=1, cutoff=0.5)
                 hint = f"Apakah maksudnya sheet '{near[0]}'? Ganti namanya menjadi '{decl.name}'." if near \
                     else f"Tambahkan sheet '{decl.name}' (lihat register contoh: sop-pipeline init --contoh)."
                 problems.append(error(decl.name, None, "", "", f"Sheet '{decl.name}' tidak ditemukan.", hint))
             tables[decl.name] = ()
             continue
         present.add(decl.name)
-        ws = wb[actual]
-        ws.reset_dimensions()  # some programs write wrong dimensions; read to the real end
-        structure = _scan_structure(copy, getattr(ws, "_worksheet_path", ""))
-        records, found, sheet_problems = _read_sheet(decl, ws, epoch, structure)
+        structure = _scan_structure(copy, parts.get(actual, ""))
+        records, found, sheet_problems = _read_sheet(decl, rows_of(actual), epoch, structure)
         headers[decl.name] = found
         tables[decl.name] = records
         problems += sheet_problems
@@ -186,7 +255,7 @@ def _read_workbook(original: Path, copy: Path, wb: Any) -> Register:
                               "Tambahkan sheet Pengaturan berisi nama pemerintah daerah, dinas, alamat, kota."))
     else:
         present.add(C.PENGATURAN)
-        pengaturan, more = _read_settings(wb[actual])
+        pengaturan, more = _read_settings(rows_of(actual))
         problems += more
     problems = [p if p.source else _with_source(p, original.name) for p in problems]
     return Register(original, tables["Permohonan"], tables["Perangkat"], tables["Pegawai"],
@@ -201,10 +270,11 @@ def _with_source(p: Problem, source: str) -> Problem:
 class _Structure:
     merged: list[str] = field(default_factory=list)
     uncomputed: set[str] = field(default_factory=set)
+    errors: dict[str, str] = field(default_factory=dict)  # cell → Excel error value ('#REF!')
 
 
 def _scan_structure(copy: Path, member: str) -> _Structure:
-    """What read-only openpyxl hides: merged ranges and formulas without a computed value.
+    """What fast readers hide: merged ranges, formulas without a computed value, error values.
 
     Parsed with defusedxml, streaming, so a hostile sheet cannot expand entities or hold memory.
     """
@@ -217,21 +287,24 @@ def _scan_structure(copy: Path, member: str) -> _Structure:
             data = zf.read(member)
         if not _NEEDS_SCAN.search(data):
             return found  # most sheets have neither: skip the second parse
-        formula_cell: str | None = None
-        has_value = False
+        formula = False
+        value: str | None = None
         for event, elem in iterparse(io.BytesIO(data), events=("start", "end")):
             tag = elem.tag.rpartition("}")[2]
             if event == "start":
                 if tag == "c":
-                    formula_cell, has_value = None, False
+                    formula, value = False, None
                 continue
             if tag == "f":
-                formula_cell = "pending"
+                formula = True
             elif tag == "v":
-                has_value = bool(elem.text)
+                value = elem.text or None
             elif tag == "c":
-                if formula_cell and not has_value:
-                    found.uncomputed.add(elem.get("r", ""))
+                ref = elem.get("r", "")
+                if formula and value is None:
+                    found.uncomputed.add(ref)
+                elif elem.get("t") == "e":
+                    found.errors[ref] = value or "#N/A"
                 elem.clear()
             elif tag == "mergeCell":
                 found.merged.append(elem.get("ref", ""))
@@ -277,9 +350,8 @@ def _suggest(wanted: C.Column, headers: list[str], used: Iterable[str]) -> str:
     return f"Tambahkan kolom '{wanted.header}' di baris 1."
 
 
-def _read_sheet(decl: C.Sheet, ws: Any, epoch: datetime, structure: _Structure
+def _read_sheet(decl: C.Sheet, rows: Iterator[Sequence[Any]], epoch: datetime, structure: _Structure
                 ) -> tuple[tuple[Record, ...], dict[str, str], list[Problem]]:
-    rows = ws.iter_rows(values_only=True)
     header = next(rows, None)
     if header is None:
         return (), {}, [error(decl.name, 1, "", "", f"Sheet '{decl.name}' kosong: baris judul (baris 1) tidak ada.",
@@ -324,6 +396,15 @@ def _read_sheet(decl: C.Sheet, ws: Any, epoch: datetime, structure: _Structure
                 bad.add(col.key)
                 values[col.key] = None if col.kind in (C.Kind.DATE, C.Kind.DATETIME) else ""
                 continue
+            if coordinate in structure.errors:
+                shown = structure.errors[coordinate]
+                raw[col.key] = shown
+                problems.append(error(decl.name, row_number, found[col.key], shown,
+                                      f"Sel {coordinate} berisi galat rumus Excel {shown}.",
+                                      "Perbaiki rumusnya atau ganti dengan nilai."))
+                bad.add(col.key)
+                values[col.key] = None if col.kind in (C.Kind.DATE, C.Kind.DATETIME) else ""
+                continue
             value, problem = _convert(decl, col, cell, row_number, found[col.key], epoch)
             if problem is not None:
                 problems.append(problem)
@@ -344,11 +425,7 @@ def _as_typed(cell: Any) -> str:
 
 def _convert(decl: C.Sheet, col: C.Column, cell: Any, row: int, header: str, epoch: datetime
              ) -> tuple[Any, Problem | None]:
-    if isinstance(cell, str) and cell.strip() in _EXCEL_ERRORS:
-        return (None if col.kind in (C.Kind.DATE, C.Kind.DATETIME) else ""), error(
-            decl.name, row, header, cell, f"Sel berisi galat rumus Excel {cell.strip()}.",
-            "Perbaiki rumusnya atau ganti dengan nilai.")
-    text = clean_text(cell)
+    text = _as_typed(cell) if isinstance(cell, date) else clean_text(cell)
     if col.kind is C.Kind.DATE:
         if not text and not isinstance(cell, int | float):
             return None, None
@@ -375,7 +452,7 @@ def _convert(decl: C.Sheet, col: C.Column, cell: Any, row: int, header: str, epo
                 return choice.value, None
         return "", error(decl.name, row, header, text, f"Nilai '{text}' tidak ada dalam pilihan.",
                          f"Pilih salah satu: {col.allowed()}.")
-    if col.kind is C.Kind.NIP and isinstance(cell, float):
+    if col.kind is C.Kind.NIP and isinstance(cell, int | float) and not isinstance(cell, bool):
         return text, error(decl.name, row, header, text,
                            "NIP tersimpan sebagai angka, sehingga Excel membulatkan angka-angka terakhirnya.",
                            "Format sel sebagai Teks, lalu ketik ulang NIP lengkap 18 angka.")
@@ -392,14 +469,14 @@ def _convert(decl: C.Sheet, col: C.Column, cell: Any, row: int, header: str, epo
     return text, None
 
 
-def _read_settings(ws: Any) -> tuple[dict[str, str], list[Problem]]:
+def _read_settings(rows: Iterator[Sequence[Any]]) -> tuple[dict[str, str], list[Problem]]:
     keys: dict[str, C.Setting] = {}
     for s in C.SETTINGS:
         for name in (s.key, s.label, *s.aliases):
             keys[norm_key(name)] = s
     values: dict[str, str] = {}
     problems: list[Problem] = []
-    for row_number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+    for row_number, cells in enumerate(rows, start=1):
         if not cells:
             continue
         key = clean_text(cells[0])

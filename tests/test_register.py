@@ -64,9 +64,14 @@ def test_formula_without_computed_value(tmp_path: Path) -> None:
     assert "rumus" in problems[0].message
 
 
-def test_formula_error_value(tmp_path: Path) -> None:
-    path = write_register(tmp_path / "register.xlsx", permohonan=[at_step(1, Nama_Server="#REF!")])
-    problems = read_register(path).problems
+@pytest.mark.parametrize("backend", ["calamine", "openpyxl"])
+def test_formula_error_value(tmp_path: Path, backend: str) -> None:
+    path = write_register(tmp_path / "register.xlsx", permohonan=[at_step(1)])
+    wb = openpyxl.load_workbook(path)
+    cell = wb["Permohonan"]["H2"]
+    cell.value, cell.data_type = "#REF!", "e"  # an error value, as Excel stores a broken formula's result
+    wb.save(path)
+    problems = read_register(path, backend=backend).problems
     assert [(p.row, p.column, p.value) for p in problems] == [(2, "Nama Server", "#REF!")]
 
 

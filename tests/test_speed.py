@@ -58,3 +58,46 @@ def test_fast_path_gives_identical_documents(example: Path) -> None:
         assert fast == reference
     assert all(_FAST[t.digest] is not None and _FAST[t.digest].static is not None
                for t in templates.templates.values())
+
+
+def _fixture_registers(root: Path) -> list[Path]:
+    """Every kind of register the suite uses: example, generated, text dates, renamed headers, broken cells."""
+    import sys
+
+    import openpyxl
+
+    from conftest import at_step, device, request, write_register
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.generate import generate_register
+
+    paths = [root / "inbox" / "register.xlsx", generate_register(root / "gen.xlsx", 150)]
+    paths.append(write_register(root / "text.xlsx", permohonan=[
+        at_step(4, Tanggal_Diterima="06/07/2026", Tgl_Disposisi_Kadis="07-07-2026", Tgl_Disposisi_Kabid=46211,
+                Tgl_Pemeriksaan="9 Juli 2026", Henti_Mulai="14/07/2026 08.00", NIP_Narahubung=1.98e17),
+        request(No_Agenda=17, Sifat="ss", Alamat_IP="10.1.1.300", Hal="  spasi\r\nbaris  ")],
+        perangkat=[device(Kondisi="RB"), device(agenda="99", Tindakan="Hilang")]))
+    row = at_step(3)
+    renamed = {"Nomor Agenda": row["No. Agenda"], "tanggal diterima": row["Tanggal Diterima"], "PERIHAL": row["Hal"]}
+    paths.append(write_register(root / "renamed.xlsx", permohonan=[renamed], headers={"Permohonan": list(renamed)},
+                                drop_sheets=["Hari Libur"]))
+    broken = write_register(root / "broken.xlsx", permohonan=[at_step(1), at_step(1, No_Agenda="018")])
+    wb = openpyxl.load_workbook(broken)
+    ws = wb["Permohonan"]
+    ws.merge_cells("C2:C3")
+    ws["F2"] = "=1+1"
+    ws["H3"].value, ws["H3"].data_type = "#DIV/0!", "e"
+    wb.save(broken)
+    paths.append(broken)
+    return paths
+
+
+def test_both_readers_give_identical_registers(example: Path) -> None:
+    from pipeline.register import read_register
+
+    for path in _fixture_registers(example):
+        fast, reference = read_register(path, backend="calamine"), read_register(path, backend="openpyxl")
+        assert fast.problems == reference.problems, path.name
+        assert fast.headers == reference.headers and fast.pengaturan == reference.pengaturan, path.name
+        for sheet in ("permohonan", "perangkat", "pegawai", "libur"):
+            assert getattr(fast, sheet) == getattr(reference, sheet), (path.name, sheet)
+        assert fast == reference
