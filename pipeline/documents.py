@@ -136,7 +136,12 @@ class FieldBuilder:
         self.max_photo_bytes = max_photo_bytes
         self.office = Office(register.pengaturan)
         self.lampiran = lampiran
+        self._common: dict[str, Any] = {}
+        self._common_key: tuple[Any, ...] | None = None
         self.logo = _image_ref(logo, 22) if logo and logo.is_file() else None
+
+    def logo_digest(self) -> str:
+        return self.logo.digest if self.logo else ""
 
     def photos(self, agenda: str) -> tuple[list[ImageRef], list[Problem]]:
         """The request's photos in inbox/lampiran/<No. Agenda>/, sorted by name; bad ones are warnings."""
@@ -161,8 +166,11 @@ class FieldBuilder:
 
     def context(self, doc: DocumentSpec, r: Record, devices: Sequence[Record],
                 photos: Sequence[ImageRef] = ()) -> dict[str, Any]:
-        office = self.office
-        req = _request_fields(r)
+        """The fields of one document: the request's common fields plus the document's own."""
+        key = (id(r), id(devices), tuple(photos))
+        if self._common_key != key:  # the documents of one request are built one after another
+            self._common, self._common_key = self._request_context(r, devices, photos), key
+        common = self._common
         doc_day = r.get(doc.date_column)
 
         def on(column: str) -> date:
@@ -172,6 +180,16 @@ class FieldBuilder:
         signer_dates = {s.role: on(s.date_column) for s in doc.signers}
         kadis = self.staff.holder(Actor.KADIS, signer_dates.get(Actor.KADIS, on("")))
         kabid = self.staff.holder(Actor.KABID, signer_dates.get(Actor.KABID, on("")))
+        return {**common,
+                "doc": {"nomor": common["p"].get(doc.number_column, TITIK) if doc.number_column else TITIK,
+                        "tanggal": _date(doc_day), "judul": doc.title},
+                "ttd": {"kadis": _signer(kadis, _official_title(kadis, Actor.KADIS, self.office)),
+                        "kabid": _signer(kabid, _official_title(kabid, Actor.KABID, self.office)),
+                        **common["ttd"]}}
+
+    def _request_context(self, r: Record, devices: Sequence[Record], photos: Sequence[ImageRef]) -> dict[str, Any]:
+        office = self.office
+        req = _request_fields(r)
         team = [self.staff.find(n) or Person(n, "", "", "", Actor.TIM, None, None, "Definitif", 0)
                 for n in split_list(r.text("petugas"))]
         leader_title = f"{'Ketua ' if len(team) > 1 else ''}{office.kantor()['tim']},"
@@ -191,8 +209,6 @@ class FieldBuilder:
             "kop": office.kop(self.logo),
             "kantor": office.kantor(),
             "sop": {"nomor": _or_dots(office.get("nomor_sop")), "tanggal": _or_dots(office.get("tanggal_sop"))},
-            "doc": {"nomor": req.get(doc.number_column, TITIK) if doc.number_column else TITIK,
-                    "tanggal": _date(doc_day), "judul": doc.title},
             "p": req,
             "tgl": {_step_key(s.column): _date(r.get(s.column)) for s in STEPS} | {"surat": _date(r.get("tgl_surat"))},
             "hari": {_step_key(s.column): _day(r.get(s.column)) for s in STEPS} | {"surat": _day(r.get("tgl_surat"))},
@@ -210,8 +226,6 @@ class FieldBuilder:
             "narahubung": {"nama": req["narahubung"], "nip": _nip(r.text("nip_narahubung")),
                            "jabatan": req["jabatan_narahubung"], "telepon": req["telepon_narahubung"]},
             "ttd": {
-                "kadis": _signer(kadis, _official_title(kadis, Actor.KADIS, office)),
-                "kabid": _signer(kabid, _official_title(kabid, Actor.KABID, office)),
                 "tim": _signer(team[0] if team else None, leader_title),
                 "pd": {"jabatan": f"{r.text('jabatan_narahubung') or TITIK},\n{r.text('perangkat_daerah')}",
                        "nama": req["narahubung"], "pangkat": "", "nip": _nip(r.text("nip_narahubung"))},
@@ -317,7 +331,9 @@ def _photo_problem(path: Path, max_bytes: int) -> str | None:
 
 
 def _image_ref(path: Path, width_mm: float) -> ImageRef:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    # Name, size and modification time identify a picture well enough, without reading every photo each run.
+    stat = path.stat()
+    digest = hashlib.sha256(f"{path.name}\x00{stat.st_size}\x00{stat.st_mtime_ns}".encode()).hexdigest()[:16]
     return ImageRef(path, digest, width_mm)
 
 

@@ -113,16 +113,24 @@ class Manifest:
 
     path: Path
     entries: dict[str, dict[str, Any]]
+    request_key: str = ""  # digest of everything the request's documents were built from
 
     @classmethod
     def load(cls, folder: Path) -> Manifest:
         path = folder / MANIFEST
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            entries = data.get("dokumen", {}) if isinstance(data, dict) else {}
+            if not isinstance(data, dict):
+                raise ValueError("not an object")
+            entries = data.get("dokumen", {})
+            key = data.get("masukan", "")
         except (OSError, ValueError):
-            entries = {}
-        return cls(path, {k: v for k, v in entries.items() if isinstance(v, dict)})
+            entries, key = {}, ""
+        entries = entries if isinstance(entries, dict) else {}
+        return cls(path, {k: v for k, v in entries.items() if isinstance(v, dict)}, str(key))
+
+    def present(self, filename: str) -> bool:
+        return filename in self.entries and (self.path.parent / filename).exists()
 
     def unchanged(self, filename: str, fingerprint: str) -> bool:
         """True when the document on disk is the one last written for this fingerprint."""
@@ -135,7 +143,8 @@ class Manifest:
                                   "ditulis": datetime.now().isoformat(timespec="seconds"), **extra}
 
     def save(self) -> None:
-        body = json.dumps({"versi": 1, "dokumen": self.entries}, ensure_ascii=False, indent=1, sort_keys=True)
+        body = json.dumps({"versi": 1, "masukan": self.request_key, "dokumen": self.entries}, ensure_ascii=False,
+                          indent=1, sort_keys=True)
         atomic_write(self.path, body.encode("utf-8"))
 
 

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable
@@ -13,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import outbox as ob
-from pipeline.documents import FieldBuilder, fingerprint, sample_contexts
+from pipeline.documents import FIELDS_VERSION, FieldBuilder, fingerprint, sample_contexts
 from pipeline.errors import OutboxError, RegisterError
 from pipeline.problems import Problem, error, warning
-from pipeline.recap import RECAP_NAME, recap_bytes, status_text
+from pipeline.recap import RECAP_NAME, recap_bytes, recap_digest, status_text, stored_digest
 from pipeline.register import find_registers, read_register
 from pipeline.render import LoadedTemplate, TemplateSet, load_templates, render_bytes
 from pipeline.settings import Settings
@@ -66,7 +69,23 @@ def check(settings: Settings) -> RunReport:
     return report
 
 
+# A long-lived process (watch mode) re-reads a register only when its bytes changed.
+_VALIDATED: dict[Path, tuple[str, Settings, Validation]] = {}
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
 def _read_and_validate(path: Path, settings: Settings, report: RunReport) -> Validation | None:
+    digest = _file_digest(path)
+    cached = _VALIDATED.get(path)
+    if digest and cached and cached[0] == digest and cached[1] == settings:
+        report.validations.append(cached[2])
+        return cached[2]
     try:
         register = read_register(path, settings.max_register_bytes)
     except RegisterError as err:
@@ -78,6 +97,8 @@ def _read_and_validate(path: Path, settings: Settings, report: RunReport) -> Val
         return None
     validation = validate_register(register, settings.today)
     report.validations.append(validation)
+    if digest:
+        _VALIDATED[path] = (digest, settings, validation)
     return validation
 
 
@@ -96,6 +117,7 @@ class _FolderJob:
     folder: Path
     agenda: str
     docs: tuple[_Doc, ...]
+    masukan: str  # the request's input digest, recorded once every document is written
 
 
 @dataclass
@@ -151,6 +173,11 @@ def _plan(validation: Validation, settings: Settings, templates: TemplateSet, re
     devices: dict[str, list[Any]] = defaultdict(list)
     for d in register.perangkat:
         devices[d.text("no_agenda")].append(d)
+    # Everything a request's documents depend on besides its own rows: one digest per run.
+    shared = hashlib.sha256(json.dumps([
+        FIELDS_VERSION, settings.today.isoformat(), dict(register.pengaturan),
+        [r.values for r in register.pegawai], sorted((k, t.digest) for k, t in templates.templates.items()),
+        builder.logo_digest()], sort_keys=True, default=str).encode()).hexdigest()
     jobs: list[_FolderJob] = []
     for a in validation.assessments:
         folder = _folder(settings, a)
@@ -166,19 +193,31 @@ def _plan(validation: Validation, settings: Settings, templates: TemplateSet, re
         manifest = ob.Manifest.load(folder)
         photos, photo_problems = builder.photos(a.agenda)
         report.problems += [replace(p, source=register.name) for p in photo_problems]
+        own = devices.get(a.agenda, [])
+        # An unchanged request costs nothing: same rows, same shared inputs, documents still on disk.
+        masukan = hashlib.sha256(json.dumps([shared, a.record.values, [d.values for d in own], photos],
+                                            sort_keys=True, default=str).encode()).hexdigest()
+        files = [doc.filename for doc in docs if templates.get(doc.key)]
+        if manifest.request_key == masukan and all(manifest.present(f) for f in files):
+            report.unchanged += len(files)
+            continue
         todo: list[_Doc] = []
         for doc in docs:
             tpl = templates.get(doc.key)
             if tpl is None:
                 continue  # reported once as a template problem
-            context = builder.context(doc, a.record, devices.get(a.agenda, []), photos)
+            context = builder.context(doc, a.record, own, photos)
             sidik = fingerprint(context, tpl.digest)
             if manifest.unchanged(doc.filename, sidik):
                 report.unchanged += 1
                 continue
             todo.append(_Doc(doc.filename, tpl, context, sidik))
         if todo:
-            jobs.append(_FolderJob(folder, a.agenda, tuple(todo)))
+            jobs.append(_FolderJob(folder, a.agenda, tuple(todo), masukan))
+        elif len(files) == len(docs):
+            manifest.request_key = masukan
+            with contextlib.suppress(OSError):
+                manifest.save()
     return jobs
 
 
@@ -198,6 +237,7 @@ def _run_folder(job: _FolderJob, now: datetime) -> _FolderResult:
             continue
         if _write_document(target, data, now, job.agenda, result):
             manifest.record(doc.filename, doc.sidik, data, {"templat": doc.template.digest})
+    manifest.request_key = job.masukan if len(result.written) == len(job.docs) else ""
     if result.written:
         try:
             manifest.save()
@@ -264,7 +304,11 @@ def _locked_problem(target: Path, reason: str, agenda: str) -> Problem:
 def _write_recap(settings: Settings, report: RunReport) -> None:
     target = settings.outbox / RECAP_NAME
     try:
-        data = recap_bytes(report.validations, settings.today, report.problems)
+        digest = recap_digest(report.validations, settings.today, report.problems)
+        if stored_digest(target) == digest:
+            report.recap = target
+            return
+        data = recap_bytes(report.validations, settings.today, report.problems, digest)
     except Exception as err:  # the recap must never stop the documents
         report.recap_error = f"REKAP.xlsx tidak dapat dibuat: {err}"
         return

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date
+from pathlib import Path
 
 import openpyxl
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -15,6 +21,7 @@ from pipeline.validate import Assessment, Validation
 from pipeline.values import format_date
 
 RECAP_NAME = "REKAP.xlsx"
+RECAP_VERSION = 1
 
 
 def next_step_text(a: Assessment) -> str:
@@ -90,9 +97,31 @@ def _put(ws, row: int, col: int, value: object) -> None:
         cell.data_type = "s"
 
 
-def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[Problem] = ()) -> bytes:
+def recap_digest(validations: Sequence[Validation], today: date, other: Sequence[Problem] = ()) -> str:
+    """Changes exactly when REKAP.xlsx would change; stored inside it so an unchanged recap is not rebuilt."""
+    rows = [[v.register.name, a.agenda, a.record.values, a.done, a.next_step and a.next_step.number,
+             a.next_deadline, state_text(a), a.problems] for v in validations for a in v.assessments]
+    body = json.dumps([RECAP_VERSION, today, rows, [v.problems for v in validations], list(other)],
+                      default=str, sort_keys=True)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def stored_digest(path: Path) -> str:
+    """The digest recorded in an existing REKAP.xlsx, or '' (cheap: one small zip member)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            found = re.search(rb'name="sidik"[^>]*>\s*<vt:lpwstr[^>]*>([0-9a-f]{64})<', zf.read("docProps/custom.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return ""
+    return found[1].decode() if found else ""
+
+
+def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[Problem] = (),
+                digest: str = "") -> bytes:
     """REKAP.xlsx: sheet Rekap (one row per request), Masalah (one row per problem, filterable)."""
     wb = openpyxl.Workbook()
+    if digest:
+        wb.custom_doc_props.append(StringProperty(name="sidik", value=digest))
     ws = wb.active
     ws.title = "Rekap"
     head = ["Register", "No. Agenda", "Perangkat Daerah", "Hal", "Langkah Terakhir", "Tanggal Langkah Terakhir",
@@ -116,7 +145,7 @@ def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[
              p.message, p.hint] for v in validations for p in v.all_problems()]
     rows = [[p.source, p.agenda, p.severity.value, p.sheet, p.row, p.column, p.value, p.message, p.hint]
             for p in other] + rows
-    _table(ms, head, widths, rows, date_cols=set())
+    _table(ms, head, widths, rows, date_cols=set(), wrap_cols={8, 9})
     info = wb.create_sheet("Info")
     _put(info, 1, 1, "Dibuat oleh sop-pipeline. File ini ditulis ulang setiap kali pipeline berjalan; "
                      "jangan diubah — perbaiki register-nya.")
@@ -127,20 +156,28 @@ def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[
     return buf.getvalue()
 
 
-def _table(ws, head: list[str], widths: list[int], rows: list[list[object]], date_cols: set[int]) -> None:
+_WRAP = Alignment(vertical="top", wrap_text=True)
+_BOLD = Font(bold=True)
+
+
+def _table(ws, head: list[str], widths: list[int], rows: list[list[object]], date_cols: set[int],
+           wrap_cols: set[int] = frozenset()) -> None:
     for c, (text, width) in enumerate(zip(head, widths, strict=True), start=1):
         _put(ws, 1, c, text)
         cell = ws.cell(row=1, column=c)
-        cell.font = Font(bold=True)
+        cell.font = _BOLD
         cell.fill = _HEAD_FILL
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        cell.alignment = _WRAP
         ws.column_dimensions[get_column_letter(c)].width = width
+    # Styles only where they matter: openpyxl's per-cell styling dominates the recap's cost.
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(row, start=1):
+            if value is None or value == "":
+                continue
             _put(ws, r, c, value)
-            cell = ws.cell(row=r, column=c)
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-            if c in date_cols and value is not None:
-                cell.number_format = "DD/MM/YYYY"
+            if c in wrap_cols:
+                ws.cell(row=r, column=c).alignment = _WRAP
+            elif c in date_cols:
+                ws.cell(row=r, column=c).number_format = "DD/MM/YYYY"
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{max(1, len(rows) + 1)}"

@@ -71,6 +71,10 @@ def template_problem(spec: DocumentSpec, message: str, hint: str, value: str = "
     return error(spec.template, None, "", value, message, hint)
 
 
+# A long-lived process (watch mode) checks each template version once.
+_CHECKED: dict[tuple[str, str], tuple[list[Problem], set[str]]] = {}
+
+
 def load_templates(folder: Path, sample: Mapping[str, Mapping[str, Any]], max_bytes: int = 20 * 1024 * 1024
                    ) -> TemplateSet:
     """Read and check every template. A broken one is a problem naming it; the others still work."""
@@ -90,7 +94,10 @@ def load_templates(folder: Path, sample: Mapping[str, Mapping[str, Any]], max_by
                                              "file dari _riwayat/cadangan."))
             continue
         tpl = LoadedTemplate(spec, path, data, hashlib.sha256(data).hexdigest())
-        found = check_template(tpl, sample[spec.key])
+        cached = _CHECKED.get((spec.key, tpl.digest))
+        if cached is None:
+            cached = _CHECKED[(spec.key, tpl.digest)] = (check_template(tpl, sample[spec.key]), set(tpl.fields))
+        found, tpl.fields = cached[0], set(cached[1])
         if found:
             problems += found
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 
 from babel.dates import format_date as _babel_date
@@ -164,14 +165,19 @@ def parse_datetime(value: object, epoch: datetime = _EPOCH_1900) -> datetime:
     return datetime.combine(_parse_date_text(m[1]), parse_time(m[2]))
 
 
+@lru_cache(maxsize=8192)
+def _date_text(d: date, pattern: str) -> str:
+    return str(_babel_date(d, pattern, locale="id"))
+
+
 def format_date(d: date) -> str:
     """'15 Juni 2026'."""
-    return _babel_date(d, "d MMMM y", locale="id")
+    return _date_text(d if type(d) is date else date(d.year, d.month, d.day), "d MMMM y")
 
 
 def format_day_date(d: date) -> str:
     """'Senin, 15 Juni 2026'."""
-    return _babel_date(d, "EEEE, d MMMM y", locale="id")
+    return _date_text(d if type(d) is date else date(d.year, d.month, d.day), "EEEE, d MMMM y")
 
 
 def format_time(t: time) -> str:

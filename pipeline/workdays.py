@@ -18,9 +18,15 @@ class WorkCalendar:
         # language='id': without it names follow $LANG and come out in English on most servers.
         # categories: cuti bersama only exists in the GOVERNMENT category (DOMAIN.md §13).
         self._national = _holidays.country_holidays("ID", categories=("public", "government"), language="id")
+        self._cache: dict[date, str | None] = {}
 
     def holiday_name(self, day: date) -> str | None:
         """Why this day is not a working day, or None when it is one."""
+        if day not in self._cache:
+            self._cache[day] = self._lookup(day)
+        return self._cache[day]
+
+    def _lookup(self, day: date) -> str | None:
         if day in self._extra_on:
             return None
         if day in self._extra_off:
