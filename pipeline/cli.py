@@ -33,6 +33,9 @@ _folder_option = click.option("--folder", "-C", "folder", type=click.Path(file_o
                                                  "(bawaan: folder saat ini).")
 _today_option = click.option("--today", callback=_today, default=None, metavar="YYYY-MM-DD",
                              help="Anggap hari ini tanggal ini (agar hasil dapat diulang).")
+_pdf_option = click.option("--pdf/--no-pdf", "pdf", default=None,
+                           help="Buat juga PDF setiap dokumen dengan LibreOffice; arsip mendapat PDF/A "
+                                "(bawaan: SOP_PIPELINE_PDF=1).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,10 +84,11 @@ def check(folder: Path | None, today: date | None, ketat: bool) -> None:
 @_folder_option
 @_today_option
 @click.option("--progress/--no-progress", default=None, help="Tampilkan bilah kemajuan (bawaan: bila di terminal).")
-def run(folder: Path | None, today: date | None, progress: bool | None) -> None:
+@_pdf_option
+def run(folder: Path | None, today: date | None, progress: bool | None, pdf: bool | None) -> None:
     """Periksa register lalu tulis dokumen setiap permohonan ke outbox/ dan REKAP.xlsx."""
     from pipeline.process import process
-    settings = _settings(folder, today)
+    settings = _settings(folder, today, pdf=pdf)
     if not settings.inbox.is_dir():
         _fail(f"Folder {settings.inbox} tidak ada. Jalankan 'sop-pipeline init' dulu.")
     show = sys.stderr.isatty() if progress is None else progress
@@ -110,7 +114,76 @@ def run(folder: Path | None, today: date | None, progress: bool | None) -> None:
     elif report.recap:
         click.echo(f"Rekap: {report.recap}")
     click.echo(report.summary())
+    if settings.pdf:
+        from pipeline.pdf import convert_to_pdf, outbox_documents
+        _echo_pdf(convert_to_pdf(outbox_documents(settings.outbox)))
     sys.exit(EXIT_PROBLEMS if report.has_errors else EXIT_OK)
+
+
+@cli.command()
+@_folder_option
+@_today_option
+@_pdf_option
+@click.option("--verify", is_flag=True, help="Periksa ulang setiap arsip terhadap SHA256SUMS-nya; tidak membuat "
+                                             "arsip. Kode keluar 3 bila ada yang hilang, ditambahkan atau diubah.")
+def arsip(folder: Path | None, today: date | None, pdf: bool | None, verify: bool) -> None:
+    """Arsipkan setiap permohonan yang selesai (langkah 12) tanpa galat ke outbox/_arsip/<tahun>/."""
+    from pipeline import archive
+    settings = _settings(folder, today, pdf=pdf)
+    if verify:
+        checked = _guard(archive.verify_archives, settings.outbox)
+        for fault in checked.faults:
+            click.echo(click.style("RUSAK", fg="red") + f" {fault.describe()}")
+        click.echo(checked.summary())
+        sys.exit(EXIT_PROBLEMS if checked.faults else EXIT_OK)
+    from pipeline.process import process
+    if not settings.inbox.is_dir():
+        _fail(f"Folder {settings.inbox} tidak ada. Jalankan 'sop-pipeline init' dulu.")
+    report = _guard(process, settings)
+    if not report.validations and not any(p.source for p in report.problems):
+        _fail(f"Tidak ada register .xlsx di {settings.inbox}.")
+    click.echo(report.summary())
+    result = _guard(lambda: archive.archive_requests(settings, report.validations, settings.pdf,
+                                                     archive.unsettled_folders(settings.outbox, report)))
+    if result.pdf:
+        _echo_pdf(result.pdf)
+    for path in result.created:
+        click.echo(f"diarsipkan  {path.relative_to(settings.outbox) if path.is_relative_to(settings.outbox) else path}")
+    for agenda, why in result.skipped:
+        click.echo(f"belum diarsipkan  No. Agenda {agenda}: {why}")
+    for p in result.problems:
+        click.echo(f"{p.message} → {p.hint}", err=True)
+    click.echo(result.summary())
+    sys.exit(EXIT_PROBLEMS if report.has_errors or any(p.is_error for p in result.problems) else EXIT_OK)
+
+
+@cli.command()
+@_folder_option
+@_today_option
+@click.option("--observer", type=click.Choice(["auto", "native", "polling"]), default=None,
+              help="Cara memantau: auto (bawaan; polling bila di folder jaringan atau bila pemantau sistem "
+                   "gagal), native, atau polling (wajib untuk SMB/CIFS/NFS).")
+@click.option("--interval", type=click.FloatRange(min=0.1), default=None, metavar="DETIK",
+              help="Selang polling (bawaan 1).")
+@click.option("--debounce", type=click.FloatRange(min=0), default=None, metavar="DETIK",
+              help="Tunggu folder tenang selama ini sebelum memproses (bawaan 2).")
+@click.option("--rescan", type=click.FloatRange(min=0), default=None, metavar="DETIK",
+              help="Proses ulang penuh secara berkala walau tanpa perubahan (bawaan 300; 0 = mati).")
+def watch(folder: Path | None, today: date | None, observer: str | None, interval: float | None,
+          debounce: float | None, rescan: float | None) -> None:
+    """Pantau inbox/ dan templates_docx/; jalankan 'run' setiap kali ada perubahan. Berhenti: Ctrl-C.
+
+    Opsi juga dapat ditulis di inbox/sop-pipeline.toml, tabel [watch]; opsi baris perintah menang."""
+    from pipeline import watch as watching
+    settings = _settings(folder, today)
+    if not settings.inbox.is_dir():
+        _fail(f"Folder {settings.inbox} tidak ada. Jalankan 'sop-pipeline init' dulu.")
+    options = _guard(lambda: watching.load_watch_options(settings.root, today, observer, interval, debounce, rescan))
+    if logging.getLogger("pipeline.watch").getEffectiveLevel() > logging.INFO:
+        logging.getLogger("pipeline.watch").setLevel(logging.INFO)  # one line per cycle on the console
+    watching.log_to_file(settings.outbox)
+    watching.watch(settings, options)
+    sys.exit(EXIT_OK)
 
 
 @cli.command()
@@ -140,8 +213,15 @@ def fields(template: str | None, today: date | None) -> None:
         click.echo("")
 
 
-def _settings(folder: Path | None, today: date | None) -> Settings:
-    return Settings.build(root=folder, today=today)
+def _settings(folder: Path | None, today: date | None, **overrides: Any) -> Settings:
+    return Settings.build(root=folder, today=today, **overrides)
+
+
+def _echo_pdf(result: Any) -> None:
+    for p in result.problems:
+        click.echo(f"{p.message} → {p.hint}", err=True)
+    if not result.missing_soffice:
+        click.echo(result.summary())
 
 
 def _guard(func: Any, *args: Any) -> Any:

@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from collections.abc import Mapping
@@ -102,7 +103,13 @@ def is_locked(path: Path) -> str | None:
     for owner in owners:
         if owner.exists():
             return "sedang dibuka di Word"
-    if path.exists() and not os.access(path, os.W_OK):
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    # The permission bits, not os.access: a service running as root/Administrator could still replace
+    # a file someone marked read-only on purpose.
+    if not mode & stat.S_IWUSR or not os.access(path, os.W_OK):
         return "hanya-baca (read-only)"
     return None
 

@@ -20,7 +20,7 @@ from pipeline.documents import FIELDS_VERSION, FieldBuilder, fingerprint, sample
 from pipeline.errors import OutboxError, RegisterError
 from pipeline.problems import Problem, error, warning
 from pipeline.recap import RECAP_NAME, recap_bytes, recap_digest, status_text, stored_digest
-from pipeline.register import find_registers, read_register
+from pipeline.register import find_registers, read_register, unreadable_spreadsheets
 from pipeline.render import LoadedTemplate, TemplateSet, load_templates, render_bytes
 from pipeline.settings import Settings
 from pipeline.staff import Staff
@@ -64,6 +64,7 @@ class RunReport:
 def check(settings: Settings) -> RunReport:
     """Read and validate every register; write nothing."""
     report = RunReport()
+    report.problems += unreadable_spreadsheets(settings.inbox)
     for path in find_registers(settings.inbox):
         _read_and_validate(path, settings, report)
     return report
@@ -133,6 +134,7 @@ def process(settings: Settings, progress: Progress | None = None) -> RunReport:
     settings.outbox.mkdir(parents=True, exist_ok=True)
     ob.clean_stale_temps(settings.outbox)
     registers = find_registers(settings.inbox)
+    report.problems += unreadable_spreadsheets(settings.inbox)
     templates = load_templates(settings.templates, sample_contexts(settings.today))
     report.problems += templates.problems
     jobs: list[_FolderJob] = []
@@ -182,8 +184,14 @@ def _plan(validation: Validation, settings: Settings, templates: TemplateSet, re
     for a in validation.assessments:
         folder = _folder(settings, a)
         key = f"{register.name}\x00{a.agenda}"
-        if folder is not None and used_folders.setdefault(folder, key) != key:
-            folder = None  # the same request in another register already owns this folder
+        # Folders compare case-insensitively: Windows and SMB shares see 'DINKES' and 'Dinkes' as one.
+        if folder is not None and used_folders.setdefault(Path(str(folder).casefold()), key) != key:
+            folder = None  # another request (or the same one in another register) already owns this folder
+            report.problems.append(replace(error(
+                "Permohonan", a.record.row, register.header("Permohonan", "no_agenda"), a.agenda,
+                f"Folder dokumen untuk No. Agenda {a.agenda} sudah dipakai permohonan lain dengan No. Agenda dan "
+                "Perangkat Daerah yang sama (atau hanya beda huruf besar/kecil).",
+                "Pastikan setiap permohonan punya No. Agenda sendiri.", agenda=a.agenda), source=register.name))
         docs = due_documents(a.record, devices.get(a.agenda, []))
         if folder is not None:
             statuses.append((folder, a, validation, [d.filename for d in docs]))

@@ -98,6 +98,24 @@ def find_registers(inbox: Path) -> list[Path]:
     return sorted(p for p in inbox.iterdir() if is_register_file(p))
 
 
+_OTHER_SHEETS = {".xlsm": "berisi makro (.xlsm)", ".xls": "format Excel lama (.xls)", ".xlsb": "format biner (.xlsb)",
+                 ".ods": "format LibreOffice (.ods)", ".csv": "CSV"}
+
+
+def unreadable_spreadsheets(inbox: Path) -> list[Problem]:
+    """Spreadsheets in inbox/ that are not read as registers, so nobody wonders why nothing happens."""
+    if not inbox.is_dir():
+        return []
+    found = []
+    for p in sorted(inbox.iterdir()):
+        kind = _OTHER_SHEETS.get(p.suffix.lower())
+        if kind and p.is_file() and not p.name.startswith("~$"):
+            found.append(replace(warning("", None, "", p.name, f"{p.name}: {kind} tidak dibaca sebagai register.",
+                                         "Simpan register sebagai 'Excel Workbook (*.xlsx)' tanpa makro."),
+                                 source=p.name))
+    return found
+
+
 def read_register(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, attempts: int = 5,
                   backend: str = "auto") -> Register:
     """Read one register from a private copy. Raises RegisterError only when the file is unusable.
@@ -109,10 +127,17 @@ def read_register(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, attempts: int 
         copy = Path(tmp) / "register.xlsx"
         _private_copy(path, copy, max_bytes, attempts)
         _check_container(path, copy)
-        parts, epoch = _workbook_layout(path, copy)
+        parts, epoch, macros = _layout(path, copy)
         if backend == "calamine" or (backend == "auto" and CalamineWorkbook is not None):
-            return _read_with_calamine(path, copy, parts, epoch)
-        return _read_with_openpyxl(path, copy, parts, epoch)
+            register = _read_with_calamine(path, copy, parts, epoch)
+        else:
+            register = _read_with_openpyxl(path, copy, parts, epoch)
+    if macros:
+        note = replace(warning("", None, "", path.name, f"{path.name} berisi makro VBA; makro tidak pernah "
+                               "dijalankan, hanya nilai sel yang dibaca.", "Simpan register tanpa makro."),
+                       source=path.name)
+        register = replace(register, problems=(*register.problems, note))
+    return register
 
 
 def _read_with_calamine(original: Path, copy: Path, parts: Mapping[str, str], epoch: datetime) -> Register:
@@ -158,8 +183,14 @@ _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 
 def _workbook_layout(original: Path, copy: Path) -> tuple[dict[str, str], datetime]:
     """Sheet name → zip member, and the date epoch (1900 or 1904), read with defusedxml."""
+    parts, epoch, _macros = _layout(original, copy)
+    return parts, epoch
+
+
+def _layout(original: Path, copy: Path) -> tuple[dict[str, str], datetime, bool]:
     try:
         with zipfile.ZipFile(copy) as zf:
+            macros = any(n.lower().endswith("vbaproject.bin") for n in zf.namelist())
             book = fromstring(zf.read("xl/workbook.xml"))
             rels = fromstring(zf.read("xl/_rels/workbook.xml.rels")) if "xl/_rels/workbook.xml.rels" in \
                 zf.namelist() else None
@@ -177,7 +208,7 @@ def _workbook_layout(original: Path, copy: Path) -> tuple[dict[str, str], dateti
             parts[sheet.get("name", "")] = member
     props = book.find(f"{_NS_MAIN}workbookPr")
     date1904 = props is not None and props.get("date1904", "").lower() in ("1", "true")
-    return parts, datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)
+    return parts, (datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)), macros
 
 
 def _private_copy(src: Path, dst: Path, max_bytes: int, attempts: int) -> None:
@@ -222,6 +253,37 @@ def _check_container(original: Path, copy: Path) -> None:
     if total > _MAX_UNZIPPED or total / packed > _MAX_RATIO:
         raise RegisterError(f"{original.name}: isi file terlalu besar setelah dibuka ({total / 1e6:.0f} MB); "
                             "file ini ditolak demi keamanan (zip bomb)")
+    bad = _xml_with_dtd(copy, [n for n in names if n.endswith((".xml", ".rels"))])
+    if bad:
+        raise RegisterError(f"{original.name}: bagian {bad} berisi deklarasi DTD/entitas XML yang tidak pernah ada "
+                            "di file Excel asli; file ini ditolak demi keamanan")
+
+
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+
+
+def _xml_with_dtd(copy: Path, members: list[str]) -> str:
+    """The first XML part whose prolog declares a DTD (entity bombs, external entities), or ''.
+
+    Excel never writes one; every reader is protected anyway (defusedxml for openpyxl and our scans,
+    calamine does not expand entities), this just refuses such a file with a clear message."""
+    with zipfile.ZipFile(copy) as zf:
+        for name in members:
+            with zf.open(name) as fh:
+                head = b""
+                while len(head) < 65536:
+                    chunk = fh.read(4096)
+                    if not chunk:
+                        break
+                    head += chunk
+                    prolog = head[:m.start()] if (m := _ROOT_START.search(head)) else head
+                    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+                        return name
+                    if m:
+                        break
+                else:
+                    return name  # no root element in 64 KB of prolog: not something Excel writes
+    return ""
 
 
 def _read_workbook(original: Path, copy: Path, sheetnames: list[str],

@@ -8,8 +8,9 @@ import hashlib
 import io
 import logging
 import re
+import time
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from lxml import etree
 from PIL import Image, ImageOps
 
@@ -33,9 +34,76 @@ _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=F
 _JINJA_NAMES = {"loop", "range", "true", "false", "none", "True", "False", "None"}
 
 
-def make_environment() -> SandboxedEnvironment:
-    """A template can read the fields it is given and nothing else (no attribute escapes, no imports)."""
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+RENDER_SECONDS = 10.0  # a template that loops longer than this is stopped and reported
+_MAX_ITEMS = 200_000  # longest string or list a template may build with * or a filter
+
+
+class _BoundedSandbox(SandboxedEnvironment):
+    """The Jinja sandbox, plus limits on time and size: templates live in a shared folder anyone may edit.
+
+    The sandbox already refuses unsafe attributes ('__class__', '__globals__'…) and caps range() at
+    100,000; this also stops a template that multiplies strings or nests loops to exhaust memory or time.
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self) -> None:
+        super().__init__(undefined=StrictUndefined, autoescape=True)
+        self.deadline = 0.0
+        self.globals["range"] = self._range
+        self.filters = {name: self._bounded(f) for name, f in self.filters.items()}
+
+    def start(self, seconds: float | None = None) -> None:
+        self.deadline = time.monotonic() + (RENDER_SECONDS if seconds is None else seconds)
+
+    def tick(self) -> None:
+        if self.deadline and time.monotonic() > self.deadline:
+            raise SecurityError(f"templat berjalan lebih dari {RENDER_SECONDS:.0f} detik dan dihentikan")
+
+    def _range(self, *args: int) -> Iterator[int]:
+        if len(range(*args)) > 100_000:
+            raise SecurityError("range() terlalu besar")
+        for i in range(*args):
+            self.tick()
+            yield i
+
+    def _bounded(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            self.tick()
+            if any(isinstance(a, int) and not isinstance(a, bool) and abs(a) > _MAX_ITEMS
+                   for a in (*args, *kwargs.values())):
+                raise SecurityError("angka argumen filter terlalu besar")
+            return func(*args, **kwargs)
+        for attr in ("jinja_pass_arg",):  # keep Jinja's context/environment passing markers
+            if hasattr(func, attr):
+                setattr(call, attr, getattr(func, attr))
+        return call
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        self.tick()
+        if operator == "**" and isinstance(right, int | float) and abs(right) > 100:
+            raise SecurityError("pangkat terlalu besar")
+        if operator == "*":
+            sizes = [len(x) for x in (left, right) if isinstance(x, str | list | tuple)]
+            counts = [x for x in (left, right) if isinstance(x, int) and not isinstance(x, bool)]
+            if sizes and counts and sizes[0] * abs(counts[0]) > _MAX_ITEMS:
+                raise SecurityError("hasil perkalian teks terlalu panjang")
+        return super().call_binop(context, operator, left, right)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        self.tick()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        self.tick()
+        return super().getitem(obj, argument)
+
+
+def make_environment() -> _BoundedSandbox:
+    """A template can read the fields it is given and nothing else, for a limited time."""
+    env = _BoundedSandbox()
+    env.start()
+    return env
 
 
 class _StrictTemplate(DocxTemplate):
@@ -88,6 +156,17 @@ def load_templates(folder: Path, sample: Mapping[str, Mapping[str, Any]], max_by
                                                  "Kecilkan gambar di dalam templat."))
                 continue
             data = path.read_bytes()
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                unpacked = sum(i.file_size for i in zf.infolist())
+            if unpacked > 10 * max_bytes:
+                problems.append(template_problem(spec, f"Templat {spec.template} terlalu besar setelah dibuka "
+                                                 f"({unpacked / 1e6:.0f} MB); ditolak demi keamanan.",
+                                                 "Simpan ulang templat dari Word."))
+                continue
+        except zipfile.BadZipFile:
+            problems.append(template_problem(spec, f"Templat {spec.template} bukan dokumen Word (.docx) yang utuh.",
+                                             "Simpan ulang templat dari Word sebagai .docx."))
+            continue
         except OSError:
             problems.append(template_problem(spec, f"Templat {spec.template} tidak ditemukan di {folder.name}/.",
                                              "Salin templat bawaan dengan 'sop-pipeline init' atau kembalikan "
@@ -307,7 +386,8 @@ class _FastTemplate:
         plain.init_docx()
         source = self._helper.patch_xml(plain.get_xml())
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)  # as docxtpl's render_xml_part does
-        self._jinja = make_environment().from_string(source)
+        self._env = make_environment()
+        self._jinja = self._env.from_string(source)
         self._root = etree.tostring(plain.docx._element)  # the document element around the body
         self.static: dict[str, bytes] | None = None
         self._order: list[str] = []
@@ -319,6 +399,7 @@ class _FastTemplate:
 
     def render(self, context: Mapping[str, Any]) -> bytes:
         assert self.static is not None
+        self._env.start()
         xml = self._jinja.render(context)
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")

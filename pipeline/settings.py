@@ -19,6 +19,7 @@ class Settings:
     max_register_bytes: int = 50 * 1024 * 1024
     max_photo_bytes: int = 20 * 1024 * 1024
     workers: int = field(default_factory=_default_workers)
+    pdf: bool = False  # also convert documents to PDF with LibreOffice (run and arsip)
 
     @property
     def inbox(self) -> Path:
@@ -46,5 +47,7 @@ class Settings:
         values: dict[str, object] = {"root": root_path, **({"today": today} if today else {})}
         if env.get("SOP_PIPELINE_WORKERS"):
             values["workers"] = int(env["SOP_PIPELINE_WORKERS"])
+        if env.get("SOP_PIPELINE_PDF"):
+            values["pdf"] = env["SOP_PIPELINE_PDF"].strip().lower() in {"1", "true", "ya", "yes", "on"}
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

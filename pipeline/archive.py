@@ -1,0 +1,504 @@
+"""Packs each finished request's folder into outbox/_arsip/<tahun>/ as a zip with SHA256SUMS and
+MANIFEST.json — a new version beside the old whenever the request changed, never an overwrite — and
+re-checks the archives against their checksums."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import tempfile
+import zipfile
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+from itertools import count
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline import __version__
+from pipeline import columns as C
+from pipeline import outbox as ob
+from pipeline import pdf as pdfs
+from pipeline.errors import OutboxError
+from pipeline.problems import Problem, error, warning
+from pipeline.procedure import STEPS
+from pipeline.register import Record, Register
+from pipeline.settings import Settings
+from pipeline.validate import Assessment, Validation
+
+if TYPE_CHECKING:
+    from pipeline.process import RunReport
+
+log = logging.getLogger(__name__)
+
+ARCHIVE_DIR = "_arsip"
+SUMS = "SHA256SUMS"
+MANIFEST = "MANIFEST.json"
+FORMAT = 1
+CHANGED = "berubah setelah diarsipkan"
+_FINAL_STEP = STEPS[-1].number
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed entry times: the same files always make the same entries
+_INFO_ONLY = frozenset({"STATUS.txt", ob.MANIFEST})  # packed, never compared: STATUS.txt carries today's date
+
+
+@dataclass
+class ArchiveReport:
+    created: list[Path] = field(default_factory=list)
+    unchanged: int = 0  # finished requests whose newest archive is still exactly what they are
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (No. Agenda, why) finished, not archived now
+    problems: list[Problem] = field(default_factory=list)
+    pdf: pdfs.PdfReport | None = None
+
+    def summary(self) -> str:
+        text = f"Arsip: {len(self.created)} dibuat, {self.unchanged} tidak berubah"
+        if self.skipped:
+            text += f", {len(self.skipped)} permohonan selesai belum dapat diarsipkan"
+        return text + "."
+
+
+@dataclass(frozen=True)
+class ArchiveFault:
+    archive: str  # the archive under outbox/: '_arsip/2026/017 - Dinas Kesehatan.zip'
+    member: str  # the file inside it ("" for the archive as a whole)
+    kind: str  # 'diubah' | 'hilang' | 'ditambahkan' | 'rusak'
+    detail: str = ""
+
+    def describe(self) -> str:
+        what = {"diubah": "isinya berubah (checksum tidak cocok)", "hilang": "hilang dari arsip",
+                "ditambahkan": "ditambahkan ke arsip (tidak tercatat di SHA256SUMS)", "rusak": "rusak"}[self.kind]
+        subject = f"berkas '{self.member}' " if self.member else "arsip "
+        return f"{self.archive}: {subject}{what}" + (f" — {self.detail}" if self.detail else "")
+
+
+@dataclass
+class Verification:
+    checked: list[Path] = field(default_factory=list)
+    faults: list[ArchiveFault] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if not self.checked:
+            return "Belum ada arsip di outbox/_arsip/."
+        bad = len({f.archive for f in self.faults})
+        return (f"{len(self.checked)} arsip diperiksa: " + (f"{bad} bermasalah." if bad else "semua utuh."))
+
+
+def is_finished(a: Assessment) -> bool:
+    """Step 12 (Selesai) is recorded."""
+    return any(s.number == _FINAL_STEP for s, _ in a.done)
+
+
+def request_folder(outbox: Path, a: Assessment) -> Path | None:
+    """The request's folder as process() names it: outbox/<tahun>/<No. Agenda> - <Perangkat Daerah>/."""
+    received = a.record.get("tgl_diterima")
+    pd = a.record.text("perangkat_daerah")
+    if not a.agenda or not pd or not isinstance(received, date):
+        return None
+    return ob.inside(outbox, str(received.year), ob.request_folder_name(a.agenda, pd))
+
+
+def archive_path(outbox: Path, folder: Path, version: int) -> Path:
+    name = f"{folder.name}.zip" if version == 1 else f"{folder.name} (versi {version}).zip"
+    return ob.inside(outbox, ARCHIVE_DIR, folder.parent.name, name)
+
+
+def archive_versions(outbox: Path, folder: Path) -> list[tuple[int, Path]]:
+    """Every archive of ``folder``, oldest first: (1, '<folder>.zip'), (2, '<folder> (versi 2).zip'), …"""
+    where = archive_path(outbox, folder, 1).parent
+    if not where.is_dir():
+        return []
+    pattern = re.compile(re.escape(folder.name) + r"(?: \(versi (\d+)\))?\.zip")
+    found = [(int(m.group(1) or 1), p) for p in where.iterdir() if (m := pattern.fullmatch(p.name))]
+    return sorted(v for v in found if v[1].is_file())
+
+
+def request_values(record: Record, devices: Iterable[Record] = ()) -> dict[str, Any]:
+    """The request's register values as text and ISO dates, under the blank register's headers."""
+    return {"permohonan": _values(C.PERMOHONAN, record),
+            "perangkat": sorted((_values(C.PERANGKAT, d) for d in devices), key=_canonical)}
+
+
+def changed_since_archive(outbox: Path, folder: Path, values: Mapping[str, Any] | None = None) -> bool:
+    """True when ``folder`` has an archive and its documents — and, given ``values`` (request_values), its
+    register data — differ from the newest one."""
+    return bool(archive_change(outbox, folder, values))
+
+
+def archive_change(outbox: Path, folder: Path, values: Mapping[str, Any] | None = None) -> str:
+    """What changed since the newest archive, in Indonesian ("" when not archived, or nothing changed)."""
+    versions = archive_versions(outbox, folder)
+    if not versions:
+        return ""
+    return _change_against(versions[-1][1], folder, values)
+
+
+def mark_changed_since_archive(outbox: Path, validation: Validation) -> Validation:
+    """``validation`` with a warning 'berubah setelah diarsipkan' on every request that changed since its
+    newest archive — so STATUS.txt, REKAP.xlsx and the terminal all show it."""
+    index = _archive_index(outbox)
+    if not index:
+        return validation
+    devices = _devices(validation.register)
+    marked = []
+    for a in validation.assessments:
+        folder = request_folder(outbox, a)
+        versions = index.get((folder.parent.name, folder.name)) if folder else None
+        if folder is not None and versions and not any(CHANGED in p.message for p in a.problems):
+            newest = max(versions)[1]
+            reason = _change_against(newest, folder, request_values(a.record, devices.get(a.agenda, [])))
+            if reason:
+                a = replace(a, problems=(*a.problems, _changed_warning(a, validation, newest, outbox, reason)))
+        marked.append(a)
+    return replace(validation, assessments=tuple(marked))
+
+
+def unsettled_folders(outbox: Path, run: RunReport) -> set[Path]:
+    """Folders this run could not bring up to date: a document locked, or failed to render or write."""
+    folders = {path.parent for path, _ in run.locked}
+    failed = {p.agenda for p in run.problems if p.is_error and p.agenda}
+    for v in run.validations:
+        for a in v.assessments:
+            if a.agenda in failed and (folder := request_folder(outbox, a)) is not None:
+                folders.add(folder)
+    return folders
+
+
+def archive_requests(settings: Settings, validations: Sequence[Validation], pdf: bool = False,
+                     unsettled: Collection[Path] = (), now: datetime | None = None) -> ArchiveReport:
+    """Archive every request whose step 12 is recorded and that has no errors. Call after process(), so the
+    folders match the register; ``unsettled`` (see unsettled_folders) are left for the next run."""
+    now = now or datetime.now()
+    report = ArchiveReport()
+    todo: list[tuple[Assessment, Validation, list[Record], Path]] = []
+    seen: set[Path] = set()
+    for v in validations:
+        devices = _devices(v.register)
+        for a in v.assessments:
+            if not is_finished(a):
+                continue
+            folder = request_folder(settings.outbox, a)
+            why = _why_not(a, v, folder, seen, unsettled)
+            if why:
+                report.skipped.append((a.agenda, why))
+                continue
+            assert folder is not None
+            seen.add(folder)
+            todo.append((a, v, devices.get(a.agenda, []), folder))
+    if pdf and todo:
+        report.pdf = pdfs.convert_to_pdf([d for *_, f in todo for d in pdfs.folder_documents(f)], pdfa=True)
+        if not report.pdf.missing_soffice:  # without LibreOffice the documents are archived without PDF
+            failed = {d.parent for d in report.pdf.failed}
+            report.skipped += [(a.agenda, "PDF belum dapat dibuat; dicoba lagi pada putaran berikutnya")
+                               for a, _, _, f in todo if f in failed]
+            todo = [t for t in todo if t[3] not in failed]
+    for a, v, own_devices, folder in todo:
+        try:
+            _archive_one(settings.outbox, a, v, own_devices, folder, now, report)
+        except (OSError, OutboxError) as err:
+            report.problems.append(error("", None, "", folder.name, f"Arsip No. Agenda {a.agenda} tidak dapat "
+                                         f"ditulis: {err}", "Periksa ruang disk dan izin tulis outbox/_arsip.",
+                                         agenda=a.agenda))
+    return report
+
+
+def _why_not(a: Assessment, v: Validation, folder: Path | None, seen: set[Path],
+             unsettled: Collection[Path]) -> str:
+    if a.held or v.blocked:
+        return "ada galat; perbaiki register dulu (lihat STATUS.txt)"
+    if folder is None:
+        return "No. Agenda, Perangkat Daerah atau Tanggal Diterima belum terbaca"
+    if folder in seen:
+        return "No. Agenda yang sama sudah diarsipkan dari register lain"
+    if folder in unsettled:
+        return "dokumennya belum dapat diperbarui (terkunci atau gagal ditulis); dicoba lagi nanti"
+    if not folder.is_dir():
+        return "folder dokumennya belum ada; jalankan 'sop-pipeline run' dulu"
+    return ""
+
+
+def _archive_one(outbox: Path, a: Assessment, v: Validation, devices: list[Record], folder: Path,
+                 now: datetime, report: ArchiveReport) -> None:
+    # Read every file once: the zip, its SHA256SUMS and the comparison all see the same bytes.
+    contents = {p.name: p.read_bytes() for p in _packed_files(folder)}
+    hashes = {name: hashlib.sha256(data).hexdigest() for name, data in contents.items()}
+    values = request_values(a.record, devices)
+    versions = archive_versions(outbox, folder)
+    if versions:
+        stored = _read_manifest(versions[-1][1])
+        if stored is not None and not _difference(stored, hashes, _digest(values)):
+            report.unchanged += 1
+            return
+    for number in count(versions[-1][0] + 1 if versions else 1):
+        target = archive_path(outbox, folder, number)
+        if target.exists():
+            continue
+        manifest = _manifest(a, v, folder, values, contents, hashes, number, now)
+        if _write_new(target, _zip_bytes(contents, manifest)):
+            report.created.append(target)
+            log.info("Diarsipkan: %s", target)
+            return
+
+
+def _packed_files(folder: Path) -> list[Path]:
+    """Documents, their PDFs, STATUS.txt and _manifest.json; not _riwayat/, owner or temporary files, nor a
+    PDF we made from a document that has changed since (it would contradict the document)."""
+    manifest = ob.Manifest.load(folder)
+    files = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.name.startswith(("~$", ".")):
+            continue
+        suffix = path.suffix.lower()
+        if path.name in _INFO_ONLY or suffix == ".docx" or (suffix == ".pdf" and not pdfs.is_stale(path, manifest)):
+            files.append(path)
+    return files
+
+
+def _manifest(a: Assessment, v: Validation, folder: Path, values: dict[str, Any], contents: Mapping[str, bytes],
+              hashes: Mapping[str, str], number: int, now: datetime) -> dict[str, Any]:
+    recorded = ob.Manifest.load(folder).entries
+    files = []
+    for name in sorted(contents):
+        entry: dict[str, Any] = {"berkas": name, "sha256": hashes[name], "ukuran": len(contents[name])}
+        written = recorded.get(name, {})
+        if "sidik" in written:
+            entry.update(sidik=written["sidik"], templat=written.get("templat", ""))
+        made = written.get("pdf")
+        if isinstance(made, dict):
+            entry.update(dokumen=made.get("dokumen", ""), pdfa=bool(made.get("pdfa")))
+        files.append(entry)
+    return {
+        "format": FORMAT, "aplikasi": "sop-pipeline", "versi_pipeline": __version__,
+        "diarsipkan": now.isoformat(timespec="seconds"), "versi_arsip": number,
+        "folder": f"{folder.parent.name}/{folder.name}", "register": v.register.name, "baris": a.record.row,
+        "no_agenda": a.agenda, "perangkat_daerah": a.record.text("perangkat_daerah"),
+        "langkah": [{"langkah": s.number, "nama": s.name, "tanggal": d.isoformat()} for s, d in a.done],
+        "data": values, "sidik_register": _digest(values), "berkas": files,
+    }
+
+
+def _zip_bytes(contents: Mapping[str, bytes], manifest: Mapping[str, Any]) -> bytes:
+    entries = dict(contents)
+    entries[MANIFEST] = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+    entries[SUMS] = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
+                            for name, data in sorted(entries.items())).encode("utf-8")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, entries[name])
+    return buf.getvalue()
+
+
+def _write_new(path: Path, data: bytes) -> bool:
+    """Write a new file atomically; False when ``path`` exists — an archive is never overwritten, not even
+    by a second run at the same moment (a hard link fails when the name is taken; os.replace would not)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=ob.TEMP_PREFIX, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError:  # no hard links here (FAT, some network shares)
+            if path.exists():
+                return False
+            os.replace(tmp, path)
+        return True
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+# A long-lived process (watch mode) compares archived folders on every cycle: remember what it read, keyed
+# by size and modification time, so an unchanged file is not hashed (or unzipped) again.
+_SEEN: dict[tuple[Path, str], tuple[int, int, Any]] = {}
+
+
+def _remembered(path: Path, kind: str, compute: Callable[[Path], Any]) -> Any:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    seen = _SEEN.get((path, kind))
+    if seen and seen[:2] == (st.st_size, st.st_mtime_ns):
+        return seen[2]
+    value = compute(path)
+    _SEEN[(path, kind)] = (st.st_size, st.st_mtime_ns, value)
+    return value
+
+
+def _read_manifest(path: Path) -> dict[str, Any] | None:
+    return _remembered(path, "manifest", _unzip_manifest)  # type: ignore[no-any-return]
+
+
+def _unzip_manifest(path: Path) -> dict[str, Any] | None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            data = json.loads(zf.read(MANIFEST).decode("utf-8"))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, zlib.error):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _difference(stored: Mapping[str, Any], hashes: Mapping[str, str], register_digest: str | None) -> str:
+    """What differs between an archive's MANIFEST.json and the folder now, in Indonesian ("" when nothing)."""
+    old = {f.get("berkas"): f.get("sha256") for f in stored.get("berkas", []) if isinstance(f, dict)}
+    old = {k: v for k, v in old.items() if k not in _INFO_ONLY}
+    now = {k: v for k, v in hashes.items() if k not in _INFO_ONLY}
+    parts = []
+    if register_digest is not None and stored.get("sidik_register") != register_digest:
+        parts.append("data di register berubah")
+    for label, names in (("dokumen berubah", [n for n in now if n in old and now[n] != old[n]]),
+                         ("dokumen baru", [n for n in now if n not in old]),
+                         ("tidak ada lagi di folder", [n for n in old if n not in now])):
+        if names:
+            parts.append(f"{label}: {', '.join(sorted(str(n) for n in names))}")
+    return "; ".join(parts)
+
+
+def _change_against(archive: Path, folder: Path, values: Mapping[str, Any] | None) -> str:
+    stored = _read_manifest(archive)
+    if stored is None:
+        return f"arsip terakhir '{archive.name}' tidak dapat dibaca"
+    files = _packed_files(folder) if folder.is_dir() else []
+    hashes = {p.name: _remembered(p, "sha256", pdfs.sha256_file) for p in files if p.name not in _INFO_ONLY}
+    return _difference(stored, hashes, _digest(values) if values is not None else None)
+
+
+def _changed_warning(a: Assessment, v: Validation, newest: Path, outbox: Path, reason: str) -> Problem:
+    shown = newest.relative_to(outbox.resolve()).as_posix() if newest.is_relative_to(outbox.resolve()) else newest
+    problem = warning(C.PERMOHONAN.name, a.record.row, "", "",
+                      f"Permohonan ini {CHANGED} ({shown}): {reason}.",
+                      "Jalankan 'sop-pipeline arsip' untuk menyimpan versi baru di samping arsip lama "
+                      "(arsip lama tidak diubah).", agenda=a.agenda)
+    return replace(problem, source=v.register.name)
+
+
+def _archive_index(outbox: Path) -> dict[tuple[str, str], list[tuple[int, Path]]]:
+    """(tahun, folder name) → its archives, from one listing of outbox/_arsip/."""
+    root = outbox.resolve() / ARCHIVE_DIR
+    index: dict[tuple[str, str], list[tuple[int, Path]]] = defaultdict(list)
+    if not root.is_dir():
+        return index
+    pattern = re.compile(r"(.+?)(?: \(versi (\d+)\))?\.zip")
+    for year in root.iterdir():
+        if not year.is_dir():
+            continue
+        for path in year.iterdir():
+            m = pattern.fullmatch(path.name)
+            if m and not path.name.startswith(ob.TEMP_PREFIX):
+                index[(year.name, m.group(1))].append((int(m.group(2) or 1), path))
+    return index
+
+
+def _devices(register: Register) -> dict[str, list[Record]]:
+    devices: dict[str, list[Record]] = defaultdict(list)
+    for d in register.perangkat:
+        devices[d.text("no_agenda")].append(d)
+    return devices
+
+
+def _values(sheet: C.Sheet, record: Record) -> dict[str, str]:
+    out = {}
+    for key, value in record.values.items():
+        text = value.isoformat() if isinstance(value, (date, time)) else "" if value is None else str(value)
+        if text:
+            try:
+                out[sheet.column(key).header] = text
+            except KeyError:
+                out[key] = text
+    return out
+
+
+def _canonical(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _digest(values: Mapping[str, Any]) -> str:
+    return hashlib.sha256(_canonical(values).encode("utf-8")).hexdigest()
+
+
+def verify_archives(outbox: Path) -> Verification:
+    """Re-check every archive under outbox/_arsip/ against its SHA256SUMS (and MANIFEST.json)."""
+    result = Verification()
+    root = outbox / ARCHIVE_DIR
+    if not root.is_dir():
+        return result
+    for path in sorted(root.rglob("*.zip")):
+        if path.is_file() and not path.name.startswith(ob.TEMP_PREFIX):
+            result.checked.append(path)
+            result.faults += verify_archive(path, path.relative_to(outbox).as_posix())
+    return result
+
+
+def verify_archive(path: Path, label: str = "") -> list[ArchiveFault]:
+    """Every file missing from, added to or altered in one archive."""
+    label = label or path.name
+    faults: list[ArchiveFault] = []
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = [n for n in zf.namelist() if not n.endswith("/")]
+            if SUMS not in names:
+                return [ArchiveFault(label, SUMS, "hilang", "isi arsip tidak dapat diperiksa tanpa daftar ini")]
+            sums, unreadable = _parse_sums(zf.read(SUMS))
+            faults += [ArchiveFault(label, SUMS, "rusak", f"baris tidak terbaca: {line!r}") for line in unreadable]
+            for name, expected in sums.items():
+                if name not in names:
+                    faults.append(ArchiveFault(label, name, "hilang"))
+                    continue
+                try:
+                    actual = hashlib.sha256(zf.read(name)).hexdigest()
+                except (zipfile.BadZipFile, zlib.error, OSError) as err:
+                    faults.append(ArchiveFault(label, name, "diubah", f"tidak dapat dibaca: {err}"))
+                    continue
+                if actual != expected:
+                    faults.append(ArchiveFault(label, name, "diubah"))
+            for name, n in sorted(Counter(names).items()):
+                if name != SUMS and name not in sums:
+                    faults.append(ArchiveFault(label, name, "ditambahkan"))
+                elif n > 1:
+                    faults.append(ArchiveFault(label, name, "ditambahkan", f"nama ini ada {n} kali di arsip"))
+            faults += _check_manifest(zf, label, sums, {f.member for f in faults})
+    except (OSError, zipfile.BadZipFile, zlib.error) as err:
+        return [ArchiveFault(label, "", "rusak", f"tidak dapat dibuka sebagai zip: {err}")]
+    return faults
+
+
+def _parse_sums(data: bytes) -> tuple[dict[str, str], list[str]]:
+    sums: dict[str, str] = {}
+    unreadable = []
+    for line in data.decode("utf-8", errors="replace").splitlines():
+        m = re.fullmatch(r"([0-9a-f]{64}) [ *](.+)", line)
+        if m:
+            sums[m.group(2)] = m.group(1)
+        elif line.strip():
+            unreadable.append(line)
+    return sums, unreadable
+
+
+def _check_manifest(zf: zipfile.ZipFile, label: str, sums: Mapping[str, str],
+                    already: set[str]) -> list[ArchiveFault]:
+    """MANIFEST.json lists every document's hash too: a file changed together with SHA256SUMS still shows."""
+    if MANIFEST not in sums or MANIFEST in already:
+        return []
+    try:
+        stored = json.loads(zf.read(MANIFEST).decode("utf-8"))
+        listed = {f["berkas"]: f["sha256"] for f in stored.get("berkas", [])}
+    except (KeyError, TypeError, ValueError, AttributeError, zipfile.BadZipFile, zlib.error):
+        return [ArchiveFault(label, MANIFEST, "rusak", "isinya tidak terbaca")]
+    present = set(zf.namelist())
+    return [ArchiveFault(label, name, "diubah" if name in present else "hilang", "tidak cocok dengan MANIFEST.json")
+            for name, digest in sorted(listed.items()) if name not in already and sums.get(name) != digest]

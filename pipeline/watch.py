@@ -1,0 +1,541 @@
+"""Watches inbox/ and templates_docx/ and calls `process` whenever something changed, and never dies.
+
+Excel saves a register by writing a temp file, deleting the original and renaming the temp file
+(PITFALLS B.2.1), so any created/modified/moved/deleted event naming a register counts; events are
+coalesced until the folders have been quiet for `debounce` seconds, the changed files are checked to
+be stable and complete, and only then is `process` called, exactly as `sop-pipeline run` does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import logging.handlers
+import os
+import re
+import signal
+import sys
+import threading
+import time
+import tomllib
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+
+from pipeline.documents import PHOTO_TYPES
+from pipeline.errors import PipelineError
+from pipeline.process import RunReport, process
+from pipeline.register import find_registers
+from pipeline.settings import Settings
+
+log = logging.getLogger(__name__)
+
+ObserverMode = Literal["auto", "native", "polling"]
+SETTINGS_FILE = "sop-pipeline.toml"  # in inbox/, next to the register
+LOG_FOLDER = "_log"
+# opened / closed_no_write / attrib come from our own reads of the register: acting on them would loop.
+_RELEVANT_EVENTS = {"created", "modified", "moved", "deleted", "closed"}
+_NETWORK_FS = {"cifs", "smb3", "smbfs", "nfs", "nfs4", "ncpfs", "afs", "9p", "ceph", "glusterfs", "lustre",
+               "fuse.sshfs", "fuse.smbnetfs", "fuse.davfs2", "davfs", "fuse.rclone", "fuse.gvfsd-fuse", "drvfs"}
+
+
+@dataclass(frozen=True)
+class WatchOptions:
+    observer: ObserverMode = "auto"
+    polling_interval: float = 1.0  # seconds between snapshots of the polling observer
+    debounce: float = 2.0  # quiet time after the last event before processing
+    rescan_interval: float = 300.0  # full run even without events (0 = never)
+    today: date | None = None  # fixed by --today; None = the real date at each cycle
+    stable_gap: float = 0.2  # the two size+mtime checks of a changed file are this far apart
+    settle_timeout: float = 30.0  # after this long a file that never settles is processed anyway
+    locked_retry: float = 30.0  # run again this soon when documents were open in Word
+
+
+_FILE_KEYS = {"observer": str, "polling_interval": float, "debounce": float, "rescan_interval": float}
+
+
+def load_watch_options(root: Path, today: date | None = None, observer: str | None = None,
+                       polling_interval: float | None = None, debounce: float | None = None,
+                       rescan_interval: float | None = None) -> WatchOptions:
+    """Defaults, then inbox/sop-pipeline.toml's [watch] table, then the command line (which wins)."""
+    values: dict[str, Any] = _read_settings_file(root / "inbox" / SETTINGS_FILE)
+    flags = {"observer": observer, "polling_interval": polling_interval, "debounce": debounce,
+             "rescan_interval": rescan_interval}
+    values.update({k: v for k, v in flags.items() if v is not None})
+    if today is None and os.environ.get("SOP_PIPELINE_TODAY"):
+        today = date.fromisoformat(os.environ["SOP_PIPELINE_TODAY"])
+    return WatchOptions(**values, today=today)
+
+
+def _read_settings_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise PipelineError(f"{path.name}: tidak dapat dibaca ({err})") from err
+    misplaced = sorted(set(data) & set(_FILE_KEYS))
+    if misplaced:
+        raise PipelineError(f"{path.name}: {', '.join(misplaced)} harus berada di bawah tabel [watch]")
+    table = data.get("watch", {})
+    if not isinstance(table, dict):
+        raise PipelineError(f"{path.name}: 'watch' harus berupa tabel [watch]")
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        kind = _FILE_KEYS.get(key)
+        if kind is None:
+            raise PipelineError(f"{path.name}: kunci [watch] '{key}' tidak dikenal; "
+                                f"yang dikenal: {', '.join(_FILE_KEYS)}")
+        least = 0.1 if key == "polling_interval" else 0.0
+        if kind is float and isinstance(value, int | float) and not isinstance(value, bool) and value >= least:
+            values[key] = float(value)
+        elif kind is str and value in get_args(ObserverMode):
+            values[key] = value
+        else:
+            allowed = "auto, native atau polling" if kind is str else f"angka detik ≥ {least:g}"
+            raise PipelineError(f"{path.name}: [watch] {key} = {value!r} tidak sah ({allowed})")
+    return values
+
+
+def relevant_kind(root: Path, path: Path, is_directory: bool = False) -> str | None:
+    """'register', 'lampiran' or 'templat' when a change at ``path`` can change the outputs, else None."""
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return None
+    name = path.name
+    if not parts or _is_temp_name(name, is_directory):
+        return None
+    top = [part.lower() for part in parts[:2]]  # Windows shares: 'Lampiran' is 'lampiran'
+    if top[0] == "inbox":
+        if len(parts) == 2 and not is_directory and name.lower().endswith(".xlsx"):
+            return "register"
+        if len(parts) >= 2 and top[1] == "lampiran":
+            return "lampiran" if is_directory or path.suffix.lower() in PHOTO_TYPES else None
+    if top[0] == "templates_docx" and len(parts) == 2 and not is_directory \
+            and (path.suffix.lower() == ".docx" or name.lower() == "logo.png"):
+        return "templat"
+    return None  # outbox/ above all: our own writes must never trigger a cycle
+
+
+def _is_temp_name(name: str, is_directory: bool) -> bool:
+    """Office owner files (~$…), LibreOffice locks (.~lock…), dot files, *.tmp, Excel's 'Cedd4100'."""
+    if name.startswith(("~", ".")) or name.lower().endswith(".tmp"):
+        return True
+    return not is_directory and "." not in name
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """One call of `process`, with monotonic timestamps so a benchmark can split the latency."""
+
+    number: int
+    changes: tuple[str, ...]  # relative paths, or reasons such as 'mulai' and 'pemindaian berkala'
+    report: RunReport | None
+    error: str  # the exception `process` raised, '' when it returned
+    first_event: float
+    last_event: float
+    started: float  # quiet period over, stability check begins
+    settled: float  # files stable, process() called
+    finished: float
+
+
+@dataclass
+class _Pending:
+    paths: dict[str, str] = field(default_factory=dict)  # relative path → kind
+    reasons: list[str] = field(default_factory=list)
+    first_event: float = 0.0
+    last_event: float = float("-inf")
+
+    def __bool__(self) -> bool:
+        return bool(self.paths or self.reasons)
+
+
+class _Events(FileSystemEventHandler):
+    """Runs in the observer's thread: only records what changed, never acts on it."""
+
+    def __init__(self, watcher: Watcher) -> None:
+        self.watcher = watcher
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type not in _RELEVANT_EVENTS:
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if raw:
+                self.watcher.note_path(Path(os.fsdecode(raw)), event.is_directory)
+
+
+class Watcher:
+    """Call `run_forever(stop)`; it returns once ``stop`` is set and the current cycle has finished."""
+
+    def __init__(self, settings: Settings, options: WatchOptions = WatchOptions(),
+                 on_cycle: Callable[[Cycle], None] | None = None,
+                 run: Callable[[Settings], RunReport] = process) -> None:
+        self.settings = replace(settings, root=settings.root.resolve())  # event paths start with it
+        self.options = options
+        self.on_cycle = on_cycle
+        self._run = run
+        self.root = self.settings.root
+        self.cycles = 0
+        self.observer_kind = ""  # 'native' or 'polling' once started
+        self._lock = threading.Lock()
+        self._pending = _Pending()
+        self._carry: dict[str, str] = {}  # changes of a cycle that failed, retried with the next one
+        self._retry_at: float | None = None
+        self._failures = 0
+        self._unsettled_since: float | None = None
+        self._observer: Any = None
+        self._identity: dict[Path, tuple[int, int] | None] | None = None
+        self._observer_retry_at = 0.0
+        self._native_failed = False
+        self._stop = threading.Event()
+        self._tick = max(0.02, min(0.5, options.debounce / 2))
+
+    # --- called from the observer thread -------------------------------------------------------
+    def note_path(self, path: Path, is_directory: bool = False) -> None:
+        kind = relevant_kind(self.root, path, is_directory)
+        if kind is None:
+            return
+        rel = path.relative_to(self.root).as_posix()
+        with self._lock:
+            if not self._pending:
+                self._pending.first_event = time.monotonic()
+            self._pending.paths[rel] = kind
+            self._pending.last_event = time.monotonic()
+
+    def _note_reason(self, reason: str) -> None:
+        with self._lock:
+            if not self._pending:
+                self._pending.first_event = time.monotonic()
+            if reason not in self._pending.reasons:
+                self._pending.reasons.append(reason)
+
+    # --- the loop --------------------------------------------------------------------------------
+    def run_forever(self, stop: threading.Event) -> None:
+        self._stop = stop
+        opts = self.options
+        log.info("Memantau %s (inbox/, templates_docx/): jeda tenang %.1f s, pindai ulang %s.", self.root,
+                 opts.debounce, f"tiap {opts.rescan_interval:.0f} s" if opts.rescan_interval else "mati")
+        self._note_reason("mulai")
+        next_rescan = time.monotonic() + opts.rescan_interval
+        try:
+            while not stop.is_set():
+                try:
+                    now = time.monotonic()
+                    if opts.rescan_interval and now >= next_rescan:
+                        self._note_reason("pemindaian berkala")
+                        next_rescan = now + opts.rescan_interval
+                    self._step()
+                except Exception:  # the watcher itself must never die either
+                    log.exception("Galat tak terduga di pemantau; tetap berjalan.")
+                    stop.wait(1.0)
+        except KeyboardInterrupt:  # a second Ctrl-C: stop now (writes are atomic, nothing is half-written)
+            stop.set()
+        finally:
+            self._stop_observer()
+            log.info("Pemantauan berhenti setelah %d putaran.", self.cycles)
+
+    def _step(self) -> None:
+        now = time.monotonic()
+        self._supervise(now)
+        if self._retry_at is not None and now >= self._retry_at:
+            self._retry_at = None
+            self._note_reason("coba lagi")
+        with self._lock:
+            dirty, last = bool(self._pending), self._pending.last_event
+        if not dirty:
+            self._stop.wait(self._tick)
+            return
+        quiet = now - last
+        if quiet < self.options.debounce:
+            self._stop.wait(min(self.options.debounce - quiet, self._tick))
+            return
+        if not self.settings.inbox.is_dir():
+            # An unmounted share is not an empty inbox: running now would empty REKAP.xlsx, or write
+            # outbox/ onto the bare mount point. Wait; the folder's return triggers a full cycle.
+            self._stop.wait(self._tick)
+            return
+        started = time.monotonic()
+        unsettled = self._unsettled()
+        if self._stop.is_set():
+            return
+        with self._lock:
+            if self._pending.last_event > started:
+                return  # more changes arrived while checking: wait for quiet again
+        if unsettled:
+            self._unsettled_since = self._unsettled_since or started
+            if time.monotonic() - self._unsettled_since < self.options.settle_timeout:
+                log.debug("Menunggu file selesai disimpan: %s", "; ".join(unsettled))
+                self._stop.wait(max(0.05, min(1.0, self.options.debounce / 2)))
+                return
+            log.warning("File belum stabil setelah %.0f s, tetap diproses: %s",
+                        self.options.settle_timeout, "; ".join(unsettled))
+        self._unsettled_since = None
+        with self._lock:
+            pending, self._pending = self._pending, _Pending()
+        self._cycle(pending, started)
+
+    def _cycle(self, pending: _Pending, started: float) -> None:
+        changes = {**self._carry, **pending.paths}
+        self._carry = {}
+        settings = replace(self.settings, today=self.options.today or date.today())
+        settled = time.monotonic()
+        report: RunReport | None = None
+        error = ""
+        try:
+            report = self._run(settings)
+        except Exception as err:  # an unreadable folder, a full disk…: log it, try again later
+            error = f"{type(err).__name__}: {err}"
+            log.exception("Putaran gagal (%s): %s; dicoba lagi.", _describe(list(changes) + pending.reasons),
+                          error)
+            self._carry = changes
+            self._failures += 1
+            self._retry_at = time.monotonic() + min(2.0 ** self._failures, 60.0)
+        finished = time.monotonic()
+        self.cycles += 1
+        if report is not None:
+            self._failures = 0
+            self._log_cycle(list(changes) + pending.reasons, report, finished - settled)
+            if report.locked and self.options.locked_retry:
+                self._retry_at = finished + self.options.locked_retry
+        cycle = Cycle(self.cycles, tuple(changes) + tuple(pending.reasons), report, error,
+                      pending.first_event, pending.last_event, started, settled, finished)
+        if self.on_cycle is not None:
+            try:
+                self.on_cycle(cycle)
+            except Exception:
+                log.exception("on_cycle gagal")
+
+    def _log_cycle(self, changes: list[str], report: RunReport, elapsed: float) -> None:
+        for p in report.problems:  # unreadable registers, broken templates, documents open in Word
+            log.warning("%s", p.message)
+        if report.recap_error:
+            log.warning("%s", report.recap_error)
+        written = [p.relative_to(self.settings.outbox).as_posix() if p.is_relative_to(self.settings.outbox)
+                   else p.name for p in report.written]
+        log.info("Putaran %d · berubah: %s · %s%s · %.2f s", self.cycles, _describe(changes), report.summary(),
+                 f" Ditulis: {_describe(written)}." if written else "", elapsed)
+
+    def _unsettled(self) -> list[str]:
+        """Changed files still being written, locked, missing registers or incomplete zips, with why."""
+        with self._lock:
+            paths = dict(self._pending.paths)
+            full = bool(self._pending.reasons)
+        targets = {self.root / rel: kind for rel, kind in {**self._carry, **paths}.items()}
+        if full:
+            targets.update({p: "register" for p in find_registers(self.settings.inbox)})
+        first = {p: _signature(p) for p in targets}
+        if self._stop.wait(self.options.stable_gap):
+            return []
+        reasons: list[str] = []
+        for path, kind in targets.items():
+            second = _signature(path)
+            if second is None or first[path] is None:
+                if kind == "register":  # Excel's delete → rename window, or a share that blinked
+                    reasons.append(f"{path.name} belum ada" if second is None else f"{path.name} baru muncul")
+            elif second != first[path]:
+                reasons.append(f"{path.name} masih ditulis")
+            elif path.suffix.lower() in (".xlsx", ".docx") and not _opens_as_zip(path):
+                reasons.append(f"{path.name} belum utuh atau terkunci")
+        return reasons
+
+    # --- the observer --------------------------------------------------------------------------
+    def _folders(self) -> list[tuple[Path, bool]]:
+        return [(self.settings.inbox, True), (self.settings.templates, False)]
+
+    def _supervise(self, now: float) -> None:
+        """Restart the observer when a watched folder vanished, came back or changed, or it died."""
+        identity = {folder: _identity(folder) for folder, _ in self._folders()}
+        if identity != self._identity:
+            if self._identity is not None:
+                log.warning("Folder yang dipantau berubah (%s); pemantau dipasang ulang.",
+                            ", ".join(f"{f.name}: {'ada' if i else 'hilang'}" for f, i in identity.items()))
+                self._note_reason("folder dipasang ulang")
+            self._identity = identity
+            self._restart_observer(now)
+        elif self._observer is not None and not _alive(self._observer):
+            log.warning("Pemantau berhenti; dipasang ulang.")
+            self._note_reason("pemantau dipasang ulang")
+            self._restart_observer(now)
+        elif self._observer is None and any(identity.values()) and now >= self._observer_retry_at:
+            self._restart_observer(now)
+
+    def _restart_observer(self, now: float) -> None:
+        self._stop_observer()
+        folders = [(f, r) for f, r in self._folders() if f.is_dir()]
+        if not folders:
+            return
+        mode = self.options.observer
+        if mode == "auto":
+            mode = "polling" if self._native_failed else "native"
+            if mode == "native" and is_network_folder(self.root):
+                log.info("%s ada di folder jaringan: memakai polling (peristiwa dari komputer lain tidak "
+                         "sampai ke pemantau bawaan sistem).", self.root)
+                mode = "polling"
+        fallback = self.options.observer == "auto" and mode == "native"
+        for attempt in (mode, "polling") if fallback else (mode,):
+            try:
+                self._observer = self._start(attempt, folders)
+                return
+            except Exception as err:  # inotify limits, shares without events, a folder gone meanwhile
+                if attempt == "native" and fallback:
+                    log.warning("Pemantau bawaan sistem tidak dapat dimulai (%s); beralih ke polling tiap %g s.",
+                                err, self.options.polling_interval)
+                    self._native_failed = True
+                else:
+                    log.error("Pemantau %s tidak dapat dimulai: %s; dicoba lagi nanti.", attempt, err)
+                    self._observer_retry_at = now + 10.0
+
+    def _start(self, mode: str, folders: list[tuple[Path, bool]]) -> Any:
+        observer = _native_observer() if mode == "native" else _polling_observer(self.options.polling_interval)
+        handler = _Events(self)
+        try:
+            for folder, recursive in folders:
+                observer.schedule(handler, str(folder), recursive=recursive)
+            observer.start()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                observer.stop()
+            raise
+        self.observer_kind = mode
+        log.info("Pemantau %s (%s)%s: %s", mode, type(observer).__name__,
+                 f" tiap {self.options.polling_interval:g} s" if mode == "polling" else "",
+                 ", ".join(f.name + "/" for f, _ in folders))
+        return observer
+
+    def _stop_observer(self) -> None:
+        observer, self._observer = self._observer, None
+        if observer is None:
+            return
+        with contextlib.suppress(Exception):
+            observer.stop()
+            observer.join(timeout=5)
+
+
+def _native_observer() -> Any:
+    from watchdog.observers import Observer
+    return Observer()
+
+
+def _polling_observer(interval: float) -> Any:
+    from watchdog.observers.polling import PollingObserver
+    return PollingObserver(timeout=interval)
+
+
+def _alive(observer: Any) -> bool:
+    return bool(observer.is_alive()) and all(e.is_alive() for e in observer.emitters)
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    try:
+        st = folder.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:  # missing, or locked mid-save on Windows
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _opens_as_zip(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return zipfile.is_zipfile(fh)
+    except OSError:  # PermissionError while Excel still holds it
+        return False
+
+
+def _describe(items: list[str], limit: int = 3) -> str:
+    if not items:
+        return "-"
+    shown = ", ".join(items[:limit])
+    return shown + (f" dan {len(items) - limit} lainnya" if len(items) > limit else "")
+
+
+def is_network_folder(path: Path, mounts: str | None = None) -> bool:
+    """True for SMB/CIFS, NFS and other remote mounts, where native events miss other machines' writes.
+
+    ``mounts`` is the text of /proc/mounts (read when not given)."""
+    if sys.platform == "win32" and mounts is None:
+        drive = path.drive
+        if drive.startswith("\\\\"):
+            return True  # a UNC path: \\server\share
+        try:
+            import ctypes
+            return bool(drive) and ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == 4  # DRIVE_REMOTE
+        except (AttributeError, OSError):
+            return False
+    if mounts is None:
+        try:
+            mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False  # macOS and others: choose --observer polling by hand
+    target, best, fstype = path.as_posix(), "", ""
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[1])
+        if (target == point or target.startswith(point.rstrip("/") + "/")) and len(point) >= len(best):
+            best, fstype = point, fields[2]
+    return fstype in _NETWORK_FS
+
+
+def log_to_file(outbox: Path) -> logging.Handler | None:
+    """Also log the pipeline's messages to outbox/_log/watch.log, rotated at 1 MB, 5 old files kept."""
+    try:
+        (outbox / LOG_FOLDER).mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(outbox / LOG_FOLDER / "watch.log", maxBytes=1_000_000,
+                                                       backupCount=5, encoding="utf-8")
+    except OSError as err:
+        log.warning("Log file di %s tidak dapat dibuat: %s", outbox / LOG_FOLDER, err)
+        return None
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for name in ("pipeline", "watchdog"):
+        logging.getLogger(name).addHandler(handler)
+    return handler
+
+
+@contextlib.contextmanager
+def stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """Ctrl-C, SIGTERM (and Ctrl-Break on Windows) set ``stop``; a second one stops at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, _frame: Any) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous: dict[int, Any] = {}
+    for name in ("SIGINT", "SIGTERM", "SIGBREAK"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            with contextlib.suppress(ValueError, OSError):
+                previous[sig] = signal.signal(sig, handler)
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(sig, old)
+
+
+def watch(settings: Settings, options: WatchOptions, on_cycle: Callable[[Cycle], None] | None = None) -> None:
+    """Watch until Ctrl-C or SIGTERM; the cycle in progress is finished first."""
+    stop = threading.Event()
+    with stop_on_signals(stop):
+        Watcher(settings, options, on_cycle).run_forever(stop)
