@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import outbox as ob
+from pipeline.archive import mark_changed_since_archive
 from pipeline.documents import FIELDS_VERSION, FieldBuilder, fingerprint, sample_contexts
 from pipeline.errors import OutboxError, RegisterError
 from pipeline.problems import Problem, error, warning
@@ -85,8 +86,9 @@ def _read_and_validate(path: Path, settings: Settings, report: RunReport) -> Val
     digest = _file_digest(path)
     cached = _VALIDATED.get(path)
     if digest and cached and cached[0] == digest and cached[1] == settings:
-        report.validations.append(cached[2])
-        return cached[2]
+        validation = mark_changed_since_archive(settings.outbox, cached[2])
+        report.validations.append(validation)
+        return validation
     try:
         register = read_register(path, settings.max_register_bytes)
     except RegisterError as err:
@@ -97,9 +99,11 @@ def _read_and_validate(path: Path, settings: Settings, report: RunReport) -> Val
         log.warning("%s", err)
         return None
     validation = validate_register(register, settings.today)
-    report.validations.append(validation)
     if digest:
         _VALIDATED[path] = (digest, settings, validation)
+    # Outside the cache: whether a request changed since it was archived depends on outbox/_arsip too.
+    validation = mark_changed_since_archive(settings.outbox, validation)
+    report.validations.append(validation)
     return validation
 
 
