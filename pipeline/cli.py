@@ -114,9 +114,8 @@ def run(folder: Path | None, today: date | None, progress: bool | None, pdf: boo
     elif report.recap:
         click.echo(f"Rekap: {report.recap}")
     click.echo(report.summary())
-    if settings.pdf:
-        from pipeline.pdf import convert_to_pdf, outbox_documents
-        _echo_pdf(convert_to_pdf(outbox_documents(settings.outbox)))
+    if report.pdf is not None and not report.pdf.missing_soffice:
+        click.echo(report.pdf.summary())  # its problems were printed with the others
     sys.exit(EXIT_PROBLEMS if report.has_errors else EXIT_OK)
 
 
@@ -169,13 +168,14 @@ def arsip(folder: Path | None, today: date | None, pdf: bool | None, verify: boo
               help="Tunggu folder tenang selama ini sebelum memproses (bawaan 2).")
 @click.option("--rescan", type=click.FloatRange(min=0), default=None, metavar="DETIK",
               help="Proses ulang penuh secara berkala walau tanpa perubahan (bawaan 300; 0 = mati).")
+@_pdf_option
 def watch(folder: Path | None, today: date | None, observer: str | None, interval: float | None,
-          debounce: float | None, rescan: float | None) -> None:
+          debounce: float | None, rescan: float | None, pdf: bool | None) -> None:
     """Pantau inbox/ dan templates_docx/; jalankan 'run' setiap kali ada perubahan. Berhenti: Ctrl-C.
 
     Opsi juga dapat ditulis di inbox/sop-pipeline.toml, tabel [watch]; opsi baris perintah menang."""
     from pipeline import watch as watching
-    settings = _settings(folder, today)
+    settings = _settings(folder, today, pdf=pdf)
     if not settings.inbox.is_dir():
         _fail(f"Folder {settings.inbox} tidak ada. Jalankan 'sop-pipeline init' dulu.")
     options = _guard(lambda: watching.load_watch_options(settings.root, today, observer, interval, debounce, rescan))

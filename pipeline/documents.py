@@ -29,7 +29,7 @@ CHECKED, UNCHECKED = "☑", "☐"
 PHOTO_TYPES = {".jpg", ".jpeg", ".png"}
 _MAX_PIXELS = 60_000_000
 # Bumped whenever the way fields are built changes, so every document is re-rendered once.
-FIELDS_VERSION = "1"
+FIELDS_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -337,8 +337,25 @@ def _image_ref(path: Path, width_mm: float) -> ImageRef:
     return ImageRef(path, digest, width_mm)
 
 
-def fingerprint(context: Mapping[str, Any], template_digest: str) -> str:
-    """Changes exactly when the document would change: its fields, its template, the field rules."""
+def used_values(context: Mapping[str, Any], fields: set[str]) -> dict[str, Any]:
+    """The values of the fields a template uses ('kop.dinas', 'perangkat[].nama' → the whole list)."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        value: Any = context
+        for part in name.split("[]")[0].split("."):
+            if not isinstance(value, Mapping) or part not in value:
+                value = None
+                break
+            value = value[part]
+        out[name.split("[]")[0]] = value
+    return out
+
+
+def fingerprint(context: Mapping[str, Any], template_digest: str, fields: set[str] | None = None) -> str:
+    """Changes exactly when the document would change: the fields its template uses (all of them when
+    unknown), its template, the field rules. A new photo so changes the laporan only."""
+    if fields:
+        context = used_values(context, fields)
     body = json.dumps(context, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(f"{FIELDS_VERSION}\x00{template_digest}\x00{body}".encode()).hexdigest()
 

@@ -19,6 +19,7 @@ from pipeline import outbox as ob
 from pipeline.archive import mark_changed_since_archive
 from pipeline.documents import FIELDS_VERSION, FieldBuilder, fingerprint, sample_contexts
 from pipeline.errors import OutboxError, RegisterError
+from pipeline.pdf import PdfReport, convert_to_pdf, outbox_documents
 from pipeline.problems import Problem, error, warning
 from pipeline.recap import RECAP_NAME, recap_bytes, recap_digest, status_text, stored_digest
 from pipeline.register import find_registers, read_register, unreadable_spreadsheets
@@ -42,6 +43,7 @@ class RunReport:
     locked: list[tuple[Path, str]] = field(default_factory=list)
     recap: Path | None = None
     recap_error: str = ""
+    pdf: PdfReport | None = None  # when settings.pdf: the PDF conversion of this run
 
     @property
     def requests(self) -> int:
@@ -150,6 +152,9 @@ def process(settings: Settings, progress: Progress | None = None) -> RunReport:
             continue
         jobs += _plan(validation, settings, templates, report, statuses, used_folders)
     _execute(jobs, settings, report, progress)
+    if settings.pdf:  # missing or out-of-date PDFs, for every document (not only this run's)
+        report.pdf = convert_to_pdf(outbox_documents(settings.outbox))
+        report.problems += report.pdf.problems
     for folder, a, validation, docs in statuses:
         try:
             present = sorted(p.name for p in folder.glob("*.docx")) if folder.is_dir() else docs
@@ -219,7 +224,7 @@ def _plan(validation: Validation, settings: Settings, templates: TemplateSet, re
             if tpl is None:
                 continue  # reported once as a template problem
             context = builder.context(doc, a.record, own, photos)
-            sidik = fingerprint(context, tpl.digest)
+            sidik = fingerprint(context, tpl.digest, tpl.fields)
             if manifest.unchanged(doc.filename, sidik):
                 report.unchanged += 1
                 continue

@@ -263,6 +263,10 @@ def _used_fields(ast: nodes.Template) -> set[str]:
         if isinstance(node, nodes.Name) and (node.ctx != "load" or node.name in _JINJA_NAMES):
             continue
         chain = _chain(node)
+        base = node
+        while not chain and isinstance(base, nodes.Getattr | nodes.Getitem):
+            base = base.node  # p[some_name]: count the whole of 'p' as used
+            chain = _chain(base)
         if not chain:
             continue
         head, _, rest = chain.partition(".")

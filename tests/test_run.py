@@ -132,6 +132,19 @@ def test_changed_request_keeps_previous_version(office: Path) -> None:
     assert "log dibersihkan" in text_of(ba)
 
 
+def test_new_photo_updates_only_the_laporan(office: Path) -> None:
+    from PIL import Image
+    run(office, permohonan=[request()], perangkat=[device()])
+    photos = office / "inbox" / "lampiran" / "017"
+    photos.mkdir(parents=True)
+    Image.new("RGB", (320, 240), "#446688").save(photos / "01 Pemeriksaan rak server.jpg")
+    report = run(office)
+    assert [p.name for p in report.written] == ["06 Laporan Hasil Pelaksanaan.docx"]
+    document = docx.Document(str(office / "outbox" / FOLDER / "06 Laporan Hasil Pelaksanaan.docx"))
+    assert len(document.inline_shapes) == 1
+    assert "Gambar 1. Pemeriksaan rak server" in text_of(office / "outbox" / FOLDER / "06 Laporan Hasil Pelaksanaan.docx")
+
+
 def test_same_inputs_give_identical_bytes(office: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     run(office, permohonan=[request()], perangkat=[device()])
     other = tmp_path_factory.mktemp("other")
