@@ -46,11 +46,13 @@ def safe_name(text: str, fallback: str = "tanpa-nama", limit: int = MAX_NAME) ->
 
 
 def request_folder_name(agenda: str, perangkat_daerah: str) -> str:
-    """'017 - Dinas Kesehatan'. Different requests never share a folder: a short hash of the exact key
-    is added whenever cleaning the name changed it (so two keys that clean alike stay apart)."""
+    """'017 - Dinas Kesehatan'. Different requests never share a folder: a short hash of the exact key is
+    added whenever the plain name would not spell the key unambiguously — cleaning changed it, or a part
+    holds its own ' - ' that makes the separator ambiguous."""
     raw = f"{agenda} - {perangkat_daerah}"
     name = safe_name(raw, limit=MAX_NAME)
-    if name != raw:
+    ambiguous = any(mark in part for part in (agenda, perangkat_daerah) for mark in (" -", "- "))
+    if name != raw or ambiguous:
         digest = hashlib.sha256(f"{agenda}\x00{perangkat_daerah}".encode()).hexdigest()[:8]
         name = f"{safe_name(raw, limit=MAX_NAME - 9)} {digest}"
     return name
