@@ -99,7 +99,7 @@ def run(folder: Path | None, today: date | None, progress: bool | None, pdf: boo
         if not show or total < 20:
             return
         if bar is None:
-            bar = click.progressbar(length=total, label="Menulis dokumen", file=sys.stderr)
+            bar = click.progressbar(length=total, label="Memproses permohonan", file=sys.stderr)
             bar.__enter__()
         bar.update(1)
         if done == total:

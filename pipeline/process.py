@@ -7,9 +7,12 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
+import threading
+import time
 from collections import defaultdict
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -143,15 +146,12 @@ def process(settings: Settings, progress: Progress | None = None) -> RunReport:
     report.problems += unreadable_spreadsheets(settings.inbox)
     templates = load_templates(settings.templates, sample_contexts(settings.today))
     report.problems += templates.problems
-    jobs: list[_FolderJob] = []
     statuses: list[tuple[Path, Assessment, Validation, list[str]]] = []
     used_folders: dict[Path, str] = {}
-    for path in registers:
-        validation = _read_and_validate(path, settings, report)
-        if validation is None:
-            continue
-        jobs += _plan(validation, settings, templates, report, statuses, used_folders)
-    _execute(jobs, settings, report, progress)
+    validations = [v for v in (_read_and_validate(path, settings, report) for path in registers) if v]
+    # Planned lazily and rendered while the rest is planned: memory stays flat however long the register.
+    jobs = (job for v in validations for job in _plan(v, settings, templates, report, statuses, used_folders))
+    _execute(jobs, sum(len(v.assessments) for v in validations), settings, report, progress)
     if settings.pdf:  # missing or out-of-date PDFs, for every document (not only this run's)
         report.pdf = convert_to_pdf(outbox_documents(settings.outbox))
         report.problems += report.pdf.problems
@@ -176,7 +176,8 @@ def _folder(settings: Settings, a: Assessment) -> Path | None:
 
 
 def _plan(validation: Validation, settings: Settings, templates: TemplateSet, report: RunReport,
-          statuses: list[Any], used_folders: dict[Path, str]) -> list[_FolderJob]:
+          statuses: list[Any], used_folders: dict[Path, str]) -> Iterator[_FolderJob | None]:
+    """One item per request: the work its folder needs, or None when it needs none."""
     register = validation.register
     staff = Staff.from_records(register.pegawai)
     logo = settings.templates / "logo.png"
@@ -189,7 +190,6 @@ def _plan(validation: Validation, settings: Settings, templates: TemplateSet, re
         FIELDS_VERSION, settings.today.isoformat(), dict(register.pengaturan),
         [r.values for r in register.pegawai], sorted((k, t.digest) for k, t in templates.templates.items()),
         builder.logo_digest()], sort_keys=True, default=str).encode()).hexdigest()
-    jobs: list[_FolderJob] = []
     for a in validation.assessments:
         folder = _folder(settings, a)
         key = f"{register.name}\x00{a.agenda}"
@@ -206,6 +206,7 @@ def _plan(validation: Validation, settings: Settings, templates: TemplateSet, re
             statuses.append((folder, a, validation, [d.filename for d in docs]))
         if a.held or validation.blocked or folder is None:
             report.held += 1
+            yield None
             continue
         manifest = ob.Manifest.load(folder)
         photos, photo_problems = builder.photos(a.agenda)
@@ -217,6 +218,7 @@ def _plan(validation: Validation, settings: Settings, templates: TemplateSet, re
         files = [doc.filename for doc in docs if templates.get(doc.key)]
         if manifest.request_key == masukan and all(manifest.present(f) for f in files):
             report.unchanged += len(files)
+            yield None
             continue
         todo: list[_Doc] = []
         for doc in docs:
@@ -230,12 +232,13 @@ def _plan(validation: Validation, settings: Settings, templates: TemplateSet, re
                 continue
             todo.append(_Doc(doc.filename, tpl, context, sidik))
         if todo:
-            jobs.append(_FolderJob(folder, a.agenda, tuple(todo), masukan))
-        elif len(files) == len(docs):
+            yield _FolderJob(folder, a.agenda, tuple(todo), masukan)
+            continue
+        if len(files) == len(docs):
             manifest.request_key = masukan
             with contextlib.suppress(OSError):
                 manifest.save()
-    return jobs
+        yield None
 
 
 def _run_folder(job: _FolderJob, now: datetime) -> _FolderResult:
@@ -264,30 +267,71 @@ def _run_folder(job: _FolderJob, now: datetime) -> _FolderResult:
     return result
 
 
-def _execute(jobs: list[_FolderJob], settings: Settings, report: RunReport, progress: Progress | None) -> None:
-    if not jobs:
-        return
+def _worker_start(parent: int) -> None:
+    """In each render process: exit when the run that started it is gone (killed, say), instead of lingering."""
+    def watch_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+    threading.Thread(target=watch_parent, daemon=True).start()
+
+
+def _execute(jobs: Iterator[_FolderJob | None], requests: int, settings: Settings, report: RunReport,
+             progress: Progress | None) -> None:
+    """Run the folder jobs as they are planned: serially for a handful of documents, otherwise in a pool of
+    processes with a bounded number in flight. ``progress`` counts requests."""
     now = datetime.now()
-    total = sum(len(j.docs) for j in jobs)
     done = 0
-    results: Any
-    pool: ProcessPoolExecutor | None = None
-    if total >= _PARALLEL_FROM and settings.workers > 1:
-        pool = ProcessPoolExecutor(max_workers=settings.workers)
-        results = pool.map(_run_folder, jobs, [now] * len(jobs), chunksize=max(1, len(jobs) // (settings.workers * 16)))
-    else:
-        results = (_run_folder(job, now) for job in jobs)
-    try:
-        for job, result in zip(jobs, results, strict=True):
-            report.written += result.written
-            report.locked += result.locked
-            report.problems += result.problems
-            done += len(job.docs)
-            if progress:
-                progress(done, total)
-    finally:
-        if pool is not None:
+
+    def collect(result: _FolderResult) -> None:
+        report.written += result.written
+        report.locked += result.locked
+        report.problems += result.problems
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, requests)
+
+    # Look ahead far enough to know whether a pool pays for itself.
+    head: list[_FolderJob] = []
+    pending_docs = 0
+    for job in jobs:
+        if job is None:
+            tick()
+            continue
+        head.append(job)
+        pending_docs += len(job.docs)
+        if pending_docs >= _PARALLEL_FROM:
+            break
+    if pending_docs < _PARALLEL_FROM or settings.workers < 2:
+        for job in (*head, *jobs):
+            if job is not None:
+                collect(_run_folder(job, now))
+            tick()
+        return
+    window = settings.workers * 4
+    with ProcessPoolExecutor(max_workers=settings.workers, initializer=_worker_start,
+                             initargs=(os.getpid(),)) as pool:
+        running: set[Future[_FolderResult]] = set()
+        try:
+            for job in (*head, *jobs):
+                if job is None:
+                    tick()
+                    continue
+                if len(running) >= window:
+                    finished, running = wait(running, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        collect(future.result())
+                        tick()
+                running.add(pool.submit(_run_folder, job, now))
+            for future in as_completed(running):
+                collect(future.result())
+                tick()
+        except BaseException:
             pool.shutdown(cancel_futures=True)
+            raise
 
 
 def _write_document(target: Path, data: bytes, now: datetime, agenda: str, result: _FolderResult) -> bool:
