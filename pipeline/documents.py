@@ -110,21 +110,19 @@ def _signer(person: Person | None, jabatan: str) -> dict[str, str]:
 
 
 def _official_title(person: Person | None, role: Actor, office: Office) -> str:
-    """'KEPALA DINAS KOMUNIKASI DAN INFORMATIKA\\nKABUPATEN KARANGANYAR,' with Plt./Plh. when acting."""
+    """'KEPALA DINAS KOMUNIKASI DAN INFORMATIKA\nKABUPATEN KARANGANYAR,'; 'Plt. KEPALA …' when acting."""
     if role is Actor.KADIS:
         base = f"Kepala {office.get('dinas') or 'Dinas'}"
     else:
         base = f"Kepala {office.get('bidang') or 'Bidang'}"
-    if person and person.jabatan and person.jabatan.lower().startswith(("kepala", "plt", "plh")):
+    if person and person.jabatan and person.jabatan.lower().startswith("kepala"):
         base = person.jabatan
     prefix = f"{person.status} " if person and person.status in ("Plt.", "Plh.") else ""
-    if base.lower().startswith(("plt", "plh")):
-        prefix = ""
-    title = f"{prefix}{base}".upper()
+    title = base.upper()
     daerah = office.get("daerah").upper()
     if role is Actor.KADIS and daerah and daerah not in title:
         title += f"\n{daerah}"
-    return title + ","
+    return prefix + title + ","
 
 
 class FieldBuilder:

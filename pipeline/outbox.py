@@ -104,7 +104,7 @@ def is_locked(path: Path) -> str | None:
     owners = {path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:])}
     for owner in owners:
         if owner.exists():
-            return "sedang dibuka di Word"
+            return "sedang dibuka di Excel" if path.suffix.lower() == ".xlsx" else "sedang dibuka di Word"
     try:
         mode = path.stat().st_mode
     except OSError:

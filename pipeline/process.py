@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -306,7 +307,7 @@ def _execute(jobs: Iterator[_FolderJob | None], requests: int, settings: Setting
         if pending_docs >= _PARALLEL_FROM:
             break
     if pending_docs < _PARALLEL_FROM or settings.workers < 2:
-        for job in (*head, *jobs):
+        for job in itertools.chain(head, jobs):
             if job is not None:
                 collect(_run_folder(job, now))
             tick()
@@ -316,7 +317,7 @@ def _execute(jobs: Iterator[_FolderJob | None], requests: int, settings: Setting
                              initargs=(os.getpid(),)) as pool:
         running: set[Future[_FolderResult]] = set()
         try:
-            for job in (*head, *jobs):
+            for job in itertools.chain(head, jobs):
                 if job is None:
                     tick()
                     continue

@@ -8,12 +8,14 @@ import json
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
+from typing import Any
 from datetime import date
 from pathlib import Path
 
 import openpyxl
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from pipeline.problems import Problem
@@ -90,13 +92,6 @@ _RED = PatternFill("solid", fgColor="F8CBAD")
 _YELLOW = PatternFill("solid", fgColor="FFF2CC")
 
 
-def _put(ws, row: int, col: int, value: object) -> None:
-    cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str):
-        # Text that starts with = + - @ would become a formula; force it to stay text.
-        cell.data_type = "s"
-
-
 def recap_digest(validations: Sequence[Validation], today: date, other: Sequence[Problem] = ()) -> str:
     """Changes exactly when REKAP.xlsx would change; stored inside it so an unchanged recap is not rebuilt."""
     rows = [[v.register.name, a.agenda, a.record.values, a.done, a.next_step and a.next_step.number,
@@ -119,38 +114,30 @@ def stored_digest(path: Path) -> str:
 def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[Problem] = (),
                 digest: str = "") -> bytes:
     """REKAP.xlsx: sheet Rekap (one row per request), Masalah (one row per problem, filterable)."""
-    wb = openpyxl.Workbook()
+    wb = openpyxl.Workbook(write_only=True)  # streams rows: flat memory for long registers
     if digest:
         wb.custom_doc_props.append(StringProperty(name="sidik", value=digest))
-    ws = wb.active
-    ws.title = "Rekap"
     head = ["Register", "No. Agenda", "Perangkat Daerah", "Hal", "Langkah Terakhir", "Tanggal Langkah Terakhir",
             "Langkah Berikutnya", "Batas Waktu", "Keadaan", "Galat", "Peringatan"]
     widths = [16, 12, 28, 36, 30, 14, 34, 14, 22, 8, 11]
-    rows = []
-    for v in validations:
-        for a in v.assessments:
-            rows.append([v.register.name, a.agenda, a.record.text("perangkat_daerah"), a.record.text("hal"),
-                         a.last_step.label if a.last_step else "-", a.done[-1][1] if a.done else None,
-                         next_step_text(a), a.next_deadline, state_text(a), len(a.errors), len(a.warnings)])
-    _table(ws, head, widths, rows, date_cols={6, 8})
-    for i, row in enumerate(rows, start=2):
-        fill = _RED if row[9] else _YELLOW if row[10] else None
-        if fill:
-            ws.cell(row=i, column=9).fill = fill
-    ms = wb.create_sheet("Masalah")
+    rows = ([v.register.name, a.agenda, a.record.text("perangkat_daerah"), a.record.text("hal"),
+             a.last_step.label if a.last_step else "-", a.done[-1][1] if a.done else None,
+             next_step_text(a), a.next_deadline, state_text(a), len(a.errors), len(a.warnings)]
+            for v in validations for a in v.assessments)
+    count = sum(len(v.assessments) for v in validations)
+    _table(wb.create_sheet("Rekap"), head, widths, rows, count, date_cols={6, 8}, state_col=9)
     head = ["Register", "No. Agenda", "Jenis", "Sheet", "Baris", "Kolom", "Nilai", "Masalah", "Yang perlu dilakukan"]
     widths = [16, 12, 11, 12, 7, 22, 24, 70, 50]
-    rows = [[p.source or v.register.name, p.agenda, p.severity.value, p.sheet, p.row, p.column, p.value,
-             p.message, p.hint] for v in validations for p in v.all_problems()]
-    rows = [[p.source, p.agenda, p.severity.value, p.sheet, p.row, p.column, p.value, p.message, p.hint]
-            for p in other] + rows
-    _table(ms, head, widths, rows, date_cols=set(), wrap_cols={8, 9})
+    problems = [*((p, p.source) for p in other),
+                *((p, p.source or v.register.name) for v in validations for p in v.all_problems())]
+    rows = ([source, p.agenda, p.severity.value, p.sheet, p.row, p.column, p.value, p.message, p.hint]
+            for p, source in problems)
+    _table(wb.create_sheet("Masalah"), head, widths, rows, len(problems), date_cols=set(), wrap_cols={8, 9})
     info = wb.create_sheet("Info")
-    _put(info, 1, 1, "Dibuat oleh sop-pipeline. File ini ditulis ulang setiap kali pipeline berjalan; "
-                     "jangan diubah — perbaiki register-nya.")
-    _put(info, 2, 1, f"Keadaan per {format_date(today)}")
     info.column_dimensions["A"].width = 100
+    info.append([_text(info, "Dibuat oleh sop-pipeline. File ini ditulis ulang setiap kali pipeline berjalan; "
+                             "jangan diubah — perbaiki register-nya.")])
+    info.append([_text(info, f"Keadaan per {format_date(today)}")])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -160,24 +147,41 @@ _WRAP = Alignment(vertical="top", wrap_text=True)
 _BOLD = Font(bold=True)
 
 
-def _table(ws, head: list[str], widths: list[int], rows: list[list[object]], date_cols: set[int],
-           wrap_cols: set[int] = frozenset()) -> None:
-    for c, (text, width) in enumerate(zip(head, widths, strict=True), start=1):
-        _put(ws, 1, c, text)
-        cell = ws.cell(row=1, column=c)
-        cell.font = _BOLD
-        cell.fill = _HEAD_FILL
-        cell.alignment = _WRAP
+def _text(ws: Any, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"  # text that starts with = + - @ stays text, never a formula
+    return cell
+
+
+def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[list[object]], count: int,
+           date_cols: set[int], wrap_cols: set[int] = frozenset(), state_col: int = 0) -> None:
+    for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
-    # Styles only where they matter: openpyxl's per-cell styling dominates the recap's cost.
-    for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(row, start=1):
-            if value is None or value == "":
-                continue
-            _put(ws, r, c, value)
-            if c in wrap_cols:
-                ws.cell(row=r, column=c).alignment = _WRAP
-            elif c in date_cols:
-                ws.cell(row=r, column=c).number_format = "DD/MM/YYYY"
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{max(1, len(rows) + 1)}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{max(1, count + 1)}"
+    header = []
+    for text in head:
+        cell = _text(ws, text)
+        cell.font, cell.fill, cell.alignment = _BOLD, _HEAD_FILL, _WRAP
+        header.append(cell)
+    ws.append(header)
+    # Styles only where they matter: per-cell styling dominates the recap's cost.
+    for row in rows:
+        cells: list[Any] = []
+        for c, value in enumerate(row, start=1):
+            if isinstance(value, str):
+                cell = _text(ws, value)
+                if c in wrap_cols:
+                    cell.alignment = _WRAP
+                if c == state_col:
+                    fill = _RED if row[9] else _YELLOW if row[10] else None
+                    if fill:
+                        cell.fill = fill
+                cells.append(cell)
+            elif c in date_cols and value is not None:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = "DD/MM/YYYY"
+                cells.append(cell)
+            else:
+                cells.append(value)
+        ws.append(cells)

@@ -117,7 +117,7 @@ def test_full_disk_is_reported_and_the_next_run_recovers(tmp_path: Path, monkeyp
     assert list((office / "outbox").rglob(f"{ob.TEMP_PREFIX}*")) == []
     monkeypatch.undo()
     recovered = process(settings)
-    assert len(recovered.written) == 15
+    assert len(recovered.written) == 9  # the three documents per request that print 'Uraian Pekerjaan'
     assert _consistent(office) == 15
 
 
@@ -137,7 +137,10 @@ def test_read_only_document_and_open_recap(tmp_path: Path) -> None:
     assert "REKAP.xlsx tidak diperbarui" in report.recap_error
     assert (office / "outbox" / "REKAP.xlsx").read_bytes() == rekap_before
     assert "Diubah" not in "\n".join(p.text for p in docx.Document(str(ba)).paragraphs)
-    assert len(report.written) == 9  # everything else was written
+    # Everything else that uses 'Uraian Pekerjaan' was written: kelengkapan, berita acara, laporan.
+    assert sorted(p.name for p in report.written) == ["02 Formulir Isian Kelengkapan.docx"] * 2 + [
+        "05 Berita Acara Pekerjaan.docx", "06 Laporan Hasil Pelaksanaan.docx",
+        "06 Laporan Hasil Pelaksanaan.docx"]
     ba.chmod(0o644)
     (office / "outbox" / "~$REKAP.xlsx").unlink()
     again = process(settings)

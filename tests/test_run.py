@@ -227,3 +227,17 @@ def test_documents_convert_to_pdf(office: Path, tmp_path: Path) -> None:
     pdfs = sorted((tmp_path / "pdf").glob("*.pdf"))
     assert [p.stem for p in pdfs] == [p.stem for p in sources]
     assert all(p.read_bytes().startswith(b"%PDF") and p.stat().st_size > 5000 for p in pdfs)
+
+
+def test_acting_official_signs_with_plh(office: Path) -> None:
+    from conftest import PEGAWAI
+    plh = {"Nama": "Ir. BAMBANG WIJAYA, M.M.", "NIP": "197001011995031001", "Pangkat/Golongan": "IV/b",
+           "Jabatan": "Sekretaris Dinas Komunikasi dan Informatika", "Peran": "Kepala Dinas",
+           "Mulai": date(2026, 7, 13), "Selesai": date(2026, 7, 14), "Status": "Plh."}
+    run(office, permohonan=[request()], perangkat=[device()], pegawai=[*PEGAWAI, plh])
+    text = text_of(office / "outbox" / FOLDER / "03 Pengumuman Penghentian Layanan.docx")
+    assert "Plh. KEPALA DINAS KOMUNIKASI DAN INFORMATIKA" in text
+    assert "Ir. BAMBANG WIJAYA, M.M." in text and "Pembina Tingkat I (IV/b)" in text
+    assert "NIP. 19700101 199503 1 001" in text
+    disposisi = text_of(office / "outbox" / FOLDER / "01 Lembar Disposisi.docx")
+    assert "Drs. SUJARNO, M.Si." in disposisi and "Plh." not in disposisi  # 7 July: the Definitif signed

@@ -101,3 +101,49 @@ def test_both_readers_give_identical_registers(example: Path) -> None:
         for sheet in ("permohonan", "perangkat", "pegawai", "libur"):
             assert getattr(fast, sheet) == getattr(reference, sheet), (path.name, sheet)
         assert fast == reference
+
+
+def test_incremental_runs_end_where_a_full_rebuild_does(example: Path, tmp_path: Path) -> None:
+    """The skips (request digest, per-template field fingerprints, cached reads) never leave a stale document."""
+    import shutil
+
+    import openpyxl
+
+    from pipeline.process import process
+    from pipeline.settings import Settings
+
+    office = tmp_path / "kantor"
+    shutil.copytree(example / "inbox", office / "inbox")
+    shutil.copytree(example / "templates_docx", office / "templates_docx")
+    today = date(2026, 11, 28)
+    process(Settings.build(root=office, today=today, workers=1))
+    register = office / "inbox" / "register.xlsx"
+    wb = openpyxl.load_workbook(register)
+    perm, dev, peg, cfg = wb["Permohonan"], wb["Perangkat"], wb["Pegawai"], wb["Pengaturan"]
+    head = [c.value for c in perm[1]]
+    perm.cell(row=2, column=head.index("Hasil Pemeliharaan") + 1).value = "Diubah: hasil baru."
+    perm.cell(row=3, column=head.index("Nomor BA") + 1).value = "555/999/X/2026"
+    dev.cell(row=2, column=[c.value for c in dev[1]].index("Merk/Tipe") + 1).value = "Merk Baru X1"
+    peg.cell(row=2, column=[c.value for c in peg[1]].index("Pangkat/Golongan") + 1).value = "IV/d"
+    for row in cfg.iter_rows(min_row=2):
+        if row[0].value == "Alamat":
+            row[1].value = "Jalan Baru Nomor 1, Karanganyar"
+    wb.save(register)
+    incremental = process(Settings.build(root=office, today=today, workers=2))
+    assert incremental.written and incremental.unchanged == 0  # the address is on every kop
+    fresh = tmp_path / "baru"
+    shutil.copytree(office / "inbox", fresh / "inbox")
+    shutil.copytree(office / "templates_docx", fresh / "templates_docx")
+    process(Settings.build(root=fresh, today=today, workers=1))
+    ours = sorted(p.relative_to(office / "outbox") for p in (office / "outbox").rglob("*.docx")
+                  if "_riwayat" not in p.parts)
+    theirs = sorted(p.relative_to(fresh / "outbox") for p in (fresh / "outbox").rglob("*.docx"))
+    assert ours == theirs and len(ours) == 38
+    for rel in ours:
+        assert (office / "outbox" / rel).read_bytes() == (fresh / "outbox" / rel).read_bytes(), rel
+    # And a change only some documents print rewrites only those.
+    wb = openpyxl.load_workbook(register)
+    wb["Permohonan"].cell(row=2, column=head.index("Isi Disposisi Kabid") + 1).value = "Segera jadwalkan."
+    wb.save(register)
+    again = process(Settings.build(root=office, today=today, workers=1))
+    assert [(p.parent.name[:4], p.name) for p in again.written] == [("1841", "01 Lembar Disposisi.docx")]
