@@ -149,10 +149,17 @@ def process(settings: Settings, progress: Progress | None = None) -> RunReport:
     report.problems += templates.problems
     statuses: list[tuple[Path, Assessment, Validation, list[str]]] = []
     used_folders: dict[Path, str] = {}
-    validations = [v for v in (_read_and_validate(path, settings, report) for path in registers) if v]
-    # Planned lazily and rendered while the rest is planned: memory stays flat however long the register.
-    jobs = (job for v in validations for job in _plan(v, settings, templates, report, statuses, used_folders))
-    _execute(jobs, sum(len(v.assessments) for v in validations), settings, report, progress)
+    # Render processes are forked now, while this process is small, not after it has read the register.
+    early = _start_pool(settings) if registers and settings.workers > 1 else None
+    try:
+        validations = [v for v in (_read_and_validate(path, settings, report) for path in registers) if v]
+        # Planned lazily and rendered while the rest is planned: memory stays flat however long the register.
+        jobs = (job for v in validations for job in _plan(v, settings, templates, report, statuses, used_folders))
+        _execute(jobs, sum(len(v.assessments) for v in validations), settings, report, progress,
+                 lambda: early or _start_pool(settings))
+    finally:
+        if early is not None:
+            early.shutdown(cancel_futures=True)
     if settings.pdf:  # missing or out-of-date PDFs, for every document (not only this run's)
         report.pdf = convert_to_pdf(outbox_documents(settings.outbox))
         report.problems += report.pdf.problems
@@ -277,8 +284,14 @@ def _worker_start(parent: int) -> None:
     threading.Thread(target=watch_parent, daemon=True).start()
 
 
+def _start_pool(settings: Settings) -> ProcessPoolExecutor:
+    pool = ProcessPoolExecutor(max_workers=settings.workers, initializer=_worker_start, initargs=(os.getpid(),))
+    pool.submit(int).result()  # starts the workers
+    return pool
+
+
 def _execute(jobs: Iterator[_FolderJob | None], requests: int, settings: Settings, report: RunReport,
-             progress: Progress | None) -> None:
+             progress: Progress | None, pool_factory: Callable[[], ProcessPoolExecutor]) -> None:
     """Run the folder jobs as they are planned: serially for a handful of documents, otherwise in a pool of
     processes with a bounded number in flight. ``progress`` counts requests."""
     now = datetime.now()
@@ -313,8 +326,7 @@ def _execute(jobs: Iterator[_FolderJob | None], requests: int, settings: Setting
             tick()
         return
     window = settings.workers * 4
-    with ProcessPoolExecutor(max_workers=settings.workers, initializer=_worker_start,
-                             initargs=(os.getpid(),)) as pool:
+    with pool_factory() as pool:
         running: set[Future[_FolderResult]] = set()
         try:
             for job in itertools.chain(head, jobs):

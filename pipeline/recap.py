@@ -94,11 +94,14 @@ _YELLOW = PatternFill("solid", fgColor="FFF2CC")
 
 def recap_digest(validations: Sequence[Validation], today: date, other: Sequence[Problem] = ()) -> str:
     """Changes exactly when REKAP.xlsx would change; stored inside it so an unchanged recap is not rebuilt."""
-    rows = [[v.register.name, a.agenda, a.record.values, a.done, a.next_step and a.next_step.number,
-             a.next_deadline, state_text(a), a.problems] for v in validations for a in v.assessments]
-    body = json.dumps([RECAP_VERSION, today, rows, [v.problems for v in validations], list(other)],
-                      default=str, sort_keys=True)
-    return hashlib.sha256(body.encode()).hexdigest()
+    digest = hashlib.sha256(json.dumps([RECAP_VERSION, today, list(other)], default=str).encode())
+    for v in validations:  # row by row: flat memory for long registers
+        digest.update(json.dumps([v.register.name, v.problems], default=str).encode())
+        for a in v.assessments:
+            row = [a.agenda, a.record.values, a.done, a.next_step and a.next_step.number, a.next_deadline,
+                   state_text(a), a.problems]
+            digest.update(json.dumps(row, default=str, sort_keys=True).encode())
+    return digest.hexdigest()
 
 
 def stored_digest(path: Path) -> str:

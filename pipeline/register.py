@@ -147,7 +147,8 @@ def _read_with_calamine(original: Path, copy: Path, parts: Mapping[str, str], ep
         raise RegisterError(f"{original.name}: tidak dapat dibuka sebagai workbook Excel ({err})") from err
     try:
         def rows(name: str) -> Iterator[Sequence[Any]]:
-            return iter(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+            # iter_rows: one row at a time; like to_python(skip_empty_area=False) it starts at A1.
+            return iter(book.get_sheet_by_name(name).iter_rows())
         return _read_workbook(original, copy, list(book.sheet_names), rows, parts, epoch)
     except RegisterError:
         raise
