@@ -7,7 +7,8 @@ For each register size it measures, on the same generated register and templates
       above NAIVE_MAX documents a sample of that many is timed and the rate extrapolated (said in the table);
   (b) `run` into an empty outbox (full build), (c) `run` again with nothing changed (no-op),
   (d) one cell of one request changed, then `run` (incremental) — each in a fresh process, as a user runs it;
-  plus the register read time (calamine and openpyxl) and the peak memory of each run.
+  plus the register read time (calamine and openpyxl) and the peak memory of each run: of the main process,
+  and of the largest render worker (each worker is a separate process of that size).
 Watch-mode latency (e) is measured by bench/bench_watch.py.
 """
 
@@ -46,10 +47,13 @@ from pipeline.settings import Settings
 t1 = time.perf_counter()
 report = process(Settings.build(root=Path(sys.argv[1]), today=date.fromisoformat(sys.argv[2])))
 t2 = time.perf_counter()
-own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:  # VmHWM: this process's own peak; ru_maxrss would include the bench's size at fork time
+    own = int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0])
+except (OSError, IndexError):
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(json.dumps({"import": t1 - t0, "process": t2 - t1, "written": len(report.written),
-                  "unchanged": report.unchanged, "rss_mb": max(own, kids) / 1024}))
+                  "unchanged": report.unchanged, "rss_mb": own / 1024, "workers_mb": kids / 1024}))
 """
 
 
@@ -125,12 +129,14 @@ def main(sizes: list[int]) -> None:
             change_one_cell(register)
             one = child_run(root)
             peak = max(full["rss_mb"], noop["rss_mb"], one["rss_mb"])
+            workers = max(full["workers_mb"], noop["workers_mb"], one["workers_mb"])
             print(f"{n:>8} {docs:>6} | {t1 - t0:>12.2f}s {t2 - t1:>12.2f}s | {naive_total:>9.1f}s"
                   f"{'*' if sampled else ' '}| {full['wall']:>8.1f}s {naive_total / full['wall']:>5.1f}x "
-                  f"| {noop['wall']:>8.2f}s | {one['wall']:>9.2f}s {one['written']:>7} | {peak:>7.0f}")
+                  f"| {noop['wall']:>8.2f}s | {one['wall']:>9.2f}s {one['written']:>7} | {peak:>7.0f} {workers:>9.0f}")
             print(f"{'':>8} {'':>6}   in-process (without interpreter start and imports): full "
                   f"{full['process']:.2f}s, no-op {noop['process']:.2f}s, one cell {one['process']:.2f}s; "
-                  f"imports {noop['import']:.2f}s")
+                  f"imports {noop['import']:.2f}s; main process peak MB full/no-op/one cell "
+                  f"{full['rss_mb']:.0f}/{noop['rss_mb']:.0f}/{one['rss_mb']:.0f}")
     print("* extrapolated from a random sample of", NAIVE_MAX, "documents")
 
 

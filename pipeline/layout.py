@@ -6,16 +6,15 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from pipeline.example import write_example, write_register
 from pipeline.outbox import atomic_write
+from pipeline.templates import build_templates
 
 REGISTER_NAME = "register.xlsx"
 
 
 def init_folder(root: Path, contoh: bool = False) -> list[Path]:
     """Create what is missing and return what was created."""
-    from pipeline.example import write_example, write_register
-    from pipeline.templates import build_templates
-
     created: list[Path] = []
     for name in ("inbox", "outbox", "templates_docx"):
         folder = root / name

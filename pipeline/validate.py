@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -313,7 +314,6 @@ class _RequestCheck:
             person = self.staff.find(name)
             if person is None:
                 near = [p.nama for p in self.staff.people if p.role is Actor.TIM]
-                import difflib
                 close = difflib.get_close_matches(name, near, n=1, cutoff=0.6)
                 self.err("petugas", f"Petugas '{name}' tidak ada di sheet Pegawai.",
                          f"Apakah maksudnya '{close[0]}'?" if close else
