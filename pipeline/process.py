@@ -145,7 +145,8 @@ def process(settings: Settings, progress: Progress | None = None) -> RunReport:
     ob.clean_stale_temps(settings.outbox)
     registers = find_registers(settings.inbox)
     report.problems += unreadable_spreadsheets(settings.inbox)
-    templates = load_templates(settings.templates, sample_contexts(settings.today))
+    templates = load_templates(settings.templates, sample_contexts(settings.today),
+                               cache=settings.outbox / "_log" / "templat-lolos.json")
     report.problems += templates.problems
     statuses: list[tuple[Path, Assessment, Validation, list[str]]] = []
     used_folders: dict[Path, str] = {}

@@ -300,7 +300,7 @@ def _read_sheet(decl: C.Sheet, rows: Iterator[Sequence[Any]], epoch: datetime, s
                 bad.add(col.key)
                 values[col.key] = None if col.kind in (C.Kind.DATE, C.Kind.DATETIME) else ""
                 continue
-            value, problem = _convert(decl, col, cell, row_number, found[col.key], epoch)
+            value, problem = _convert(decl, col, cell, raw[col.key], row_number, found[col.key], epoch)
             if problem is not None:
                 problems.append(problem)
                 bad.add(col.key)
@@ -318,9 +318,9 @@ def _as_typed(cell: Any) -> str:
     return clean_text(cell)
 
 
-def _convert(decl: C.Sheet, col: C.Column, cell: Any, row: int, header: str, epoch: datetime
+def _convert(decl: C.Sheet, col: C.Column, cell: Any, text: str, row: int, header: str, epoch: datetime
              ) -> tuple[Any, Problem | None]:
-    text = _as_typed(cell) if isinstance(cell, date) else clean_text(cell)
+    """The typed value of one cell (``text`` is the cell as typed), or a problem naming it."""
     if col.kind is C.Kind.DATE:
         if not text and not isinstance(cell, int | float):
             return None, None

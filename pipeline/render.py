@@ -3,9 +3,11 @@ templates checked before use, output made byte-identical for identical inputs.""
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import io
+import json
 import logging
 import re
 import time
@@ -22,7 +24,9 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from lxml import etree
 from PIL import Image, ImageOps
 
-from pipeline.documents import ImageRef
+from pipeline import __version__
+from pipeline.documents import FIELDS_VERSION, ImageRef
+from pipeline.outbox import atomic_write as _atomic_write
 from pipeline.problems import Problem, error
 from pipeline.procedure import DOCUMENTS, DocumentSpec
 
@@ -139,15 +143,22 @@ def template_problem(spec: DocumentSpec, message: str, hint: str, value: str = "
     return error(spec.template, None, "", value, message, hint)
 
 
-# A long-lived process (watch mode) checks each template version once.
+# A long-lived process (watch mode) checks each template version once; other runs use the cache file.
+# The checks depend on the fields the pipeline offers, so a new version or new fields check again.
+_CHECK_VERSION = f"{__version__}/{FIELDS_VERSION}"
 _CHECKED: dict[tuple[str, str], tuple[list[Problem], set[str]]] = {}
 
 
-def load_templates(folder: Path, sample: Mapping[str, Mapping[str, Any]], max_bytes: int = 20 * 1024 * 1024
-                   ) -> TemplateSet:
-    """Read and check every template. A broken one is a problem naming it; the others still work."""
+def load_templates(folder: Path, sample: Mapping[str, Mapping[str, Any]], max_bytes: int = 20 * 1024 * 1024,
+                   cache: Path | None = None) -> TemplateSet:
+    """Read and check every template. A broken one is a problem naming it; the others still work.
+
+    ``cache``: a JSON file remembering which template versions passed the checks, so an unchanged
+    template is not trial-rendered on every run (the file is only a hint: a bad or stale one is ignored).
+    """
     loaded: dict[str, LoadedTemplate] = {}
     problems: list[Problem] = []
+    passed = _read_passed(cache)
     for spec in DOCUMENTS:
         path = folder / spec.template
         try:
@@ -173,7 +184,10 @@ def load_templates(folder: Path, sample: Mapping[str, Mapping[str, Any]], max_by
                                              "file dari _riwayat/cadangan."))
             continue
         tpl = LoadedTemplate(spec, path, data, hashlib.sha256(data).hexdigest())
+        key = f"{spec.key}:{tpl.digest}"
         cached = _CHECKED.get((spec.key, tpl.digest))
+        if cached is None and key in passed:
+            cached = _CHECKED[(spec.key, tpl.digest)] = ([], set(passed[key]))
         if cached is None:
             cached = _CHECKED[(spec.key, tpl.digest)] = (check_template(tpl, sample[spec.key]), set(tpl.fields))
         found, tpl.fields = cached[0], set(cached[1])
@@ -181,7 +195,24 @@ def load_templates(folder: Path, sample: Mapping[str, Mapping[str, Any]], max_by
             problems += found
             continue
         loaded[spec.key] = tpl
+    if cache is not None:
+        now = {f"{t.spec.key}:{t.digest}": sorted(t.fields) for t in loaded.values()}
+        if now != passed:
+            with contextlib.suppress(OSError):
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                body = {"versi": _CHECK_VERSION, "lolos": now}
+                _atomic_write(cache, json.dumps(body, sort_keys=True, indent=1).encode())
     return TemplateSet(loaded, problems)
+
+
+def _read_passed(cache: Path | None) -> dict[str, list[str]]:
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8")) if cache else {}
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("versi") != _CHECK_VERSION or not isinstance(data.get("lolos"), dict):
+        return {}
+    return {k: v for k, v in data["lolos"].items() if isinstance(v, list) and all(isinstance(f, str) for f in v)}
 
 
 def _sources(data: bytes) -> Iterator[tuple[str, str]]:

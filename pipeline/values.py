@@ -29,6 +29,9 @@ def clean_text(value: object) -> str:
     """Text as the clerk meant it: trimmed, one kind of line break, nothing XML cannot hold."""
     if value is None:
         return ""
+    if type(value) is str and value.isascii() and value.isprintable() and "  " not in value \
+            and value == value.strip():
+        return value  # the common case, nothing to clean (printable ASCII has no controls or odd spaces)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = unicodedata.normalize("NFC", str(value))

@@ -19,6 +19,8 @@ class WorkCalendar:
         # categories: cuti bersama only exists in the GOVERNMENT category (DOMAIN.md §13).
         self._national = _holidays.country_holidays("ID", categories=("public", "government"), language="id")
         self._cache: dict[date, str | None] = {}
+        self._first = date.min
+        self._counts: list[int] = []
 
     def holiday_name(self, day: date) -> str | None:
         """Why this day is not a working day, or None when it is one."""
@@ -43,13 +45,22 @@ class WorkCalendar:
 
     def workdays_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
-        count = 0
-        day = start
-        while day < end:
-            day += timedelta(days=1)
-            if self.is_workday(day):
-                count += 1
-        return count
+        if end <= start:
+            return 0
+        return self._running_count(end) - self._running_count(start)
+
+    def _running_count(self, day: date) -> int:
+        """Working days from the table's first day up to ``day``: a prefix sum, so any span costs O(1)."""
+        if not self._counts or day < self._first or day >= self._first + timedelta(days=len(self._counts)):
+            first = min(day, self._first) if self._counts else day
+            last = max(day, self._first + timedelta(days=len(self._counts) - 1)) if self._counts else day
+            first, last = first - timedelta(days=366), last + timedelta(days=366)  # grow in big steps
+            counts, total = [], 0
+            for offset in range((last - first).days + 1):
+                total += self.is_workday(first + timedelta(days=offset))
+                counts.append(total)
+            self._first, self._counts = first, counts
+        return self._counts[(day - self._first).days]
 
     def add_workdays(self, start: date, days: int) -> date:
         """The date ``days`` working days after ``start``."""

@@ -147,3 +147,40 @@ def test_incremental_runs_end_where_a_full_rebuild_does(example: Path, tmp_path:
     wb.save(register)
     again = process(Settings.build(root=office, today=today, workers=1))
     assert [(p.parent.name[:4], p.name) for p in again.written] == [("1841", "01 Lembar Disposisi.docx")]
+
+
+def test_template_check_cache_is_only_a_hint(example: Path, tmp_path: Path) -> None:
+    """A remembered check skips the trial render; a changed template is checked again; a bad cache is ignored."""
+    import docx
+
+    from pipeline import render
+
+    cache = tmp_path / "templat-lolos.json"
+    samples = sample_contexts(date(2026, 11, 28))
+    render._CHECKED.clear()
+    first = load_templates(example / "templates_docx", samples, cache=cache)
+    assert first.problems == [] and len(first.templates) == 6 and cache.exists()
+    render._CHECKED.clear()
+    calls: list[str] = []
+    real = render.check_template
+    render.check_template = lambda tpl, sample: calls.append(tpl.spec.key) or real(tpl, sample)  # type: ignore
+    try:
+        second = load_templates(example / "templates_docx", samples, cache=cache)
+        assert calls == [] and {k: t.fields for k, t in second.templates.items()} == \
+            {k: t.fields for k, t in first.templates.items()}
+        broken = tmp_path / "templates_docx"
+        import shutil
+        shutil.copytree(example / "templates_docx", broken)
+        document = docx.Document(str(broken / "pengumuman.docx"))
+        document.add_paragraph("{{ p.tidak_ada }}")
+        document.save(str(broken / "pengumuman.docx"))
+        render._CHECKED.clear()
+        third = load_templates(broken, samples, cache=cache)
+        assert calls == ["pengumuman"] and [p.value for p in third.problems] == ["p.tidak_ada"]
+        cache.write_text("{ not json")
+        render._CHECKED.clear()
+        calls.clear()
+        assert load_templates(example / "templates_docx", samples, cache=cache).problems == []
+        assert len(calls) == 6
+    finally:
+        render.check_template = real  # type: ignore[assignment]
