@@ -95,7 +95,8 @@ def is_finished(a: Assessment) -> bool:
 
 
 def request_folder(outbox: Path, a: Assessment) -> Path | None:
-    """The request's folder as process() names it: outbox/<tahun>/<No. Agenda> - <Perangkat Daerah>/."""
+    """outbox/<tahun>/<No. Agenda> - <Perangkat Daerah>/ (the year of Tanggal Diterima), or None while the
+    request cannot be named yet. process() writes there; arsip packs it."""
     received = a.record.get("tgl_diterima")
     pd = a.record.text("perangkat_daerah")
     if not a.agenda or not pd or not isinstance(received, date):

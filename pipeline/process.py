@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import outbox as ob
-from pipeline.archive import mark_changed_since_archive
+from pipeline.archive import mark_changed_since_archive, request_folder
 from pipeline.documents import FIELDS_VERSION, FieldBuilder, fingerprint, sample_contexts
 from pipeline.errors import OutboxError, RegisterError
 from pipeline.pdf import PdfReport, convert_to_pdf, outbox_documents
@@ -175,15 +175,6 @@ def process(settings: Settings, progress: Progress | None = None) -> RunReport:
     return report
 
 
-def _folder(settings: Settings, a: Assessment) -> Path | None:
-    """outbox/<tahun>/<No. Agenda> - <Perangkat Daerah>/, or None while the request cannot be named."""
-    received = a.record.get("tgl_diterima")
-    pd = a.record.text("perangkat_daerah")
-    if not a.agenda or not pd or received is None:
-        return None
-    return ob.inside(settings.outbox, str(received.year), ob.request_folder_name(a.agenda, pd))
-
-
 def _plan(validation: Validation, settings: Settings, templates: TemplateSet, report: RunReport,
           statuses: list[Any], used_folders: dict[Path, str]) -> Iterator[_FolderJob | None]:
     """One item per request: the work its folder needs, or None when it needs none."""
@@ -200,7 +191,7 @@ def _plan(validation: Validation, settings: Settings, templates: TemplateSet, re
         [r.values for r in register.pegawai], sorted((k, t.digest) for k, t in templates.templates.items()),
         builder.logo_digest()], sort_keys=True, default=str).encode()).hexdigest()
     for a in validation.assessments:
-        folder = _folder(settings, a)
+        folder = request_folder(settings.outbox, a)
         key = f"{register.name}\x00{a.agenda}"
         # Folders compare case-insensitively: Windows and SMB shares see 'DINKES' and 'Dinkes' as one.
         if folder is not None and used_folders.setdefault(Path(str(folder).casefold()), key) != key:
