@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import io
 import json
 import re
@@ -160,6 +161,12 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[list[obje
            date_cols: set[int], wrap_cols: set[int] = frozenset(), state_col: int = 0) -> None:
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
+    # Printed: landscape, all columns on one page width, the header row repeated on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = "1:1"
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{max(1, count + 1)}"
     header = []
@@ -169,7 +176,11 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[list[obje
         header.append(cell)
     ws.append(header)
     # Styles only where they matter: per-cell styling dominates the recap's cost.
-    for row in rows:
+    for number, row in enumerate(rows, start=2):
+        if wrap_cols:  # wrapped text needs a taller row: neither Excel nor LibreOffice grows it on open
+            lines = max(math.ceil(len(str(row[c - 1] or "")) / (widths[c - 1] * 1.15)) for c in wrap_cols)
+            if lines > 1:
+                ws.row_dimensions[number].height = 15 * min(lines, 12)
         cells: list[Any] = []
         for c, value in enumerate(row, start=1):
             if isinstance(value, str):
