@@ -205,11 +205,20 @@ def fields(template: str | None, today: date | None) -> None:
         spec = next(d for d in DOCUMENTS if d.key == key)
         click.echo(f"# {spec.template} — {spec.title}")
         for name, value in flatten_fields(samples[key]).items():
-            if isinstance(value, list):
+            if name == "kop.logo":
+                shown = "(gambar templates_docx/logo.png; kosong bila file itu tidak ada)"
+            elif name.endswith(".gambar"):
+                shown = "(foto dari inbox/lampiran/<No. Agenda>/, lebar 75 mm)"
+            elif isinstance(value, list):
                 shown = "(daftar; pakai {%tr for x in " + name + " %} atau {%p for … %})"
             else:
                 shown = str(value).replace("\n", "⏎")
-            click.echo(f"  {{{{ {name} }}}}  →  {shown}")
+            if "[]." in name:  # a field of each row of a list
+                base, _, rest = name.rpartition("[].")
+                tag = f"{{{{ x.{rest} }}}} di dalam {{% for x in {base.replace('[].', '.')} %}}"
+            else:
+                tag = f"{{{{ {name} }}}}"
+            click.echo(f"  {tag}  →  {shown}")
         click.echo("")
 
 

@@ -83,3 +83,13 @@ def test_recap_rows_and_formula_injection(office: Path) -> None:
     assert rows[1][8] == "Terlambat 7 hari kerja"
     masalah = list(wb["Masalah"].iter_rows(min_row=2, values_only=True))
     assert [(m[1], m[2], m[4], m[5]) for m in masalah] == [("018", "peringatan", 3, "Tgl Pemeriksaan")]
+
+
+def test_fields_lists_every_field_with_an_example() -> None:
+    code, out = run_cli("fields", "berita_acara", "--today", "2026-06-15")
+    assert code == 0
+    assert "{{ ba.pembukaan }}  →  Pada hari ini Senin tanggal Lima Belas bulan Juni" in out
+    assert "{{ x.merk_tipe }} di dalam {% for x in perangkat %}  →  Dell PowerEdge R740" in out
+    assert "{{ ttd.kabid.nip }}  →  NIP. 19720410 199803 2 005" in out
+    code, out = run_cli("fields", "surat_cinta")
+    assert code == 2 and "lembar_disposisi" in out
