@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from pipeline import columns as C
+from pipeline.templates import build_templates
 from pipeline.values import norm_key
 
 TODAY = date(2026, 7, 21)
@@ -132,7 +133,8 @@ def device(agenda: str = "017", **changes: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def office(tmp_path: Path) -> Path:
-    """An office folder with inbox/ and outbox/ (templates are added by the tests that need them)."""
+    """An office folder: inbox/, outbox/ and the default templates in templates_docx/."""
     for name in ("inbox", "outbox"):
         (tmp_path / name).mkdir()
+    build_templates(tmp_path / "templates_docx")
     return tmp_path

@@ -22,7 +22,6 @@ from pipeline.cli import cli
 from pipeline.process import RunReport, check, process
 from pipeline.recap import status_text
 from pipeline.settings import Settings
-from pipeline.templates import build_templates
 
 TODAY = date(2026, 7, 21)
 FOLDER = Path("2026") / "017 - Dinas Kesehatan"
@@ -31,14 +30,6 @@ V1 = ARSIP / "017 - Dinas Kesehatan.zip"
 V2 = ARSIP / "017 - Dinas Kesehatan (versi 2).zip"
 DOCS = ["01 Lembar Disposisi.docx", "02 Formulir Isian Kelengkapan.docx", "03 Pengumuman Penghentian Layanan.docx",
         "05 Berita Acara Pekerjaan.docx", "06 Laporan Hasil Pelaksanaan.docx"]
-
-
-@pytest.fixture
-def office(tmp_path: Path) -> Path:
-    for name in ("inbox", "outbox"):
-        (tmp_path / name).mkdir()
-    build_templates(tmp_path / "templates_docx")
-    return tmp_path
 
 
 def settings(office: Path, today: date = TODAY) -> Settings:

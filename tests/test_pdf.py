@@ -21,21 +21,12 @@ from pipeline.cli import cli
 from pipeline.pdf import convert_to_pdf
 from pipeline.process import process
 from pipeline.settings import Settings
-from pipeline.templates import build_templates
 from test_register import soffice
 
 TODAY = date(2026, 7, 21)
 FOLDER = Path("2026") / "017 - Dinas Kesehatan"
 DISPOSISI = FOLDER / "01 Lembar Disposisi.docx"
 V1 = Path("_arsip") / "2026" / "017 - Dinas Kesehatan.zip"
-
-
-@pytest.fixture
-def office(tmp_path: Path) -> Path:
-    for name in ("inbox", "outbox"):
-        (tmp_path / name).mkdir()
-    build_templates(tmp_path / "templates_docx")
-    return tmp_path
 
 
 def run(office: Path, **sheets: object) -> None:

@@ -16,21 +16,12 @@ from pipeline.cli import cli
 from pipeline.documents import TITIK
 from pipeline.process import RunReport, process
 from pipeline.settings import Settings
-from pipeline.templates import build_templates
 from test_register import soffice
 
 TODAY = date(2026, 7, 21)
 FOLDER = Path("2026") / "017 - Dinas Kesehatan"
 ALL = ["01 Lembar Disposisi.docx", "02 Formulir Isian Kelengkapan.docx", "03 Pengumuman Penghentian Layanan.docx",
        "05 Berita Acara Pekerjaan.docx", "06 Laporan Hasil Pelaksanaan.docx"]
-
-
-@pytest.fixture
-def office(tmp_path: Path) -> Path:
-    for name in ("inbox", "outbox"):
-        (tmp_path / name).mkdir()
-    build_templates(tmp_path / "templates_docx")
-    return tmp_path
 
 
 def run(office: Path, today: date = TODAY, **sheets: object) -> RunReport:
