@@ -74,7 +74,7 @@ def applicable_steps(diganti: str | None) -> tuple[Step, ...]:
     While the decision is still open (None) step 8 is kept: it is the next thing to decide.
     """
     if diganti == "Tidak":
-        return tuple(s for s in STEPS if s.number != DECISION_STEP)
+        return tuple(s for s in STEPS if not s.skippable)
     return STEPS
 
 

@@ -105,8 +105,8 @@ def _read_and_validate(path: Path, settings: Settings, report: RunReport) -> Val
         log.warning("%s", err)
         return None
     validation = validate_register(register, settings.today)
-    if digest:
-        _VALIDATED[path] = (digest, settings, validation)
+    # Keyed by the bytes actually read: a save between hashing and copying must not pin a stale result.
+    _VALIDATED[path] = (register.digest, settings, validation)
     # Outside the cache: whether a request changed since it was archived depends on outbox/_arsip too.
     validation = mark_changed_since_archive(settings.outbox, validation)
     report.validations.append(validation)

@@ -4,6 +4,7 @@ reading problems. Headers are matched loosely, values are parsed strictly."""
 from __future__ import annotations
 
 import difflib
+import hashlib
 import logging
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -60,6 +61,7 @@ class Register:
     headers: Mapping[str, Mapping[str, str]]  # sheet → column key → header text as found in the file
     problems: tuple[Problem, ...] = ()
     present: frozenset[str] = field(default=frozenset())  # sheets found
+    digest: str = ""  # SHA-256 of the bytes actually read (the private copy)
 
     @property
     def name(self) -> str:
@@ -116,12 +118,14 @@ def read_register(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, attempts: int 
     with tempfile.TemporaryDirectory(prefix="sop-register-") as tmp:
         copy = Path(tmp) / "register.xlsx"
         private_copy(path, copy, max_bytes, attempts)
+        digest = hashlib.sha256(copy.read_bytes()).hexdigest()
         check_container(path, copy)
         parts, epoch, macros = layout(path, copy)
         if backend == "calamine" or (backend == "auto" and CalamineWorkbook is not None):
             register = _read_with_calamine(path, copy, parts, epoch)
         else:
             register = _read_with_openpyxl(path, copy, parts, epoch)
+    register = replace(register, digest=digest)
     if macros:
         note = replace(warning("", None, "", path.name, f"{path.name} berisi makro VBA; makro tidak pernah "
                                "dijalankan, hanya nilai sel yang dibaca.", "Simpan register tanpa makro."),

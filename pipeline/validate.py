@@ -49,10 +49,6 @@ class Assessment:
     def last_step(self) -> Step | None:
         return self.done[-1][0] if self.done else None
 
-    @property
-    def on_time(self) -> bool:
-        return not self.late and not self.overdue
-
 
 @dataclass(frozen=True)
 class Validation:
