@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import generate_register  # noqa: E402
-from pipeline.register import read_register  # noqa: E402
+from pipeline.register.reader import read_register  # noqa: E402
 from pipeline.validate import validate_register  # noqa: E402
 
 

@@ -25,7 +25,7 @@ import openpyxl  # noqa: E402
 
 from bench.generate import generate_register  # noqa: E402
 from pipeline import columns as C  # noqa: E402
-from pipeline.procedure import DOCUMENTS  # noqa: E402
+from pipeline.documents.catalog import DOCUMENTS  # noqa: E402
 from pipeline.process import process  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 from pipeline.watch import Cycle, Watcher, WatchOptions  # noqa: E402
@@ -47,7 +47,7 @@ class Row:
 
 def make_templates(folder: Path) -> str:
     try:
-        from pipeline.templates import build_templates
+        from pipeline.documents.templates import build_templates
         build_templates(folder)
         return "bawaan (pipeline.templates)"
     except Exception as err:  # any failure of the default templates: fall back to small ones

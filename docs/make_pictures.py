@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.layout import init_folder  # noqa: E402
+from pipeline.office.init import init_folder  # noqa: E402
 from pipeline.process import process  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 

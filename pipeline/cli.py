@@ -52,7 +52,7 @@ def cli(verbose: bool) -> None:
 @click.option("--contoh", is_flag=True, help="Isi register dengan contoh permohonan (dan foto contoh).")
 def init(folder: Path | None, contoh: bool) -> None:
     """Siapkan folder kantor: inbox/, outbox/, templates_docx/ dan register kosong (atau contoh)."""
-    from pipeline.layout import init_folder
+    from pipeline.office.init import init_folder
     root = (folder or Path.cwd()).resolve()
     created = init_folder(root, contoh=contoh)
     for path in created:
@@ -127,7 +127,7 @@ def run(folder: Path | None, today: date | None, progress: bool | None, pdf: boo
                                              "arsip. Kode keluar 3 bila ada yang hilang, ditambahkan atau diubah.")
 def arsip(folder: Path | None, today: date | None, pdf: bool | None, verify: bool) -> None:
     """Arsipkan setiap permohonan yang selesai (langkah 12) tanpa galat ke outbox/_arsip/<tahun>/."""
-    from pipeline import archive
+    from pipeline.outbox import archive
     settings = _settings(folder, today, pdf=pdf)
     if verify:
         checked = _guard(archive.verify_archives, settings.outbox)
@@ -191,9 +191,9 @@ def watch(folder: Path | None, today: date | None, observer: str | None, interva
 @_today_option
 def fields(template: str | None, today: date | None) -> None:
     """Daftar kolom yang dapat dipakai di templat, dengan contoh nilainya."""
-    from pipeline.documents import sample_contexts
-    from pipeline.procedure import DOCUMENTS
-    from pipeline.render import flatten_fields
+    from pipeline.documents.fields import sample_contexts
+    from pipeline.documents.catalog import DOCUMENTS
+    from pipeline.documents.render import flatten_fields
     samples = sample_contexts(today or date.today())
     keys = [d.key for d in DOCUMENTS]
     if template:

@@ -19,17 +19,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline import outbox as ob
-from pipeline.archive import mark_changed_since_archive, request_folder
-from pipeline.documents import FIELDS_VERSION, FieldBuilder, fingerprint, sample_contexts
+from pipeline.outbox import files as ob
+from pipeline.outbox.archive import mark_changed_since_archive, request_folder
+from pipeline.documents.fields import FIELDS_VERSION, FieldBuilder, fingerprint, sample_contexts
 from pipeline.errors import OutboxError, RegisterError
-from pipeline.pdf import PdfReport, convert_to_pdf, outbox_documents
+from pipeline.outbox.pdf import PdfReport, convert_to_pdf, outbox_documents
 from pipeline.problems import Problem, error, warning
-from pipeline.recap import RECAP_NAME, recap_bytes, recap_digest, status_text, stored_digest
-from pipeline.register import find_registers, read_register, unreadable_spreadsheets
-from pipeline.render import LoadedTemplate, TemplateSet, load_templates, render_bytes
+from pipeline.outbox.recap import RECAP_NAME, recap_bytes, recap_digest, status_text, stored_digest
+from pipeline.register.reader import find_registers, read_register, unreadable_spreadsheets
+from pipeline.documents.render import LoadedTemplate, TemplateSet, load_templates, render_bytes
 from pipeline.settings import Settings
-from pipeline.staff import Staff
+from pipeline.sop.staff import Staff
 from pipeline.validate import Assessment, Validation, due_documents, validate_register
 
 log = logging.getLogger(__name__)

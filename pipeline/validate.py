@@ -8,14 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from pipeline import columns as C
+from pipeline.register import columns as C
 from pipeline.problems import Problem, error, warning
-from pipeline.procedure import (DECISION_STEP, DOCUMENTS, STEPS, Actor, DocumentSpec, Step, applicable_steps,
-                                step)
-from pipeline.register import Record, Register
-from pipeline.staff import Staff
-from pipeline.values import check_nip, format_date, split_list
-from pipeline.workdays import WorkCalendar
+from pipeline.sop.steps import DECISION_STEP, STEPS, Actor, Step, applicable_steps, step
+from pipeline.documents.catalog import DOCUMENTS, DocumentSpec
+from pipeline.register.reader import Record, Register
+from pipeline.sop.staff import Staff
+from pipeline.register.values import check_nip, format_date, split_list
+from pipeline.sop.calendar import WorkCalendar
 
 PERMOHONAN = C.PERMOHONAN.name
 

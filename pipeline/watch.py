@@ -27,10 +27,10 @@ from typing import Any, Literal, get_args
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
-from pipeline.documents import PHOTO_TYPES
+from pipeline.documents.fields import PHOTO_TYPES
 from pipeline.errors import PipelineError
 from pipeline.process import RunReport, process
-from pipeline.register import find_registers
+from pipeline.register.reader import find_registers
 from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -10,9 +10,9 @@ from typing import Any
 import openpyxl
 import pytest
 
-from pipeline import columns as C
-from pipeline.templates import build_templates
-from pipeline.values import norm_key
+from pipeline.register import columns as C
+from pipeline.documents.templates import build_templates
+from pipeline.register.values import norm_key
 
 TODAY = date(2026, 7, 21)
 

@@ -16,11 +16,11 @@ from click.testing import CliRunner
 
 from conftest import at_step, device, request, write_register
 from pipeline import __version__
-from pipeline.archive import (ArchiveReport, archive_requests, changed_since_archive, mark_changed_since_archive,
+from pipeline.outbox.archive import (ArchiveReport, archive_requests, changed_since_archive, mark_changed_since_archive,
                               unsettled_folders, verify_archives)
 from pipeline.cli import cli
 from pipeline.process import RunReport, check, process
-from pipeline.recap import status_text
+from pipeline.outbox.recap import status_text
 from pipeline.settings import Settings
 
 TODAY = date(2026, 7, 21)

@@ -18,10 +18,10 @@ import docx
 import pytest
 
 from conftest import device, request, write_register
-from pipeline import outbox as ob
+from pipeline.outbox import files as ob
 from pipeline.process import process
 from pipeline.settings import Settings
-from pipeline.templates import build_templates
+from pipeline.documents.templates import build_templates
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 7, 21)

@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 from PIL import Image, ImageOps
 
-from pipeline import columns as C
-from pipeline.example import (
+from pipeline.register import columns as C
+from pipeline.office.example import (
     DATE_FORMAT,
     DATETIME_FORMAT,
     LAST_ROW,
@@ -22,8 +22,8 @@ from pipeline.example import (
     write_example_photos,
     write_register,
 )
-from pipeline.procedure import DECISION_STEP, STEPS
-from pipeline.values import check_nip, norm_key, parse_date, parse_datetime, split_list
+from pipeline.sop.steps import DECISION_STEP, STEPS
+from pipeline.register.values import check_nip, norm_key, parse_date, parse_datetime, split_list
 
 TODAY = date(2026, 11, 28)
 SHEET_ORDER = [s.name for s in C.DATA_SHEETS] + [C.PENGATURAN, C.PETUNJUK]

@@ -18,13 +18,13 @@ import openpyxl
 import pytest
 
 from conftest import at_step, request, write_register
-from pipeline.documents import sample_contexts
-from pipeline.outbox import inside, request_folder_name
-from pipeline.procedure import DOCUMENTS
+from pipeline.documents.fields import sample_contexts
+from pipeline.outbox.files import inside, request_folder_name
+from pipeline.documents.catalog import DOCUMENTS
 from pipeline.process import process
-from pipeline.render import LoadedTemplate, check_template, render_bytes
+from pipeline.documents.render import LoadedTemplate, check_template, render_bytes
 from pipeline.settings import Settings
-from pipeline.templates import build_templates
+from pipeline.documents.templates import build_templates
 
 ROOT = Path(__file__).resolve().parent.parent
 LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">'
@@ -190,7 +190,7 @@ SAMPLE = sample_contexts(date(2026, 7, 21))["lembar_disposisi"]
 @pytest.fixture(autouse=True)
 def short_render_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """The limit is 10 s in production; 1 s here keeps the suite quick (the mechanism is the same)."""
-    monkeypatch.setattr("pipeline.render.RENDER_SECONDS", 1.0)
+    monkeypatch.setattr("pipeline.documents.render.RENDER_SECONDS", 1.0)
 
 
 @pytest.mark.parametrize("tag", [

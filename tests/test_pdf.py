@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import at_step, device, request, write_register
-from pipeline import pdf as pdfs
+from pipeline.outbox import pdf as pdfs
 from pipeline.cli import cli
-from pipeline.pdf import convert_to_pdf
+from pipeline.outbox.pdf import convert_to_pdf
 from pipeline.process import process
 from pipeline.settings import Settings
 from test_register import soffice

@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.outbox import inside, request_folder_name, safe_name
-from pipeline.values import format_date, parse_date, parse_datetime, parse_time
-from pipeline.workdays import WorkCalendar
+from pipeline.outbox.files import inside, request_folder_name, safe_name
+from pipeline.register.values import format_date, parse_date, parse_datetime, parse_time
+from pipeline.sop.calendar import WorkCalendar
 
 CAL = WorkCalendar({date(2026, 11, 18): "Hari Jadi"}, [date(2026, 8, 15)])
 DAYS = st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31))

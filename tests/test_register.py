@@ -15,7 +15,7 @@ import pytest
 
 from conftest import at_step, device, request, write_register
 from pipeline.errors import RegisterError
-from pipeline.register import find_registers, read_register
+from pipeline.register.reader import find_registers, read_register
 from pipeline.validate import validate_register
 
 

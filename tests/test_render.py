@@ -9,9 +9,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from pipeline.documents import sample_contexts
-from pipeline.procedure import DOCUMENTS
-from pipeline.render import LoadedTemplate, check_template, render_bytes
+from pipeline.documents.fields import sample_contexts
+from pipeline.documents.catalog import DOCUMENTS
+from pipeline.documents.render import LoadedTemplate, check_template, render_bytes
 
 SPEC = next(d for d in DOCUMENTS if d.key == "berita_acara")
 SAMPLE = sample_contexts(date(2026, 7, 21))["berita_acara"]

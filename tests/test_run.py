@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from conftest import at_step, device, request, write_register
 from pipeline.cli import cli
-from pipeline.documents import TITIK
+from pipeline.documents.fields import TITIK
 from pipeline.process import RunReport, process
 from pipeline.settings import Settings
 from test_register import soffice

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.documents import FieldBuilder, sample_contexts
-from pipeline.layout import init_folder
-from pipeline.procedure import DOCUMENTS
-from pipeline.register import read_register
-from pipeline.render import _FAST, load_templates, render_bytes, render_bytes_docxtpl
-from pipeline.staff import Staff
+from pipeline.documents.fields import FieldBuilder, sample_contexts
+from pipeline.office.init import init_folder
+from pipeline.documents.catalog import DOCUMENTS
+from pipeline.register.reader import read_register
+from pipeline.documents.render import _FAST, load_templates, render_bytes, render_bytes_docxtpl
+from pipeline.sop.staff import Staff
 from pipeline.validate import due_documents, validate_register
 
 
@@ -92,7 +92,7 @@ def _fixture_registers(root: Path) -> list[Path]:
 
 
 def test_both_readers_give_identical_registers(example: Path) -> None:
-    from pipeline.register import read_register
+    from pipeline.register.reader import read_register
 
     for path in _fixture_registers(example):
         fast, reference = read_register(path, backend="calamine"), read_register(path, backend="openpyxl")
@@ -153,7 +153,7 @@ def test_template_check_cache_is_only_a_hint(example: Path, tmp_path: Path) -> N
     """A remembered check skips the trial render; a changed template is checked again; a bad cache is ignored."""
     import docx
 
-    from pipeline import render
+    from pipeline.documents import render
 
     cache = tmp_path / "templat-lolos.json"
     samples = sample_contexts(date(2026, 11, 28))

@@ -23,8 +23,8 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from pipeline.templates import TEMPLATE_NAMES, build_templates, template_bytes
-from pipeline.templates_pelaksanaan import CHECKLIST
+from pipeline.documents.templates import TEMPLATE_NAMES, build_templates, template_bytes
+from pipeline.documents.templates.pelaksanaan import CHECKLIST
 
 DOTS = "………………"
 TRICKY_PD = "PT Telkom & Co <Ltd>"

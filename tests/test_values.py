@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.values import (check_domain, check_ip, check_nip, clean_text, date_in_words, format_date,
+from pipeline.register.values import (check_domain, check_ip, check_nip, clean_text, date_in_words, format_date,
                              format_day_date, format_nip, norm_key, pangkat_golongan, parse_date, parse_datetime,
                              parse_time)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 
-from pipeline.templates_blocks import (
+from pipeline.documents.templates.blocks import (
     BOLD,
     CENTER,
     Labels,

@@ -20,8 +20,8 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline import columns as C
-from pipeline.procedure import DECISION_COLUMN, DECISION_STEP, STEPS
+from pipeline.register import columns as C
+from pipeline.sop.steps import DECISION_COLUMN, DECISION_STEP, STEPS
 
 LAST_ROW = 1000  # formats and dropdowns reach this far, enough for years of requests
 DATE_FORMAT = "DD/MM/YYYY"

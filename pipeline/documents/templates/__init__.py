@@ -7,9 +7,9 @@ from pathlib import Path
 
 from docx.document import Document as DocxDocument
 
-from pipeline.templates_package import new_document, package_bytes, write_atomic
-from pipeline.templates_pelaksanaan import build_berita_acara, build_laporan, build_penarikan_perangkat
-from pipeline.templates_permohonan import build_isian_kelengkapan, build_lembar_disposisi, build_pengumuman
+from pipeline.documents.templates.package import new_document, package_bytes, write_atomic
+from pipeline.documents.templates.pelaksanaan import build_berita_acara, build_laporan, build_penarikan_perangkat
+from pipeline.documents.templates.permohonan import build_isian_kelengkapan, build_lembar_disposisi, build_pengumuman
 
 Builder = Callable[[DocxDocument], None]
 

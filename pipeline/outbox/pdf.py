@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline import outbox as ob
+from pipeline.outbox import files as ob
 from pipeline.errors import OutboxError
 from pipeline.problems import Problem, warning
 

@@ -14,14 +14,15 @@ from typing import Any
 
 from PIL import Image
 
-from pipeline import columns as C
-from pipeline.columns import SETTINGS
-from pipeline.outbox import safe_name
+from pipeline.register import columns as C
+from pipeline.register.columns import SETTINGS
+from pipeline.outbox.files import safe_name
 from pipeline.problems import Problem, warning
-from pipeline.procedure import DOCUMENTS, STEPS, Actor, DocumentSpec
-from pipeline.register import Record, Register
-from pipeline.staff import Person, Staff
-from pipeline.values import (date_in_words, format_date, format_day_date, format_nip, format_time,
+from pipeline.sop.steps import STEPS, Actor
+from pipeline.documents.catalog import DOCUMENTS, DocumentSpec
+from pipeline.register.reader import Record, Register
+from pipeline.sop.staff import Person, Staff
+from pipeline.register.values import (date_in_words, format_date, format_day_date, format_nip, format_time,
                              pangkat_golongan, split_list, terbilang)
 
 TITIK = "…………………………"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from pipeline.values import norm_key
+from pipeline.register.values import norm_key
 
 
 class Kind(str, Enum):

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from pipeline.problems import Problem
 from pipeline.validate import Assessment, Validation
-from pipeline.values import format_date
+from pipeline.register.values import format_date
 
 RECAP_NAME = "REKAP.xlsx"
 RECAP_VERSION = 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from docx.document import Document as DocxDocument
 from docx.table import _Cell
 
-from pipeline.templates_blocks import (
+from pipeline.documents.templates.blocks import (
     BOLD,
     CENTER,
     JUSTIFY,

@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
-from pipeline import columns as C
-from pipeline import outbox as ob
-from pipeline import pdf as pdfs
+from pipeline.register import columns as C
+from pipeline.outbox import files as ob
+from pipeline.outbox import pdf as pdfs
 from pipeline.errors import OutboxError
 from pipeline.problems import Problem, error, warning
-from pipeline.procedure import STEPS
-from pipeline.register import Record, Register
+from pipeline.sop.steps import STEPS
+from pipeline.register.reader import Record, Register
 from pipeline.settings import Settings
 from pipeline.validate import Assessment, Validation
 
