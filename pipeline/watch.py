@@ -1,7 +1,7 @@
 """Watches inbox/ and templates_docx/ and calls `process` whenever something changed, and never dies.
 
 Excel saves a register by writing a temp file, deleting the original and renaming the temp file
-(PITFALLS B.2.1), so any created/modified/moved/deleted event naming a register counts; events are
+(docs/LIBRARIES.md, 'watchdog'), so any created/modified/moved/deleted event naming a register counts; events are
 coalesced until the folders have been quiet for `debounce` seconds, the changed files are checked to
 be stable and complete, and only then is `process` called, exactly as `sop-pipeline run` does.
 """

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -92,3 +92,32 @@ def test_date_parser_never_guesses(text: str) -> None:
         return
     # Whatever it accepted must be a date that text spells: its year appears in it.
     assert str(parsed.year) in text
+
+
+def test_workday_counts_do_not_depend_on_the_order_of_questions() -> None:
+    """The prefix table grows as questions come; a count must not mix two tables (a 2027 question
+    once turned 19 June–30 July 2026 from 29 working days into -219)."""
+    fresh = WorkCalendar().workdays_between(date(2026, 6, 19), date(2026, 7, 30))
+    assert fresh == 29
+    for first_question in (date(2027, 9, 1), date(2019, 1, 1), date(2031, 12, 31)):
+        cal = WorkCalendar()
+        cal.workdays_between(date(2026, 6, 1), first_question)
+        cal.workdays_between(first_question, first_question + timedelta(days=3))
+        assert cal.workdays_between(date(2026, 6, 19), date(2026, 7, 30)) == fresh
+        assert cal.workdays_between(date(2025, 12, 20), date(2028, 1, 5)) == \
+            WorkCalendar().workdays_between(date(2025, 12, 20), date(2028, 1, 5))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(DAYS, DAYS), min_size=2, max_size=6))
+def test_any_order_of_questions_gives_the_same_counts(spans: list[tuple[date, date]]) -> None:
+    cal = WorkCalendar()
+    answers = [cal.workdays_between(a, b) for a, b in spans]
+    assert answers == [WorkCalendar().workdays_between(a, b) for a, b in spans]
+    assert answers == [cal.workdays_between(a, b) for a, b in reversed(spans)][::-1]
+
+
+def test_extreme_dates_do_not_overflow() -> None:
+    cal = WorkCalendar()
+    assert cal.workdays_between(date(2026, 1, 1), date(2026, 1, 2)) == 1
+    assert cal.add_workdays(date.max - timedelta(days=3), 10) == date.max

@@ -111,7 +111,7 @@ def make_environment() -> _BoundedSandbox:
 
 
 class _StrictTemplate(DocxTemplate):
-    """docxtpl repairs broken XML by silently dropping content (PITFALLS B.1.1); refuse instead."""
+    """docxtpl repairs broken XML by silently dropping content (docs/LIBRARIES.md, 'docxtpl'); refuse instead."""
 
     def fix_tables(self, xml: str) -> Any:
         try:

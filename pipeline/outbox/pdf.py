@@ -25,7 +25,7 @@ from pipeline.problems import Problem, warning
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = 120.0  # seconds per document: LibreOffice can hang on a particular file (PITFALLS B.5)
+DEFAULT_TIMEOUT = 120.0  # seconds per document: LibreOffice can hang on a particular file (docs/LIBRARIES.md, 'LibreOffice')
 INSTALL_HINT = ("Pasang LibreOffice, lalu jalankan lagi. Debian/Ubuntu: 'sudo apt-get install "
                 "libreoffice-writer-nogui'. Windows: unduh penginstal dari https://www.libreoffice.org/download/ "
                 "(soffice.exe dicari di PATH dan di C:\\Program Files\\LibreOffice\\program).")

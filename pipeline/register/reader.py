@@ -24,7 +24,7 @@ from pipeline.register.values import (check_domain, check_ip, clean_text, format
 from pipeline.register.container import (DEFAULT_MAX_BYTES, Structure, check_container, layout, private_copy,
                                scan_structure)
 
-try:  # the fast reader; openpyxl stays the reference (PITFALLS B.4)
+try:  # the fast reader; openpyxl stays the reference (docs/LIBRARIES.md, 'python-calamine')
     from python_calamine import CalamineWorkbook
 except ImportError:  # pragma: no cover - python-calamine is a dependency, but keep working without it
     CalamineWorkbook = None

@@ -18,7 +18,7 @@ from num2words import num2words
 # --- text -----------------------------------------------------------------------------------------
 
 # XML 1.0 cannot hold C0 controls other than tab/newline/CR, nor U+FFFE/U+FFFF or lone surrogates;
-# docxtpl's recovering parser would silently drop neighbouring text (PITFALLS B.1.1).
+# docxtpl's recovering parser would silently drop neighbouring text (docs/LIBRARIES.md, 'docxtpl').
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 # Invisible marks pasted from web pages and chat apps: bidi controls, zero-width characters, BOM.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
@@ -215,7 +215,7 @@ def format_nip(text: str) -> str:
 
 
 def check_nip(text: str, today: date) -> str | None:
-    """Why this does not look like an 18-digit NIP PNS (DOMAIN.md §11), or None when it does."""
+    """Why this does not look like an 18-digit NIP PNS (docs/NASKAH-DINAS.md, 'NIP'), or None when it does."""
     digits = nip_digits(text)
     if len(digits) != 18 or not digits.isdigit():
         return f"NIP harus 18 angka, tertulis {len(digits)} karakter"

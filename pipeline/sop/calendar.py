@@ -16,7 +16,7 @@ class WorkCalendar:
         self._extra_off = dict(extra_off or {})
         self._extra_on = frozenset(extra_on)
         # language='id': without it names follow $LANG and come out in English on most servers.
-        # categories: cuti bersama only exists in the GOVERNMENT category (DOMAIN.md §13).
+        # categories: cuti bersama only exists in the GOVERNMENT category (docs/NASKAH-DINAS.md, 'Hari kerja').
         self._national = _holidays.country_holidays("ID", categories=("public", "government"), language="id")
         self._cache: dict[date, str | None] = {}
         self._first = date.min
@@ -47,25 +47,32 @@ class WorkCalendar:
         """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
         if end <= start:
             return 0
-        return self._running_count(end) - self._running_count(start)
+        self._cover(start, end)  # both counts must come from one table: its origin may move
+        return self._counts[(end - self._first).days] - self._counts[(start - self._first).days]
 
-    def _running_count(self, day: date) -> int:
-        """Working days from the table's first day up to ``day``: a prefix sum, so any span costs O(1)."""
-        if not self._counts or day < self._first or day >= self._first + timedelta(days=len(self._counts)):
-            first = min(day, self._first) if self._counts else day
-            last = max(day, self._first + timedelta(days=len(self._counts) - 1)) if self._counts else day
-            first, last = first - timedelta(days=366), last + timedelta(days=366)  # grow in big steps
-            counts, total = [], 0
-            for offset in range((last - first).days + 1):
-                total += self.is_workday(first + timedelta(days=offset))
-                counts.append(total)
-            self._first, self._counts = first, counts
-        return self._counts[(day - self._first).days]
+    def _cover(self, start: date, end: date) -> None:
+        """Make the prefix table (working days from its first day up to each day) span start..end.
+
+        Grown in steps of a year each way and rebuilt whole when it grows, so every count in it is
+        taken from the same first day."""
+        if self._counts:
+            last = self._first + timedelta(days=len(self._counts) - 1)
+            if self._first <= start and end <= last:
+                return
+            start, end = min(start, self._first), max(end, last)
+        lo, hi = start, end
+        lo = date.min if lo.toordinal() <= 366 else lo - timedelta(days=366)
+        hi = date.max if hi.toordinal() >= date.max.toordinal() - 366 else hi + timedelta(days=366)
+        counts, total = [], 0
+        for offset in range((hi - lo).days + 1):
+            total += self.is_workday(lo + timedelta(days=offset))
+            counts.append(total)
+        self._first, self._counts = lo, counts
 
     def add_workdays(self, start: date, days: int) -> date:
         """The date ``days`` working days after ``start``."""
         day = start
-        while days > 0:
+        while days > 0 and day < date.max:
             day += timedelta(days=1)
             if self.is_workday(day):
                 days -= 1

@@ -16,7 +16,7 @@ _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
-# Everything is fixed so that two builds give the same bytes (PITFALLS B.1.9).
+# Everything is fixed so that two builds give the same bytes (docs/LIBRARIES.md, 'docxtpl').
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 FIXED_TIMESTAMP = "2022-04-08T00:00:00Z"  # the SOP's own date
 

@@ -30,7 +30,7 @@ from pipeline.documents.templates.blocks import (
     title,
 )
 
-# -- 4. Formulir penarikan perangkat server (SOP step 8; DOMAIN §7) --------------------------------
+# -- 4. Formulir penarikan perangkat server (SOP step 8) -------------------------------------------
 
 _PEMOHON = Labels(start=0.6, colon=4.6, value=5.0)
 _SERVER = Labels(start=0.0, colon=4.6, value=5.0)
@@ -76,12 +76,12 @@ def build_penarikan_perangkat(document: DocxDocument) -> None:
     )
 
 
-# -- 5. Berita acara pekerjaan pemeliharaan server + formulir pemeliharaan (SOP step 9; DOMAIN §4, §9) -
+# -- 5. Berita acara pekerjaan pemeliharaan server + formulir pemeliharaan (SOP step 9) ------------
 
 _PIHAK = Labels(start=0.6, colon=4.4, value=4.8)
 _RINCIAN = Labels(start=0.6, colon=5.6, value=6.0)
 
-# Typical items of a server maintenance check (DOMAIN §9); staff edit this list in Word.
+# Typical items of a server maintenance check (docs/NASKAH-DINAS.md); staff edit this list in Word.
 CHECKLIST = (
     "Fisik dan kebersihan server/rak",
     "Suhu dan kelembapan ruang server",
@@ -185,7 +185,7 @@ def build_berita_acara(document: DocxDocument) -> None:
     )
 
 
-# -- 6. Laporan hasil pelaksanaan (SOP steps 9–11; DOMAIN §6) --------------------------------------
+# -- 6. Laporan hasil pelaksanaan (SOP steps 9–11) -------------------------------------------------
 
 _KEGIATAN = Labels(start=1.2, colon=8.1, value=8.5)
 

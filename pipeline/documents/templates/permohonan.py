@@ -27,7 +27,7 @@ from pipeline.documents.templates.blocks import (
     title,
 )
 
-# -- 1. Lembar disposisi (SOP steps 2 and 3; DOMAIN §3.2) -----------------------------------------
+# -- 1. Lembar disposisi (SOP steps 2 and 3) -------------------------------------------------------
 
 _CELL = Labels(start=0.0, colon=2.2, value=2.5, style="Isi Tabel")
 _SIFAT_2 = 5.8  # second column of the Sifat boxes, clear of "☐ Sangat Segera"
@@ -90,7 +90,7 @@ def build_lembar_disposisi(document: DocxDocument) -> None:
               style=_CELL_STYLE, gap=3)
 
 
-# -- 2. Dokumen isian kelengkapan (SOP steps 4 and 5; DOMAIN §8) ----------------------------------
+# -- 2. Dokumen isian kelengkapan (SOP steps 4 and 5) ----------------------------------------------
 
 _ISIAN = Labels(start=0.6, colon=6.0, value=6.4)
 _DOTS = "…" * 22  # a line to write on by hand, shorter than the 10 cm value column
@@ -162,7 +162,7 @@ def build_isian_kelengkapan(document: DocxDocument) -> None:
     )
 
 
-# -- 3. Pengumuman penghentian sementara layanan (SOP step 6; DOMAIN §5.2) -------------------------
+# -- 3. Pengumuman penghentian sementara layanan (SOP step 6) --------------------------------------
 
 _HENTI = Labels(start=1.25, colon=4.5, value=4.9)
 
