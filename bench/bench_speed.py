@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate_register  # noqa: E402
 from pipeline.documents.fields import FieldBuilder  # noqa: E402
+from pipeline.documents.templates import build_templates  # noqa: E402
 from pipeline.register.reader import read_register  # noqa: E402
 from pipeline.sop.staff import Staff  # noqa: E402
-from pipeline.documents.templates import build_templates  # noqa: E402
 from pipeline.validate import due_documents, validate_register  # noqa: E402
 
 TODAY = date(2026, 11, 28)

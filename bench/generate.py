@@ -9,8 +9,8 @@ from pathlib import Path
 import openpyxl
 
 from pipeline.register import columns as C
-from pipeline.sop.steps import STEPS
 from pipeline.sop.calendar import WorkCalendar
+from pipeline.sop.steps import STEPS
 
 _PD = ["Dinas Kesehatan", "BAPPEDA", "Dinas Pendidikan", "RSUD Karanganyar", "BPKPAD", "Disdukcapil", "DPMPTSP",
        "Sekretariat DPRD", "Dinas Pertanian", "Dinas Sosial"]

@@ -143,7 +143,7 @@ def arsip(folder: Path | None, today: date | None, pdf: bool | None, verify: boo
         _fail(f"Tidak ada register .xlsx di {settings.inbox}.")
     click.echo(report.summary())
     result = _guard(lambda: archive.archive_requests(settings, report.validations, settings.pdf,
-                                                     archive.unsettled_folders(settings.outbox, report)))
+                                                     report.unsettled_folders(settings.outbox)))
     if result.pdf:
         _echo_pdf(result.pdf)
     for path in result.created:
@@ -191,8 +191,8 @@ def watch(folder: Path | None, today: date | None, observer: str | None, interva
 @_today_option
 def fields(template: str | None, today: date | None) -> None:
     """Daftar kolom yang dapat dipakai di templat, dengan contoh nilainya."""
-    from pipeline.documents.fields import sample_contexts
     from pipeline.documents.catalog import DOCUMENTS
+    from pipeline.documents.fields import sample_contexts
     from pipeline.documents.render import flatten_fields
     samples = sample_contexts(today or date.today())
     keys = [d.key for d in DOCUMENTS]

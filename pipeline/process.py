@@ -19,15 +19,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.outbox import files as ob
-from pipeline.outbox.archive import mark_changed_since_archive, request_folder
 from pipeline.documents.fields import FIELDS_VERSION, FieldBuilder, fingerprint, sample_contexts
-from pipeline.errors import OutboxError, RegisterError
-from pipeline.outbox.pdf import PdfReport, convert_to_pdf, outbox_documents
-from pipeline.problems import Problem, error, warning
-from pipeline.outbox.recap import RECAP_NAME, recap_bytes, recap_digest, status_text, stored_digest
-from pipeline.register.reader import find_registers, read_register, unreadable_spreadsheets
 from pipeline.documents.render import LoadedTemplate, TemplateSet, load_templates, render_bytes
+from pipeline.errors import OutboxError, RegisterError
+from pipeline.outbox import files as ob
+from pipeline.outbox.archive import mark_changed_since_archive
+from pipeline.outbox.folders import request_folder
+from pipeline.outbox.manifest import Manifest
+from pipeline.outbox.pdf import PdfReport, convert_to_pdf, outbox_documents
+from pipeline.outbox.recap import RECAP_NAME, recap_bytes, recap_digest, status_text, stored_digest
+from pipeline.problems import Problem, error, warning
+from pipeline.register.reader import find_registers, read_register, unreadable_spreadsheets
 from pipeline.settings import Settings
 from pipeline.sop.staff import Staff
 from pipeline.validate import Assessment, Validation, due_documents, validate_register
@@ -55,6 +57,16 @@ class RunReport:
 
     def all_problems(self) -> list[Problem]:
         return [*self.problems, *(p for v in self.validations for p in v.all_problems())]
+
+    def unsettled_folders(self, outbox: Path) -> set[Path]:
+        """Folders this run could not bring up to date: a document locked, or failed to render or write."""
+        folders = {path.parent for path, _ in self.locked}
+        failed = {p.agenda for p in self.problems if p.is_error and p.agenda}
+        for v in self.validations:
+            for a in v.assessments:
+                if a.agenda in failed and (folder := request_folder(outbox, a)) is not None:
+                    folders.add(folder)
+        return folders
 
     @property
     def has_errors(self) -> bool:
@@ -208,7 +220,7 @@ def _plan(validation: Validation, settings: Settings, templates: TemplateSet, re
             report.held += 1
             yield None
             continue
-        manifest = ob.Manifest.load(folder)
+        manifest = Manifest.load(folder)
         photos, photo_problems = builder.photos(a.agenda)
         report.problems += [replace(p, source=register.name) for p in photo_problems]
         own = devices.get(a.agenda, [])
@@ -244,7 +256,7 @@ def _plan(validation: Validation, settings: Settings, templates: TemplateSet, re
 def _run_folder(job: _FolderJob, now: datetime) -> _FolderResult:
     """Render and write one request's changed documents, then its manifest. Never raises."""
     result = _FolderResult()
-    manifest = ob.Manifest.load(job.folder)
+    manifest = Manifest.load(job.folder)
     for doc in job.docs:
         target = job.folder / doc.filename
         try:

@@ -8,14 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from pipeline.register import columns as C
-from pipeline.problems import Problem, error, warning
-from pipeline.sop.steps import DECISION_STEP, STEPS, Actor, Step, applicable_steps, step
 from pipeline.documents.catalog import DOCUMENTS, DocumentSpec
+from pipeline.problems import Problem, error, warning
+from pipeline.register import columns as C
 from pipeline.register.reader import Record, Register
-from pipeline.sop.staff import Staff
 from pipeline.register.values import check_nip, format_date, split_list
 from pipeline.sop.calendar import WorkCalendar
+from pipeline.sop.staff import Staff
+from pipeline.sop.steps import DECISION_STEP, STEPS, Actor, Step, applicable_steps, step
 
 PERMOHONAN = C.PERMOHONAN.name
 

@@ -10,8 +10,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from pipeline.register import columns as C
 from pipeline.documents.templates import build_templates
+from pipeline.register import columns as C
 from pipeline.register.values import norm_key
 
 TODAY = date(2026, 7, 21)

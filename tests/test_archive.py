@@ -13,14 +13,19 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-
 from conftest import at_step, device, request, write_register
+
 from pipeline import __version__
-from pipeline.outbox.archive import (ArchiveReport, archive_requests, changed_since_archive, mark_changed_since_archive,
-                              unsettled_folders, verify_archives)
 from pipeline.cli import cli
-from pipeline.process import RunReport, check, process
+from pipeline.outbox.archive import (
+    ArchiveReport,
+    archive_requests,
+    changed_since_archive,
+    mark_changed_since_archive,
+    verify_archives,
+)
 from pipeline.outbox.recap import status_text
+from pipeline.process import RunReport, check, process
 from pipeline.settings import Settings
 
 TODAY = date(2026, 7, 21)
@@ -44,7 +49,7 @@ def run(office: Path, today: date = TODAY, **sheets: object) -> RunReport:
 
 def archive(office: Path, report: RunReport, today: date = TODAY) -> ArchiveReport:
     return archive_requests(settings(office, today), report.validations,
-                            unsettled=unsettled_folders(office / "outbox", report))
+                            unsettled=report.unsettled_folders(office / "outbox"))
 
 
 def members(path: Path) -> dict[str, bytes]:

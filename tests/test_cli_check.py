@@ -7,11 +7,11 @@ from pathlib import Path
 
 import openpyxl
 from click.testing import CliRunner
-
 from conftest import at_step, request, write_register
+
 from pipeline.cli import cli
-from pipeline.process import check
 from pipeline.outbox.recap import recap_bytes
+from pipeline.process import check
 from pipeline.settings import Settings
 
 

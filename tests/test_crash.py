@@ -16,12 +16,13 @@ from pathlib import Path
 
 import docx
 import pytest
-
 from conftest import device, request, write_register
+
+from pipeline.documents.templates import build_templates
 from pipeline.outbox import files as ob
+from pipeline.outbox.manifest import MANIFEST
 from pipeline.process import process
 from pipeline.settings import Settings
-from pipeline.documents.templates import build_templates
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 7, 21)
@@ -40,7 +41,7 @@ def _office(tmp_path: Path, n: int) -> Path:
 def _consistent(office: Path) -> int:
     """Every document opens; every manifest entry matches its file; no temporary file is left."""
     count = 0
-    for manifest in (office / "outbox").rglob(ob.MANIFEST):
+    for manifest in (office / "outbox").rglob(MANIFEST):
         entries = json.loads(manifest.read_text(encoding="utf-8"))["dokumen"]
         for name, entry in entries.items():
             path = manifest.parent / name

@@ -12,7 +12,6 @@ import openpyxl
 import pytest
 from PIL import Image, ImageOps
 
-from pipeline.register import columns as C
 from pipeline.office.example import (
     DATE_FORMAT,
     DATETIME_FORMAT,
@@ -22,8 +21,9 @@ from pipeline.office.example import (
     write_example_photos,
     write_register,
 )
-from pipeline.sop.steps import DECISION_STEP, STEPS
+from pipeline.register import columns as C
 from pipeline.register.values import check_nip, norm_key, parse_date, parse_datetime, split_list
+from pipeline.sop.steps import DECISION_STEP, STEPS
 
 TODAY = date(2026, 11, 28)
 SHEET_ORDER = [s.name for s in C.DATA_SHEETS] + [C.PENGATURAN, C.PETUNJUK]

@@ -16,15 +16,16 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-
 from conftest import at_step, request, write_register
-from pipeline.documents.fields import sample_contexts
-from pipeline.outbox.files import inside, request_folder_name
+
 from pipeline.documents.catalog import DOCUMENTS
-from pipeline.process import process
+from pipeline.documents.fields import sample_contexts
 from pipeline.documents.render import LoadedTemplate, check_template, render_bytes
-from pipeline.settings import Settings
 from pipeline.documents.templates import build_templates
+from pipeline.outbox.files import inside
+from pipeline.outbox.folders import request_folder_name
+from pipeline.process import process
+from pipeline.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">'

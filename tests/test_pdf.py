@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import at_step, device, request, write_register
-from pipeline.outbox import pdf as pdfs
+from test_register import soffice
+
 from pipeline.cli import cli
+from pipeline.outbox import pdf as pdfs
 from pipeline.outbox.pdf import convert_to_pdf
 from pipeline.process import process
 from pipeline.settings import Settings
-from test_register import soffice
 
 TODAY = date(2026, 7, 21)
 FOLDER = Path("2026") / "017 - Dinas Kesehatan"

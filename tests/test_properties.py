@@ -8,7 +8,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.outbox.files import inside, request_folder_name, safe_name
+from pipeline.outbox.files import inside, safe_name
+from pipeline.outbox.folders import request_folder_name
 from pipeline.register.values import format_date, parse_date, parse_datetime, parse_time
 from pipeline.sop.calendar import WorkCalendar
 

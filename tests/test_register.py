@@ -12,8 +12,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import at_step, device, request, write_register
+
 from pipeline.errors import RegisterError
 from pipeline.register.reader import find_registers, read_register
 from pipeline.validate import validate_register

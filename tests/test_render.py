@@ -9,8 +9,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from pipeline.documents.fields import sample_contexts
 from pipeline.documents.catalog import DOCUMENTS
+from pipeline.documents.fields import sample_contexts
 from pipeline.documents.render import LoadedTemplate, check_template, render_bytes
 
 SPEC = next(d for d in DOCUMENTS if d.key == "berita_acara")

@@ -10,13 +10,13 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
-
 from conftest import at_step, device, request, write_register
+from test_register import soffice
+
 from pipeline.cli import cli
 from pipeline.documents.fields import TITIK
 from pipeline.process import RunReport, process
 from pipeline.settings import Settings
-from test_register import soffice
 
 TODAY = date(2026, 7, 21)
 FOLDER = Path("2026") / "017 - Dinas Kesehatan"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.documents.fields import FieldBuilder, sample_contexts
-from pipeline.office.init import init_folder
 from pipeline.documents.catalog import DOCUMENTS
-from pipeline.register.reader import read_register
+from pipeline.documents.fields import FieldBuilder, sample_contexts
 from pipeline.documents.render import _FAST, load_templates, render_bytes, render_bytes_docxtpl
+from pipeline.office.init import init_folder
+from pipeline.register.reader import read_register
 from pipeline.sop.staff import Staff
 from pipeline.validate import due_documents, validate_register
 
@@ -65,7 +65,6 @@ def _fixture_registers(root: Path) -> list[Path]:
     import sys
 
     import openpyxl
-
     from conftest import at_step, device, request, write_register
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from bench.generate import generate_register

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import PEGAWAI, STEP_HEADERS, TODAY, at_step, device, request, write_register
+
 from pipeline.problems import Problem
 from pipeline.register.reader import read_register
 from pipeline.validate import validate_register
@@ -160,8 +160,8 @@ def test_no_kepala_dinas_in_office(tmp_path: Path) -> None:
 
 
 def test_plh_signs_while_definitif_is_away(tmp_path: Path) -> None:
-    from pipeline.sop.steps import Actor
     from pipeline.sop.staff import Staff
+    from pipeline.sop.steps import Actor
     staff = [*PEGAWAI, {"Nama": "Ir. BAMBANG, M.M.", "NIP": "197001011995031001", "Pangkat/Golongan": "IV/b",
                         "Jabatan": "Sekretaris", "Peran": "Kepala Dinas", "Mulai": date(2026, 7, 7),
                         "Selesai": date(2026, 7, 8), "Status": "Plh."}]

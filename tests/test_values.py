@@ -8,9 +8,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.register.values import (check_domain, check_ip, check_nip, clean_text, date_in_words, format_date,
-                             format_day_date, format_nip, norm_key, pangkat_golongan, parse_date, parse_datetime,
-                             parse_time)
+from pipeline.register.values import (
+    check_domain,
+    check_ip,
+    check_nip,
+    clean_text,
+    date_in_words,
+    format_date,
+    format_day_date,
+    format_nip,
+    norm_key,
+    pangkat_golongan,
+    parse_date,
+    parse_datetime,
+    parse_time,
+)
 
 
 @pytest.mark.parametrize("text", ["15/04/2026", "15-04-2026", "2026-04-15", "15 April 2026", "15 april 2026",

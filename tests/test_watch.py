@@ -24,8 +24,8 @@ from PIL import Image
 import pipeline
 from pipeline import watch as watching
 from pipeline.cli import cli
-from pipeline.errors import PipelineError
 from pipeline.documents.catalog import DOCUMENTS
+from pipeline.errors import PipelineError
 from pipeline.process import process
 from pipeline.settings import Settings
 from pipeline.watch import Cycle, Watcher, WatchOptions, load_watch_options, relevant_kind

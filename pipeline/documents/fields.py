@@ -14,16 +14,24 @@ from typing import Any
 
 from PIL import Image
 
-from pipeline.register import columns as C
-from pipeline.register.columns import SETTINGS
+from pipeline.documents.catalog import DOCUMENTS, DocumentSpec
 from pipeline.outbox.files import safe_name
 from pipeline.problems import Problem, warning
-from pipeline.sop.steps import STEPS, Actor
-from pipeline.documents.catalog import DOCUMENTS, DocumentSpec
+from pipeline.register import columns as C
+from pipeline.register.columns import SETTINGS
 from pipeline.register.reader import Record, Register
+from pipeline.register.values import (
+    date_in_words,
+    format_date,
+    format_day_date,
+    format_nip,
+    format_time,
+    pangkat_golongan,
+    split_list,
+    terbilang,
+)
 from pipeline.sop.staff import Person, Staff
-from pipeline.register.values import (date_in_words, format_date, format_day_date, format_nip, format_time,
-                             pangkat_golongan, split_list, terbilang)
+from pipeline.sop.steps import STEPS, Actor
 
 TITIK = "…………………………"
 CHECKED, UNCHECKED = "☑", "☐"

@@ -25,10 +25,10 @@ from lxml import etree
 from PIL import Image, ImageOps
 
 from pipeline import __version__
+from pipeline.documents.catalog import DOCUMENTS, DocumentSpec
 from pipeline.documents.fields import FIELDS_VERSION, ImageRef
 from pipeline.outbox.files import atomic_write as _atomic_write
 from pipeline.problems import Problem, error
-from pipeline.documents.catalog import DOCUMENTS, DocumentSpec
 
 log = logging.getLogger(__name__)
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import math
-import os
 import random
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image, ImageDraw, ImageFont
 
+from pipeline.outbox.files import atomic_write
 from pipeline.register import columns as C
 from pipeline.sop.steps import DECISION_COLUMN, DECISION_STEP, STEPS
 
@@ -59,16 +59,9 @@ def write_register(path: Path, contoh: bool = False) -> Path:
     _write_settings(wb.create_sheet(C.PENGATURAN), contoh)
     _write_guide(wb.create_sheet(C.PETUNJUK))
     wb.active = 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".register-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes the file private; a register is shared with the office
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    atomic_write(path, buffer.getvalue())
     return path
 
 

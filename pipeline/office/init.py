@@ -6,9 +6,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from pipeline.documents.templates import build_templates
 from pipeline.office.example import write_example, write_register
 from pipeline.outbox.files import atomic_write
-from pipeline.documents.templates import build_templates
 
 REGISTER_NAME = "register.xlsx"
 

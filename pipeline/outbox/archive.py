@@ -4,14 +4,11 @@ re-checks the archives against their checksums."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import json
 import logging
-import os
 import re
-import tempfile
 import zipfile
 import zlib
 from collections import Counter, defaultdict
@@ -20,21 +17,21 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from itertools import count
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipeline import __version__
-from pipeline.register import columns as C
+from pipeline.errors import OutboxError
 from pipeline.outbox import files as ob
 from pipeline.outbox import pdf as pdfs
-from pipeline.errors import OutboxError
+from pipeline.outbox.folders import request_folder
+from pipeline.outbox.manifest import MANIFEST as MANIFEST_NAME
+from pipeline.outbox.manifest import Manifest
 from pipeline.problems import Problem, error, warning
-from pipeline.sop.steps import STEPS
+from pipeline.register import columns as C
 from pipeline.register.reader import Record, Register
 from pipeline.settings import Settings
+from pipeline.sop.steps import STEPS
 from pipeline.validate import Assessment, Validation
-
-if TYPE_CHECKING:
-    from pipeline.process import RunReport
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +42,7 @@ FORMAT = 1
 CHANGED = "berubah setelah diarsipkan"
 _FINAL_STEP = STEPS[-1].number
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed entry times: the same files always make the same entries
-_INFO_ONLY = frozenset({"STATUS.txt", ob.MANIFEST})  # packed, never compared: STATUS.txt carries today's date
+_INFO_ONLY = frozenset({"STATUS.txt", MANIFEST_NAME})  # packed, never compared: STATUS.txt carries today's date
 
 
 @dataclass
@@ -92,16 +89,6 @@ class Verification:
 def is_finished(a: Assessment) -> bool:
     """Step 12 (Selesai) is recorded."""
     return any(s.number == _FINAL_STEP for s, _ in a.done)
-
-
-def request_folder(outbox: Path, a: Assessment) -> Path | None:
-    """outbox/<tahun>/<No. Agenda> - <Perangkat Daerah>/ (the year of Tanggal Diterima), or None while the
-    request cannot be named yet. process() writes there; arsip packs it."""
-    received = a.record.get("tgl_diterima")
-    pd = a.record.text("perangkat_daerah")
-    if not a.agenda or not pd or not isinstance(received, date):
-        return None
-    return ob.inside(outbox, str(received.year), ob.request_folder_name(a.agenda, pd))
 
 
 def archive_path(outbox: Path, folder: Path, version: int) -> Path:
@@ -159,21 +146,10 @@ def mark_changed_since_archive(outbox: Path, validation: Validation) -> Validati
     return replace(validation, assessments=tuple(marked))
 
 
-def unsettled_folders(outbox: Path, run: RunReport) -> set[Path]:
-    """Folders this run could not bring up to date: a document locked, or failed to render or write."""
-    folders = {path.parent for path, _ in run.locked}
-    failed = {p.agenda for p in run.problems if p.is_error and p.agenda}
-    for v in run.validations:
-        for a in v.assessments:
-            if a.agenda in failed and (folder := request_folder(outbox, a)) is not None:
-                folders.add(folder)
-    return folders
-
-
 def archive_requests(settings: Settings, validations: Sequence[Validation], pdf: bool = False,
                      unsettled: Collection[Path] = (), now: datetime | None = None) -> ArchiveReport:
     """Archive every request whose step 12 is recorded and that has no errors. Call after process(), so the
-    folders match the register; ``unsettled`` (see unsettled_folders) are left for the next run."""
+    folders match the register; ``unsettled`` (see process.unsettled_folders) are left for the next run."""
     now = now or datetime.now()
     report = ArchiveReport()
     todo: list[tuple[Assessment, Validation, list[Record], Path]] = []
@@ -240,7 +216,7 @@ def _archive_one(outbox: Path, a: Assessment, v: Validation, devices: list[Recor
         if target.exists():
             continue
         manifest = _manifest(a, v, folder, values, contents, hashes, number, now)
-        if _write_new(target, _zip_bytes(contents, manifest)):
+        if ob.atomic_write(target, _zip_bytes(contents, manifest), overwrite=False):  # never overwrites
             report.created.append(target)
             log.info("Diarsipkan: %s", target)
             return
@@ -249,7 +225,7 @@ def _archive_one(outbox: Path, a: Assessment, v: Validation, devices: list[Recor
 def _packed_files(folder: Path) -> list[Path]:
     """Documents, their PDFs, STATUS.txt and _manifest.json; not _riwayat/, owner or temporary files, nor a
     PDF we made from a document that has changed since (it would contradict the document)."""
-    manifest = ob.Manifest.load(folder)
+    manifest = Manifest.load(folder)
     files = []
     for path in sorted(folder.iterdir()):
         if not path.is_file() or path.name.startswith(("~$", ".")):
@@ -262,7 +238,7 @@ def _packed_files(folder: Path) -> list[Path]:
 
 def _manifest(a: Assessment, v: Validation, folder: Path, values: dict[str, Any], contents: Mapping[str, bytes],
               hashes: Mapping[str, str], number: int, now: datetime) -> dict[str, Any]:
-    recorded = ob.Manifest.load(folder).entries
+    recorded = Manifest.load(folder).entries
     files = []
     for name in sorted(contents):
         entry: dict[str, Any] = {"berkas": name, "sha256": hashes[name], "ukuran": len(contents[name])}
@@ -297,30 +273,6 @@ def _zip_bytes(contents: Mapping[str, bytes], manifest: Mapping[str, Any]) -> by
             info.external_attr = 0o644 << 16
             zf.writestr(info, entries[name])
     return buf.getvalue()
-
-
-def _write_new(path: Path, data: bytes) -> bool:
-    """Write a new file atomically; False when ``path`` exists — an archive is never overwritten, not even
-    by a second run at the same moment (a hard link fails when the name is taken; os.replace would not)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=ob.TEMP_PREFIX, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            return False
-        except OSError:  # no hard links here (FAT, some network shares)
-            if path.exists():
-                return False
-            os.replace(tmp, path)
-        return True
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
 
 
 # A long-lived process (watch mode) compares archived folders on every cycle: remember what it read, keyed

@@ -1,22 +1,18 @@
-"""Writes into outbox/ safely: names valid on Windows and Linux, paths kept inside outbox/, atomic
-replacement, previous versions kept in _riwayat/, a fingerprint manifest per folder. Never deletes."""
+"""Files in outbox/, written safely: names valid on Windows and Linux, paths kept inside outbox/, atomic
+replacement with the office's file modes, previous versions kept in _riwayat/. Never deletes a document."""
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import logging
 import os
 import re
 import stat
 import tempfile
+import threading
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from pipeline.errors import OutboxError
 
@@ -24,7 +20,6 @@ log = logging.getLogger(__name__)
 
 TEMP_PREFIX = ".~sop-"  # our temporary files: cleaned at start, never shown as documents
 HISTORY = "_riwayat"
-MANIFEST = "_manifest.json"
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 MAX_NAME = 80
@@ -45,19 +40,6 @@ def safe_name(text: str, fallback: str = "tanpa-nama", limit: int = MAX_NAME) ->
     return name
 
 
-def request_folder_name(agenda: str, perangkat_daerah: str) -> str:
-    """'017 - Dinas Kesehatan'. Different requests never share a folder: a short hash of the exact key is
-    added whenever the plain name would not spell the key unambiguously — cleaning changed it, or a part
-    holds its own ' - ' that makes the separator ambiguous."""
-    raw = f"{agenda} - {perangkat_daerah}"
-    name = safe_name(raw, limit=MAX_NAME)
-    ambiguous = any(mark in part for part in (agenda, perangkat_daerah) for mark in (" -", "- "))
-    if name != raw or ambiguous:
-        digest = hashlib.sha256(f"{agenda}\x00{perangkat_daerah}".encode()).hexdigest()[:8]
-        name = f"{safe_name(raw, limit=MAX_NAME - 9)} {digest}"
-    return name
-
-
 def inside(root: Path, *parts: str) -> Path:
     """``root/parts…``, refusing anything that would resolve outside ``root``."""
     base = root.resolve()
@@ -67,20 +49,61 @@ def inside(root: Path, *parts: str) -> Path:
     return target
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, flush it to disk, then replace in one step."""
+def atomic_write(path: Path, data: bytes, *, overwrite: bool = True, fsync: bool = True) -> bool:
+    """The one way the pipeline writes a file: to a temporary file in the same folder, flushed to disk,
+    then renamed over ``path`` in one step — a reader sees the old file or the new one, never half.
+
+    The new file gets the mode of the file it replaces, or for a new file what the umask gives (0644
+    under umask 022): clerks reading the outbox over Samba/NFS as another user must be able to open it.
+    ``overwrite=False``: never replace an existing file, not even one created meanwhile by another run
+    (a hard link fails when the name is taken); returns False when ``path`` already exists."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mode = 0o666 & ~current_umask()
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+            if fsync:
+                os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        if overwrite:
+            os.replace(tmp, path)
+            return True
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError:  # no hard links here (FAT, some network shares)
+            if path.exists():
+                return False
+            os.replace(tmp, path)
+        return True
+    finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise
+
+
+_UMASK: int | None = None
+_UMASK_LOCK = threading.Lock()
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where the system allows: threads may be writing."""
+    global _UMASK
+    try:  # Linux: read it, never set it
+        status = Path("/proc/self/status").read_text(encoding="ascii", errors="replace")
+        return int(status.split("Umask:")[1].split()[0], 8)
+    except (OSError, IndexError, ValueError):
+        pass
+    with _UMASK_LOCK:  # elsewhere: set and restore, once
+        if _UMASK is None:
+            _UMASK = os.umask(0o022)
+            os.umask(_UMASK)
+        return _UMASK
 
 
 def clean_stale_temps(root: Path) -> int:
@@ -114,47 +137,6 @@ def is_locked(path: Path) -> str | None:
     if not mode & stat.S_IWUSR or not os.access(path, os.W_OK):
         return "hanya-baca (read-only)"
     return None
-
-
-@dataclass
-class Manifest:
-    """What was written in one request folder: per document file, its fingerprint and content hash."""
-
-    path: Path
-    entries: dict[str, dict[str, Any]]
-    request_key: str = ""  # digest of everything the request's documents were built from
-
-    @classmethod
-    def load(cls, folder: Path) -> Manifest:
-        path = folder / MANIFEST
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(data, dict):
-                raise ValueError("not an object")
-            entries = data.get("dokumen", {})
-            key = data.get("masukan", "")
-        except (OSError, ValueError):
-            entries, key = {}, ""
-        entries = entries if isinstance(entries, dict) else {}
-        return cls(path, {k: v for k, v in entries.items() if isinstance(v, dict)}, str(key))
-
-    def present(self, filename: str) -> bool:
-        return filename in self.entries and (self.path.parent / filename).exists()
-
-    def unchanged(self, filename: str, fingerprint: str) -> bool:
-        """True when the document on disk is the one last written for this fingerprint."""
-        entry = self.entries.get(filename)
-        target = self.path.parent / filename
-        return bool(entry) and entry.get("sidik") == fingerprint and target.exists()
-
-    def record(self, filename: str, fingerprint: str, content: bytes, extra: Mapping[str, Any]) -> None:
-        self.entries[filename] = {"sidik": fingerprint, "sha256": hashlib.sha256(content).hexdigest(),
-                                  "ditulis": datetime.now().isoformat(timespec="seconds"), **extra}
-
-    def save(self) -> None:
-        body = json.dumps({"versi": 1, "masukan": self.request_key, "dokumen": self.entries}, ensure_ascii=False,
-                          indent=1, sort_keys=True)
-        atomic_write(self.path, body.encode("utf-8"))
 
 
 def keep_previous(target: Path, now: datetime) -> Path | None:

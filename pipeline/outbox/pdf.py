@@ -19,8 +19,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.outbox import files as ob
 from pipeline.errors import OutboxError
+from pipeline.outbox import files as ob
+from pipeline.outbox.manifest import Manifest
 from pipeline.problems import Problem, warning
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,7 @@ def _is_document(path: Path) -> bool:
     return path.is_file() and not path.name.startswith(("~$", ".")) and path.suffix.lower() == ".docx"
 
 
-def is_current(document: Path, manifest: ob.Manifest, pdfa: bool = False) -> bool:
+def is_current(document: Path, manifest: Manifest, pdfa: bool = False) -> bool:
     """True when the PDF beside ``document`` was made by us from exactly this document (as PDF/A if asked)."""
     pdf = document.with_suffix(".pdf")
     entry = manifest.entries.get(pdf.name, {})
@@ -118,7 +119,7 @@ def is_current(document: Path, manifest: ob.Manifest, pdfa: bool = False) -> boo
     return _matches(document, record.get("dari")) and _matches(pdf, record.get("berkas"))
 
 
-def is_stale(pdf: Path, manifest: ob.Manifest) -> bool:
+def is_stale(pdf: Path, manifest: Manifest) -> bool:
     """True for a PDF we made whose document has changed since (it no longer shows the document)."""
     record = manifest.entries.get(pdf.name, {}).get("pdf")
     if not isinstance(record, dict) or not _matches(pdf, record.get("berkas")):
@@ -133,9 +134,9 @@ def convert_to_pdf(documents: Sequence[Path], *, pdfa: bool = False, timeout: fl
     document that cannot be converted: the problem is reported and the Word document stays as it is."""
     report = PdfReport()
     todo: dict[Path, list[Path]] = {}
-    manifests: dict[Path, ob.Manifest] = {}
+    manifests: dict[Path, Manifest] = {}
     for folder, docs in _by_folder(documents).items():
-        manifest = ob.Manifest.load(folder)
+        manifest = Manifest.load(folder)
         need = [d for d in docs if not is_current(d, manifest, pdfa)]
         report.unchanged += len(docs) - len(need)
         if need:
@@ -243,7 +244,7 @@ def _valid_pdf(path: Path) -> bool:
     return head == b"%PDF-" and b"%%EOF" in tail
 
 
-def _publish(doc: Path, made: Path, manifest: ob.Manifest, pdfa: bool, report: PdfReport) -> None:
+def _publish(doc: Path, made: Path, manifest: Manifest, pdfa: bool, report: PdfReport) -> None:
     target = doc.with_suffix(".pdf")
     try:
         data = made.read_bytes()
@@ -260,7 +261,7 @@ def _publish(doc: Path, made: Path, manifest: ob.Manifest, pdfa: bool, report: P
     report.written.append(target)
 
 
-def _ours(pdf: Path, manifest: ob.Manifest) -> bool:
+def _ours(pdf: Path, manifest: Manifest) -> bool:
     record = manifest.entries.get(pdf.name, {}).get("pdf")
     return isinstance(record, dict) and _matches(pdf, record.get("berkas"))
 

@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import io
 import json
+import math
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from typing import Any
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import openpyxl
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from pipeline.problems import Problem
-from pipeline.validate import Assessment, Validation
 from pipeline.register.values import format_date
+from pipeline.validate import Assessment, Validation
 
 RECAP_NAME = "REKAP.xlsx"
 RECAP_VERSION = 1

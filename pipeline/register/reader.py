@@ -16,13 +16,26 @@ from typing import Any
 import openpyxl
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-from pipeline.register import columns as C
 from pipeline.errors import RegisterError
 from pipeline.problems import Problem, error, warning
-from pipeline.register.values import (check_domain, check_ip, clean_text, format_date, norm_key, parse_date,
-                             parse_datetime)
-from pipeline.register.container import (DEFAULT_MAX_BYTES, Structure, check_container, layout, private_copy,
-                               scan_structure)
+from pipeline.register import columns as C
+from pipeline.register.container import (
+    DEFAULT_MAX_BYTES,
+    Structure,
+    check_container,
+    layout,
+    private_copy,
+    scan_structure,
+)
+from pipeline.register.values import (
+    check_domain,
+    check_ip,
+    clean_text,
+    format_date,
+    norm_key,
+    parse_date,
+    parse_datetime,
+)
 
 try:  # the fast reader; openpyxl stays the reference (docs/LIBRARIES.md, 'python-calamine')
     from python_calamine import CalamineWorkbook

@@ -9,8 +9,8 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from functools import lru_cache
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from babel.dates import format_date as _babel_date
 from num2words import num2words

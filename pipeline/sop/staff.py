@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline.sop.steps import Actor
 from pipeline.register.reader import Record
 from pipeline.register.values import norm_key
+from pipeline.sop.steps import Actor
 
 _ROLE = {"Kepala Dinas": Actor.KADIS, "Kepala Bidang": Actor.KABID, "Tim Teknis": Actor.TIM}
 # When terms overlap, a Plh. (standing in for an absent official) signs before a Plt., before the Definitif.

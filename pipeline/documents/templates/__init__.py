@@ -7,9 +7,18 @@ from pathlib import Path
 
 from docx.document import Document as DocxDocument
 
-from pipeline.documents.templates.package import new_document, package_bytes, write_atomic
-from pipeline.documents.templates.pelaksanaan import build_berita_acara, build_laporan, build_penarikan_perangkat
-from pipeline.documents.templates.permohonan import build_isian_kelengkapan, build_lembar_disposisi, build_pengumuman
+from pipeline.documents.templates.package import new_document, package_bytes
+from pipeline.documents.templates.pelaksanaan import (
+    build_berita_acara,
+    build_laporan,
+    build_penarikan_perangkat,
+)
+from pipeline.documents.templates.permohonan import (
+    build_isian_kelengkapan,
+    build_lembar_disposisi,
+    build_pengumuman,
+)
+from pipeline.outbox.files import atomic_write
 
 Builder = Callable[[DocxDocument], None]
 
@@ -42,6 +51,6 @@ def build_templates(target: Path) -> list[Path]:
     written: list[Path] = []
     for name in TEMPLATE_NAMES:
         path = target / name
-        write_atomic(path, template_bytes(name))
+        atomic_write(path, template_bytes(name))
         written.append(path)
     return written

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
-import stat
-import tempfile
 import zipfile
-from pathlib import Path
 
 import docx
 from docx.document import Document as DocxDocument
@@ -171,20 +167,3 @@ def package_bytes(document: DocxDocument) -> bytes:
             info.external_attr = 0
             target.writestr(info, source.read(member))
     return out.getvalue()
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, so a reader never sees half a template.
-
-    The file keeps the permissions of the one it replaces (new files: rw-r--r--, not mkstemp's rw-------),
-    because templates live in a folder the whole office reads."""
-    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

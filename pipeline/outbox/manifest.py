@@ -1,0 +1,57 @@
+"""Each request folder's _manifest.json: which document was written from which fingerprint, so an
+unchanged document is never rewritten, and which PDF was made from which document."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline.outbox.files import atomic_write
+
+MANIFEST = "_manifest.json"
+
+
+@dataclass
+class Manifest:
+    """What was written in one request folder: per document file, its fingerprint and content hash."""
+
+    path: Path
+    entries: dict[str, dict[str, Any]]
+    request_key: str = ""  # digest of everything the request's documents were built from
+
+    @classmethod
+    def load(cls, folder: Path) -> Manifest:
+        path = folder / MANIFEST
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("not an object")
+            entries = data.get("dokumen", {})
+            key = data.get("masukan", "")
+        except (OSError, ValueError):
+            entries, key = {}, ""
+        entries = entries if isinstance(entries, dict) else {}
+        return cls(path, {k: v for k, v in entries.items() if isinstance(v, dict)}, str(key))
+
+    def present(self, filename: str) -> bool:
+        return filename in self.entries and (self.path.parent / filename).exists()
+
+    def unchanged(self, filename: str, fingerprint: str) -> bool:
+        """True when the document on disk is the one last written for this fingerprint."""
+        entry = self.entries.get(filename)
+        target = self.path.parent / filename
+        return bool(entry) and entry.get("sidik") == fingerprint and target.exists()
+
+    def record(self, filename: str, fingerprint: str, content: bytes, extra: Mapping[str, Any]) -> None:
+        self.entries[filename] = {"sidik": fingerprint, "sha256": hashlib.sha256(content).hexdigest(),
+                                  "ditulis": datetime.now().isoformat(timespec="seconds"), **extra}
+
+    def save(self) -> None:
+        body = json.dumps({"versi": 1, "masukan": self.request_key, "dokumen": self.entries}, ensure_ascii=False,
+                          indent=1, sort_keys=True)
+        atomic_write(self.path, body.encode("utf-8"))
