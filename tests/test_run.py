@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from datetime import date
@@ -232,3 +233,29 @@ def test_acting_official_signs_with_plh(office: Path) -> None:
     assert "NIP. 19700101 199503 1 001" in text
     disposisi = text_of(office / "outbox" / FOLDER / "01 Lembar Disposisi.docx")
     assert "Drs. SUJARNO, M.Si." in disposisi and "Plh." not in disposisi  # 7 July: the Definitif signed
+
+
+@pytest.mark.parametrize(("umask", "expected"), [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664)])
+def test_every_file_written_follows_the_umask(office: Path, umask: int, expected: int) -> None:
+    """Clerks read the outbox over Samba/NFS as other users: files must not be private (0600)."""
+    old = os.umask(umask)
+    try:
+        from pipeline.office.init import init_folder
+        init_folder(office / "kantor", contoh=True)
+        report = process(Settings.build(root=office / "kantor", today=date(2026, 11, 28), workers=1))
+        written = [p for p in (office / "kantor").rglob("*") if p.is_file()]
+    finally:
+        os.umask(old)
+    assert report.written and len(written) > 30
+    modes = {p.relative_to(office).as_posix(): oct(p.stat().st_mode & 0o777) for p in written}
+    assert set(modes.values()) == {oct(expected)}, modes
+
+
+def test_a_replaced_file_keeps_its_mode(office: Path) -> None:
+    report = run(office, permohonan=[request()], perangkat=[device()])
+    target = office / "outbox" / FOLDER / ALL[0]
+    assert target in report.written
+    target.chmod(0o640)
+    run(office, permohonan=[request(Hal="Permohonan Pemeliharaan Server SIMPUS (ulang)")], perangkat=[device()])
+    assert (target.stat().st_mode & 0o777) == 0o640
+    assert any("Hal" in p.name or p.suffix == ".docx" for p in (target.parent / "_riwayat").iterdir())
