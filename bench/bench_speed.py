@@ -28,11 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate_register  # noqa: E402
+from pipeline.documents.catalog import due_documents
 from pipeline.documents.fields import FieldBuilder  # noqa: E402
 from pipeline.documents.templates import build_templates  # noqa: E402
 from pipeline.register.reader import read_register  # noqa: E402
 from pipeline.sop.staff import Staff  # noqa: E402
-from pipeline.validate import due_documents, validate_register  # noqa: E402
+from pipeline.validate import validate_register  # noqa: E402
 
 TODAY = date(2026, 11, 28)
 NAIVE_MAX = 800
@@ -79,7 +80,7 @@ def naive(root: Path) -> tuple[float, int, bool]:
     work = []
     for a in validation.assessments:
         own = devices.get(a.agenda, [])
-        for doc in due_documents(a.record, own):
+        for doc in due_documents(a.record):
             work.append((doc, builder.context(doc, a.record, own)))
     sample = work if len(work) <= NAIVE_MAX else random.Random(1).sample(work, NAIVE_MAX)
     out = root / "naive"

@@ -135,15 +135,13 @@ def arsip(folder: Path | None, today: date | None, pdf: bool | None, verify: boo
             click.echo(click.style("RUSAK", fg="red") + f" {fault.describe()}")
         click.echo(checked.summary())
         sys.exit(EXIT_PROBLEMS if checked.faults else EXIT_OK)
-    from pipeline.process import process
+    from pipeline.process import archive as archive_office
     if not settings.inbox.is_dir():
         _fail(f"Folder {settings.inbox} tidak ada. Jalankan 'sop-pipeline init' dulu.")
-    report = _guard(process, settings)
+    report, result = _guard(archive_office, settings)
     if not report.validations and not any(p.source for p in report.problems):
         _fail(f"Tidak ada register .xlsx di {settings.inbox}.")
     click.echo(report.summary())
-    result = _guard(lambda: archive.archive_requests(settings, report.validations, settings.pdf,
-                                                     report.unsettled_folders(settings.outbox)))
     if result.pdf:
         _echo_pdf(result.pdf)
     for path in result.created:
@@ -192,8 +190,8 @@ def watch(folder: Path | None, today: date | None, observer: str | None, interva
 def fields(template: str | None, today: date | None) -> None:
     """Daftar kolom yang dapat dipakai di templat, dengan contoh nilainya."""
     from pipeline.documents.catalog import DOCUMENTS
-    from pipeline.documents.fields import sample_contexts
-    from pipeline.documents.render import flatten_fields
+    from pipeline.documents.checks import flatten_fields
+    from pipeline.documents.sample import sample_contexts
     samples = sample_contexts(today or date.today())
     keys = [d.key for d in DOCUMENTS]
     if template:

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from pipeline.documents.catalog import DOCUMENTS, DocumentSpec
+from pipeline.documents.catalog import due_documents
 from pipeline.problems import Problem, error, warning
 from pipeline.register import columns as C
 from pipeline.register.reader import Record, Register
 from pipeline.register.values import check_nip, format_date, split_list
 from pipeline.sop.calendar import WorkCalendar
 from pipeline.sop.staff import Staff
-from pipeline.sop.steps import DECISION_STEP, STEPS, Actor, Step, applicable_steps, step
+from pipeline.sop.steps import DECISION_STEP, STEPS, Actor, Step, applicable_steps
 
 PERMOHONAN = C.PERMOHONAN.name
 
@@ -324,7 +323,7 @@ class _RequestCheck:
             for actor in s.actors:
                 if actor in (Actor.KADIS, Actor.KABID):
                     needed.setdefault((actor, day), s.column)
-        for doc in due_documents(self.r, self.devices):
+        for doc in due_documents(self.r):
             for signer in doc.signers:
                 column = signer.date_column or doc.date_column
                 day = self.date_of(column)
@@ -335,17 +334,3 @@ class _RequestCheck:
                 self.err(column, f"Tidak ada {role.value} yang menjabat pada {format_date(day)} untuk "
                          "menandatangani.", f"Tambahkan {role.value} (Definitif, Plt. atau Plh.) di sheet Pegawai "
                          "dengan masa jabatan (Mulai–Selesai) yang mencakup tanggal itu.")
-
-
-def due_documents(record: Record, devices: Iterable[Record] = ()) -> list[DocumentSpec]:
-    """The documents this request has reached, in folder order."""
-    found = []
-    for doc in DOCUMENTS:
-        if not isinstance(record.get(step(doc.from_step).column), date):
-            continue
-        if doc.only_if == "henti" and not (record.get("henti_mulai") and record.get("henti_selesai")):
-            continue
-        if doc.only_if == "diganti" and record.get("perangkat_diganti") != "Ya":
-            continue
-        found.append(doc)
-    return found

@@ -27,9 +27,9 @@ from typing import Any, Literal, get_args
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
-from pipeline.documents.fields import PHOTO_TYPES
+from pipeline.documents.photos import PHOTO_TYPES
 from pipeline.errors import PipelineError
-from pipeline.process import RunReport, process
+from pipeline.process import Caches, RunReport, process
 from pipeline.register.reader import find_registers
 from pipeline.settings import Settings
 
@@ -176,11 +176,12 @@ class Watcher:
 
     def __init__(self, settings: Settings, options: WatchOptions = WatchOptions(),
                  on_cycle: Callable[[Cycle], None] | None = None,
-                 run: Callable[[Settings], RunReport] = process) -> None:
+                 run: Callable[[Settings], RunReport] | None = None) -> None:
         self.settings = replace(settings, root=settings.root.resolve())  # event paths start with it
         self.options = options
         self.on_cycle = on_cycle
-        self._run = run
+        self.caches = Caches()  # kept between cycles: an unchanged register is not read again
+        self._run = run or (lambda settings: process(settings, caches=self.caches))
         self.root = self.settings.root
         self.cycles = 0
         self.observer_kind = ""  # 'native' or 'polling' once started

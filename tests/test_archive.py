@@ -24,7 +24,7 @@ from pipeline.outbox.archive import (
     mark_changed_since_archive,
     verify_archives,
 )
-from pipeline.outbox.recap import status_text
+from pipeline.outbox.status import status_text
 from pipeline.process import RunReport, check, process
 from pipeline.settings import Settings
 

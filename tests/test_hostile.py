@@ -19,8 +19,9 @@ import pytest
 from conftest import at_step, request, write_register
 
 from pipeline.documents.catalog import DOCUMENTS
-from pipeline.documents.fields import sample_contexts
-from pipeline.documents.render import LoadedTemplate, check_template, render_bytes
+from pipeline.documents.checks import check_template
+from pipeline.documents.render import LoadedTemplate, render_bytes
+from pipeline.documents.sample import sample_contexts
 from pipeline.documents.templates import build_templates
 from pipeline.outbox.files import inside
 from pipeline.outbox.folders import request_folder_name
@@ -191,7 +192,7 @@ SAMPLE = sample_contexts(date(2026, 7, 21))["lembar_disposisi"]
 @pytest.fixture(autouse=True)
 def short_render_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """The limit is 10 s in production; 1 s here keeps the suite quick (the mechanism is the same)."""
-    monkeypatch.setattr("pipeline.documents.render.RENDER_SECONDS", 1.0)
+    monkeypatch.setattr("pipeline.documents.sandbox.RENDER_SECONDS", 1.0)
 
 
 @pytest.mark.parametrize("tag", [

@@ -10,8 +10,9 @@ import docx
 import pytest
 
 from pipeline.documents.catalog import DOCUMENTS
-from pipeline.documents.fields import sample_contexts
-from pipeline.documents.render import LoadedTemplate, check_template, render_bytes
+from pipeline.documents.checks import check_template
+from pipeline.documents.render import LoadedTemplate, render_bytes
+from pipeline.documents.sample import sample_contexts
 
 SPEC = next(d for d in DOCUMENTS if d.key == "berita_acara")
 SAMPLE = sample_contexts(date(2026, 7, 21))["berita_acara"]

@@ -9,13 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.documents.catalog import DOCUMENTS
-from pipeline.documents.fields import FieldBuilder, sample_contexts
-from pipeline.documents.render import _FAST, load_templates, render_bytes, render_bytes_docxtpl
+from pipeline.documents.catalog import DOCUMENTS, due_documents
+from pipeline.documents.checks import load_templates
+from pipeline.documents.fastdocx import FastTemplates
+from pipeline.documents.fields import FieldBuilder
+from pipeline.documents.render import render_bytes, render_bytes_docxtpl
+from pipeline.documents.sample import sample_contexts
 from pipeline.office.init import init_folder
 from pipeline.register.reader import read_register
 from pipeline.sop.staff import Staff
-from pipeline.validate import due_documents, validate_register
+from pipeline.validate import validate_register
 
 
 def members(data: bytes) -> dict[str, bytes]:
@@ -38,7 +41,7 @@ def contexts(root: Path) -> list[tuple[str, dict]]:
     out = []
     for a in validation.assessments:
         devices = [d for d in register.perangkat if d.text("no_agenda") == a.agenda]
-        for doc in due_documents(a.record, devices):
+        for doc in due_documents(a.record):
             out.append((doc.key, builder.context(doc, a.record, devices)))
     return out
 
@@ -46,18 +49,18 @@ def contexts(root: Path) -> list[tuple[str, dict]]:
 def test_fast_path_gives_identical_documents(example: Path) -> None:
     templates = load_templates(example / "templates_docx", sample_contexts(date(2026, 11, 28)))
     assert templates.problems == []
-    _FAST.clear()
+    fast_templates = FastTemplates()
     cases = contexts(example)
     assert {key for key, _ in cases} == {d.key for d in DOCUMENTS}
     for key, context in cases:
         tpl = templates.get(key)
-        fast, reference = render_bytes(tpl, context), render_bytes_docxtpl(tpl, context)
+        fast, reference = render_bytes(tpl, context, fast_templates), render_bytes_docxtpl(tpl, context)
         assert members(fast).keys() == members(reference).keys()
         for name, body in members(reference).items():
             assert members(fast)[name] == body, (key, name)
         assert fast == reference
-    assert all(_FAST[t.digest] is not None and _FAST[t.digest].static is not None
-               for t in templates.templates.values())
+    prepared = [fast_templates.prepared(t.digest) for t in templates.templates.values()]
+    assert all(f is not None and f.static is not None for f in prepared)  # the fast path really ran
 
 
 def _fixture_registers(root: Path) -> list[Path]:
@@ -152,17 +155,16 @@ def test_template_check_cache_is_only_a_hint(example: Path, tmp_path: Path) -> N
     """A remembered check skips the trial render; a changed template is checked again; a bad cache is ignored."""
     import docx
 
-    from pipeline.documents import render
+    from pipeline.documents import checks
+    from pipeline.documents.checks import CheckedTemplates
 
     cache = tmp_path / "templat-lolos.json"
     samples = sample_contexts(date(2026, 11, 28))
-    render._CHECKED.clear()
-    first = load_templates(example / "templates_docx", samples, cache=cache)
+    first = load_templates(example / "templates_docx", samples, cache=cache, checked=CheckedTemplates())
     assert first.problems == [] and len(first.templates) == 6 and cache.exists()
-    render._CHECKED.clear()
     calls: list[str] = []
-    real = render.check_template
-    render.check_template = lambda tpl, sample: calls.append(tpl.spec.key) or real(tpl, sample)  # type: ignore
+    real = checks.check_template
+    checks.check_template = lambda tpl, sample: calls.append(tpl.spec.key) or real(tpl, sample)  # type: ignore
     try:
         second = load_templates(example / "templates_docx", samples, cache=cache)
         assert calls == [] and {k: t.fields for k, t in second.templates.items()} == \
@@ -173,13 +175,11 @@ def test_template_check_cache_is_only_a_hint(example: Path, tmp_path: Path) -> N
         document = docx.Document(str(broken / "pengumuman.docx"))
         document.add_paragraph("{{ p.tidak_ada }}")
         document.save(str(broken / "pengumuman.docx"))
-        render._CHECKED.clear()
         third = load_templates(broken, samples, cache=cache)
         assert calls == ["pengumuman"] and [p.value for p in third.problems] == ["p.tidak_ada"]
         cache.write_text("{ not json")
-        render._CHECKED.clear()
         calls.clear()
         assert load_templates(example / "templates_docx", samples, cache=cache).problems == []
         assert len(calls) == 6
     finally:
-        render.check_template = real  # type: ignore[assignment]
+        checks.check_template = real  # type: ignore[assignment]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from pipeline.sop.steps import Actor
+from pipeline.register.reader import Record
+from pipeline.sop.steps import Actor, step
 
 
 @dataclass(frozen=True)
@@ -50,3 +52,17 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
                  (Signer(Actor.KABID, "tgl_pemeriksaan_kabid"), Signer(Actor.KADIS, "tgl_reviu_kadis")),
                  number_column="nomor_laporan"),
 )
+
+
+def due_documents(record: Record) -> list[DocumentSpec]:
+    """The documents this request has reached, in folder order."""
+    found = []
+    for doc in DOCUMENTS:
+        if not isinstance(record.get(step(doc.from_step).column), date):
+            continue
+        if doc.only_if == "henti" and not (record.get("henti_mulai") and record.get("henti_selesai")):
+            continue
+        if doc.only_if == "diganti" and record.get("perangkat_diganti") != "Ya":
+            continue
+        found.append(doc)
+    return found

@@ -4,7 +4,6 @@ dotted line to fill by hand. Pure data: images are references, bound to a templa
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -12,13 +11,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
-
-from pipeline.documents.catalog import DOCUMENTS, DocumentSpec
-from pipeline.outbox.files import safe_name
-from pipeline.problems import Problem, warning
+from pipeline.documents.catalog import DocumentSpec
+from pipeline.documents.photos import ImageRef, find_photos, image_ref
+from pipeline.problems import Problem
 from pipeline.register import columns as C
-from pipeline.register.columns import SETTINGS
 from pipeline.register.reader import Record, Register
 from pipeline.register.values import (
     date_in_words,
@@ -35,24 +31,8 @@ from pipeline.sop.steps import STEPS, Actor
 
 TITIK = "…………………………"
 CHECKED, UNCHECKED = "☑", "☐"
-PHOTO_TYPES = {".jpg", ".jpeg", ".png"}
-_MAX_PIXELS = 60_000_000
 # Bumped whenever the way fields are built changes, so every document is re-rendered once.
 FIELDS_VERSION = "2"
-
-
-@dataclass(frozen=True)
-class ImageRef:
-    """A picture to place in a document; ``digest`` identifies its content for fingerprints."""
-
-    path: Path
-    digest: str
-    width_mm: float
-    max_px: int = 1600
-    data: bytes | None = None  # in-memory picture (samples); otherwise read from ``path``
-
-    def __str__(self) -> str:  # what a fingerprint sees
-        return f"image:{self.digest}:{self.width_mm}"
 
 
 def _or_dots(text: str | None) -> str:
@@ -145,7 +125,7 @@ class FieldBuilder:
         self.lampiran = lampiran
         self._common: dict[str, Any] = {}
         self._common_key: tuple[Any, ...] | None = None
-        self.logo = _image_ref(logo, 22) if logo and logo.is_file() else None
+        self.logo = image_ref(logo, 22) if logo and logo.is_file() else None
 
     def logo_digest(self) -> str:
         return self.logo.digest if self.logo else ""
@@ -154,22 +134,7 @@ class FieldBuilder:
         """The request's photos in inbox/lampiran/<No. Agenda>/, sorted by name; bad ones are warnings."""
         if self.lampiran is None:
             return [], []
-        folder = self.lampiran / safe_name(agenda)
-        if not folder.is_dir():
-            return [], []
-        found: list[ImageRef] = []
-        problems: list[Problem] = []
-        where = f"lampiran/{folder.name}"
-        for path in sorted(folder.iterdir()):
-            if path.suffix.lower() not in PHOTO_TYPES or path.name.startswith(("~$", ".")) or not path.is_file():
-                continue
-            reason = _photo_problem(path, self.max_photo_bytes)
-            if reason:
-                problems.append(warning(where, None, "", path.name, f"Foto '{path.name}' dilewati: {reason}.",
-                                        "Ganti dengan foto JPEG/PNG biasa yang lebih kecil.", agenda=agenda))
-                continue
-            found.append(_image_ref(path, 75))
-        return found, problems
+        return find_photos(self.lampiran, agenda, self.max_photo_bytes)
 
     def context(self, doc: DocumentSpec, r: Record, devices: Sequence[Record],
                 photos: Sequence[ImageRef] = ()) -> dict[str, Any]:
@@ -322,28 +287,6 @@ def _photo(photos: Sequence[ImageRef], i: int) -> dict[str, Any]:
     return {"gambar": photos[i], "keterangan": f"Gambar {i + 1}. {caption}"}
 
 
-def _photo_problem(path: Path, max_bytes: int) -> str | None:
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return f"ukurannya {size / 1e6:.1f} MB melebihi batas {max_bytes / 1e6:.0f} MB"
-        with Image.open(path) as img:
-            if img.format not in ("JPEG", "PNG"):
-                return f"bukan JPEG/PNG ({img.format})"
-            if img.width * img.height > _MAX_PIXELS:
-                return f"gambarnya terlalu besar ({img.width}×{img.height} piksel)"
-    except Exception as err:  # unreadable, truncated, or a decompression bomb
-        return f"tidak dapat dibaca sebagai gambar ({type(err).__name__})"
-    return None
-
-
-def _image_ref(path: Path, width_mm: float) -> ImageRef:
-    # Name, size and modification time identify a picture well enough, without reading every photo each run.
-    stat = path.stat()
-    digest = hashlib.sha256(f"{path.name}\x00{stat.st_size}\x00{stat.st_mtime_ns}".encode()).hexdigest()[:16]
-    return ImageRef(path, digest, width_mm)
-
-
 def used_values(context: Mapping[str, Any], fields: set[str]) -> dict[str, Any]:
     """The values of the fields a template uses ('kop.dinas', 'perangkat[].nama' → the whole list)."""
     out: dict[str, Any] = {}
@@ -367,47 +310,3 @@ def fingerprint(context: Mapping[str, Any], template_digest: str, fields: set[st
     return hashlib.sha256(f"{FIELDS_VERSION}\x00{template_digest}\x00{body}".encode()).hexdigest()
 
 
-_SAMPLE_VALUES: dict[str, Any] = {
-    "no_agenda": "017", "tgl_diterima": date(2026, 6, 8), "perangkat_daerah": "Dinas Kesehatan",
-    "nomor_surat": "445/1187/VI/2026", "tgl_surat": date(2026, 6, 5), "hal": "Permohonan Pemeliharaan Server SIMPUS",
-    "sifat": "Segera", "nama_server": "srv-simpus-01", "alamat_ip": "10.20.1.15",
-    "nama_domain": "simpus.karanganyarkab.go.id", "narahubung": "Rina Kartikasari, S.Kom.",
-    "nip_narahubung": "198805122011012003", "jabatan_narahubung": "Pranata Komputer Ahli Muda",
-    "telepon_narahubung": "0812-2600-1234", "tgl_disposisi_kadis": date(2026, 6, 9),
-    "isi_disposisi_kadis": "Mohon ditindaklanjuti sesuai SOP.", "tgl_disposisi_kabid": date(2026, 6, 10),
-    "isi_disposisi_kabid": "Periksa dan jadwalkan pemeliharaan.", "petugas": "Andi Prasetyo, S.T.; Budi Santoso, A.Md.",
-    "tgl_pemeriksaan": date(2026, 6, 11), "hasil_pemeriksaan": "Spesifikasi, IP dan domain sesuai.",
-    "tgl_kelengkapan": date(2026, 6, 12), "tgl_pengumuman": date(2026, 6, 12),
-    "layanan_terdampak": "SIMPUS; Antrean Online", "henti_mulai": datetime(2026, 6, 15, 8, 0),
-    "henti_selesai": datetime(2026, 6, 15, 12, 0), "tgl_pelaksanaan": date(2026, 6, 15),
-    "jenis_pemeliharaan": "Korektif", "uraian_pekerjaan": "Penggantian power supply dan pembaruan sistem operasi.",
-    "hasil_pemeliharaan": "Server kembali normal.", "perangkat_diganti": "Ya", "tgl_penarikan": date(2026, 6, 16),
-    "tgl_laporan": date(2026, 6, 17), "tgl_pemeriksaan_kabid": date(2026, 6, 18),
-    "tgl_reviu_kadis": date(2026, 6, 19), "tgl_selesai": date(2026, 6, 22), "nomor_ba": "555/045/VI/2026",
-    "nomor_pengumuman": "555/044/VI/2026", "nomor_laporan": "555/046/VI/2026", "catatan": "",
-}
-
-
-def sample_contexts(today: date) -> dict[str, dict[str, Any]]:
-    """A complete, realistic context per document: for checking templates and for `sop-pipeline fields`."""
-
-    r = Record("Permohonan", 2, dict(_SAMPLE_VALUES), {k: str(v) for k, v in _SAMPLE_VALUES.items()})
-    devices = [Record("Perangkat", 2, {"no_agenda": "017", "nama_perangkat": "Server", "merk_tipe": "Dell PowerEdge R740",
-                                       "nomor_seri": "CN7X2P3", "kode_barang": "1.3.2.10.02.04.001",
-                                       "spesifikasi": "2× Xeon Silver, RAM 64 GB", "alamat_ip": "10.20.1.15",
-                                       "lokasi_rak": "R2/U12", "kondisi": "Rusak Ringan", "tindakan": "Diganti",
-                                       "keterangan": "Power supply rusak"}, {})]
-    people = [Person("Drs. SUJARNO, M.Si.", "196301071990031004", "IV/c", "Kepala Dinas Komunikasi dan Informatika",
-                     Actor.KADIS, None, None, "Definitif", 2),
-              Person("Ir. Sri Wahyuni, M.T.", "197204101998032005", "IV/a", "Kepala Bidang Tata Kelola Informatika",
-                     Actor.KABID, None, None, "Definitif", 3),
-              Person("Andi Prasetyo, S.T.", "199001152015031002", "III/c", "Pranata Komputer Ahli Muda",
-                     Actor.TIM, None, None, "Definitif", 4),
-              Person("Budi Santoso, A.Md.", "199305202019031004", "II/d", "Pranata Komputer Terampil",
-                     Actor.TIM, None, None, "Definitif", 5)]
-    register = Register(Path("contoh.xlsx"), (r,), tuple(devices), (), (), {s.key: s.example for s in SETTINGS}, {})
-    builder = FieldBuilder(register, Staff(people), today)
-    buf = io.BytesIO()
-    Image.new("RGB", (40, 30), "#6a8caf").save(buf, "PNG")
-    photo = ImageRef(Path("01 Pemeriksaan rak server.png"), "0" * 16, 75, data=buf.getvalue())
-    return {doc.key: builder.context(doc, r, devices, [photo, photo]) for doc in DOCUMENTS}

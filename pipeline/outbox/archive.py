@@ -126,7 +126,7 @@ def archive_change(outbox: Path, folder: Path, values: Mapping[str, Any] | None 
     return _change_against(versions[-1][1], folder, values)
 
 
-def mark_changed_since_archive(outbox: Path, validation: Validation) -> Validation:
+def mark_changed_since_archive(outbox: Path, validation: Validation, memo: FileMemo | None = None) -> Validation:
     """``validation`` with a warning 'berubah setelah diarsipkan' on every request that changed since its
     newest archive — so STATUS.txt, REKAP.xlsx and the terminal all show it."""
     index = _archive_index(outbox)
@@ -139,7 +139,7 @@ def mark_changed_since_archive(outbox: Path, validation: Validation) -> Validati
         versions = index.get((folder.parent.name, folder.name)) if folder else None
         if folder is not None and versions and not any(CHANGED in p.message for p in a.problems):
             newest = max(versions)[1]
-            reason = _change_against(newest, folder, request_values(a.record, devices.get(a.agenda, [])))
+            reason = _change_against(newest, folder, request_values(a.record, devices.get(a.agenda, [])), memo)
             if reason:
                 a = replace(a, problems=(*a.problems, _changed_warning(a, validation, newest, outbox, reason)))
         marked.append(a)
@@ -275,26 +275,28 @@ def _zip_bytes(contents: Mapping[str, bytes], manifest: Mapping[str, Any]) -> by
     return buf.getvalue()
 
 
-# A long-lived process (watch mode) compares archived folders on every cycle: remember what it read, keyed
-# by size and modification time, so an unchanged file is not hashed (or unzipped) again.
-_SEEN: dict[tuple[Path, str], tuple[int, int, Any]] = {}
+class FileMemo:
+    """What was computed from a file (its hash, an archive's manifest), remembered by size and modification
+    time. A watcher keeps one between cycles, so an unchanged archive is not hashed or unzipped again."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[Path, str], tuple[int, int, Any]] = {}
+
+    def get(self, path: Path, kind: str, compute: Callable[[Path], Any]) -> Any:
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        seen = self._seen.get((path, kind))
+        if seen and seen[:2] == (st.st_size, st.st_mtime_ns):
+            return seen[2]
+        value = compute(path)
+        self._seen[(path, kind)] = (st.st_size, st.st_mtime_ns, value)
+        return value
 
 
-def _remembered(path: Path, kind: str, compute: Callable[[Path], Any]) -> Any:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    seen = _SEEN.get((path, kind))
-    if seen and seen[:2] == (st.st_size, st.st_mtime_ns):
-        return seen[2]
-    value = compute(path)
-    _SEEN[(path, kind)] = (st.st_size, st.st_mtime_ns, value)
-    return value
-
-
-def _read_manifest(path: Path) -> dict[str, Any] | None:
-    return _remembered(path, "manifest", _unzip_manifest)  # type: ignore[no-any-return]
+def _read_manifest(path: Path, memo: FileMemo | None = None) -> dict[str, Any] | None:
+    return (memo or FileMemo()).get(path, "manifest", _unzip_manifest)  # type: ignore[no-any-return]
 
 
 def _unzip_manifest(path: Path) -> dict[str, Any] | None:
@@ -322,12 +324,14 @@ def _difference(stored: Mapping[str, Any], hashes: Mapping[str, str], register_d
     return "; ".join(parts)
 
 
-def _change_against(archive: Path, folder: Path, values: Mapping[str, Any] | None) -> str:
-    stored = _read_manifest(archive)
+def _change_against(archive: Path, folder: Path, values: Mapping[str, Any] | None,
+                    memo: FileMemo | None = None) -> str:
+    memo = memo or FileMemo()
+    stored = _read_manifest(archive, memo)
     if stored is None:
         return f"arsip terakhir '{archive.name}' tidak dapat dibaca"
     files = _packed_files(folder) if folder.is_dir() else []
-    hashes = {p.name: _remembered(p, "sha256", pdfs.sha256_file) for p in files if p.name not in _INFO_ONLY}
+    hashes = {p.name: memo.get(p, "sha256", pdfs.sha256_file) for p in files if p.name not in _INFO_ONLY}
     return _difference(stored, hashes, _digest(values) if values is not None else None)
 
 

@@ -19,73 +19,13 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from pipeline.outbox.status import next_step_text, state_text
 from pipeline.problems import Problem
 from pipeline.register.values import format_date
-from pipeline.validate import Assessment, Validation
+from pipeline.validate import Validation
 
 RECAP_NAME = "REKAP.xlsx"
 RECAP_VERSION = 1
-
-
-def next_step_text(a: Assessment) -> str:
-    if a.next_step is None:
-        return "Selesai"
-    text = a.next_step.label
-    if a.next_step.number == 8 and not a.record.text("perangkat_diganti"):
-        text += ": putuskan 'Perangkat Diganti' (Ya/Tidak)"
-    return text
-
-
-def state_text(a: Assessment) -> str:
-    if a.held:
-        return "Ditahan (ada galat)"
-    if a.overdue:
-        return f"Terlambat {a.overdue} hari kerja"
-    if a.late:
-        return "Selesai terlambat" if a.next_step is None else "Pernah terlambat"
-    return "Tepat waktu"
-
-
-def status_text(a: Assessment, validation: Validation, today: date, documents: Sequence[str] = ()) -> str:
-    """STATUS.txt: what state the request is in, what is wrong, and what happens next."""
-    r = a.record
-    lines = [
-        f"STATUS PERMOHONAN No. Agenda {a.agenda}",
-        f"Perangkat Daerah : {r.text('perangkat_daerah')}",
-        f"Hal              : {r.text('hal')}",
-        f"Register         : {validation.register.name}, sheet Permohonan baris {r.row}",
-        f"Diperbarui       : {format_date(today)}",
-        "",
-        f"Langkah terakhir : {a.last_step.label + ', ' + format_date(a.done[-1][1]) if a.done else '-'}",
-        f"Langkah berikut  : {next_step_text(a)}"
-        + (f", batas waktu {format_date(a.next_deadline)}" if a.next_deadline else ""),
-        f"Keadaan          : {state_text(a)}",
-        "",
-    ]
-    problems = [*a.problems, *(validation.problems if validation.blocked else ())]
-    errors = [p for p in problems if p.is_error]
-    warnings = [p for p in problems if not p.is_error]
-    if errors:
-        lines += ["GALAT — dokumen permohonan ini TIDAK diperbarui sampai galat berikut diperbaiki di register:",
-                  *_numbered(errors), ""]
-    if warnings:
-        lines += ["PERINGATAN — dokumen tetap dibuat, tetapi mohon diperiksa:", *_numbered(warnings), ""]
-    if not problems:
-        lines += ["Tidak ada masalah.", ""]
-    if documents:
-        lines += ["Dokumen di folder ini:", *(f"  - {d}" for d in documents), ""]
-    return "\n".join(lines) + "\n"
-
-
-def _numbered(problems: Iterable[Problem]) -> list[str]:
-    out = []
-    for i, p in enumerate(problems, 1):
-        out.append(f"  {i}. {p.location()}: {p.message}")
-        if p.value:
-            out.append(f"     Nilai tertulis: {p.value}")
-        if p.hint:
-            out.append(f"     Yang perlu dilakukan: {p.hint}")
-    return out
 
 
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")

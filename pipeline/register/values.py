@@ -76,7 +76,7 @@ _MONTH_NAMES = {
     "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8,
     "october": 10, "december": 12, "aug": 8, "oct": 10, "dec": 12,
 }
-_DAY_PREFIX = re.compile(r"^(senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad)\s*,?\s*", re.I)
+_DAY_PREFIX = re.compile(r"^(senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad)\s*,?\s*", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _WORD_DATE = re.compile(r"^(\d{1,2})[\s\-]+([A-Za-z]+)\.?[\s\-]+(\d{4})$")
@@ -158,7 +158,7 @@ def parse_datetime(value: object, epoch: datetime = _EPOCH_1900) -> datetime:
     text = clean_text(value)
     if not text:
         raise ValueError("kosong")
-    m = re.match(r"^(.*?)[\s,]+(?:pukul\s+|jam\s+)?(\d{1,2}[.:]\d{2}(?:[.:]\d{2})?)(?:\s*WIB)?$", text, re.I)
+    m = re.match(r"^(.*?)[\s,]+(?:pukul\s+|jam\s+)?(\d{1,2}[.:]\d{2}(?:[.:]\d{2})?)(?:\s*WIB)?$", text, re.IGNORECASE)
     if not m:
         try:
             _parse_date_text(text)

@@ -1,0 +1,244 @@
+"""Templates read once per run and checked before any document is written: syntax (naming the broken
+tag), unknown fields (with "did you mean"), and a trial render with a full sample."""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2 import TemplateSyntaxError, nodes
+
+from pipeline import __version__
+from pipeline.documents.catalog import DOCUMENTS, DocumentSpec
+from pipeline.documents.fields import FIELDS_VERSION
+from pipeline.documents.render import LoadedTemplate, render_bytes
+from pipeline.documents.sandbox import make_environment
+from pipeline.outbox.files import atomic_write
+from pipeline.problems import Problem, error
+
+_JINJA_NAMES = {"loop", "range", "true", "false", "none", "True", "False", "None"}
+
+
+@dataclass
+class TemplateSet:
+    templates: dict[str, LoadedTemplate]
+    problems: list[Problem]
+
+    def get(self, key: str) -> LoadedTemplate | None:
+        return self.templates.get(key)
+
+
+def template_problem(spec: DocumentSpec, message: str, hint: str, value: str = "") -> Problem:
+    return error(spec.template, None, "", value, message, hint)
+
+
+# A long-lived process (watch mode) checks each template version once; other runs use the cache file.
+# The checks depend on the fields the pipeline offers, so a new version or new fields check again.
+_CHECK_VERSION = f"{__version__}/{FIELDS_VERSION}"
+
+
+class CheckedTemplates:
+    """The checks a long-lived process (a watcher) has already made, by template key and digest: problems
+    found and fields used. Owned by the caller; a changed template has a new digest and is checked again."""
+
+    def __init__(self) -> None:
+        self.results: dict[tuple[str, str], tuple[list[Problem], set[str]]] = {}
+
+
+def load_templates(folder: Path, sample: Mapping[str, Mapping[str, Any]], max_bytes: int = 20 * 1024 * 1024,
+                   cache: Path | None = None, checked: CheckedTemplates | None = None) -> TemplateSet:
+    """Read and check every template. A broken one is a problem naming it; the others still work.
+
+    ``cache``: a JSON file remembering which template versions passed the checks, so an unchanged
+    template is not trial-rendered on every run (the file is only a hint: a bad or stale one is ignored).
+    ``checked``: the caller's memory of checks already made in this process.
+    """
+    memory = (checked or CheckedTemplates()).results
+    loaded: dict[str, LoadedTemplate] = {}
+    problems: list[Problem] = []
+    passed = _read_passed(cache)
+    for spec in DOCUMENTS:
+        path = folder / spec.template
+        try:
+            if path.stat().st_size > max_bytes:
+                problems.append(template_problem(spec, f"Templat {spec.template} terlalu besar.",
+                                                 "Kecilkan gambar di dalam templat."))
+                continue
+            data = path.read_bytes()
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                unpacked = sum(i.file_size for i in zf.infolist())
+            if unpacked > 10 * max_bytes:
+                problems.append(template_problem(spec, f"Templat {spec.template} terlalu besar setelah dibuka "
+                                                 f"({unpacked / 1e6:.0f} MB); ditolak demi keamanan.",
+                                                 "Simpan ulang templat dari Word."))
+                continue
+        except zipfile.BadZipFile:
+            problems.append(template_problem(spec, f"Templat {spec.template} bukan dokumen Word (.docx) yang utuh.",
+                                             "Simpan ulang templat dari Word sebagai .docx."))
+            continue
+        except OSError:
+            problems.append(template_problem(spec, f"Templat {spec.template} tidak ditemukan di {folder.name}/.",
+                                             "Salin templat bawaan dengan 'sop-pipeline init' atau kembalikan "
+                                             "file dari _riwayat/cadangan."))
+            continue
+        tpl = LoadedTemplate(spec, path, data, hashlib.sha256(data).hexdigest())
+        key = f"{spec.key}:{tpl.digest}"
+        cached = memory.get((spec.key, tpl.digest))
+        if cached is None and key in passed:
+            cached = memory[(spec.key, tpl.digest)] = ([], set(passed[key]))
+        if cached is None:
+            cached = memory[(spec.key, tpl.digest)] = (check_template(tpl, sample[spec.key]), set(tpl.fields))
+        found, tpl.fields = cached[0], set(cached[1])
+        if found:
+            problems += found
+            continue
+        loaded[spec.key] = tpl
+    if cache is not None:
+        now = {f"{t.spec.key}:{t.digest}": sorted(t.fields) for t in loaded.values()}
+        if now != passed:
+            with contextlib.suppress(OSError):
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                body = {"versi": _CHECK_VERSION, "lolos": now}
+                atomic_write(cache, json.dumps(body, sort_keys=True, indent=1).encode())
+    return TemplateSet(loaded, problems)
+
+
+def _read_passed(cache: Path | None) -> dict[str, list[str]]:
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8")) if cache else {}
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("versi") != _CHECK_VERSION or not isinstance(data.get("lolos"), dict):
+        return {}
+    return {k: v for k, v in data["lolos"].items() if isinstance(v, list) and all(isinstance(f, str) for f in v)}
+
+
+def _sources(data: bytes) -> Iterator[tuple[str, str]]:
+    """The Jinja source of every part docxtpl renders, after docxtpl's own tag repair."""
+    tpl = DocxTemplate(io.BytesIO(data))
+    tpl.init_docx()
+    yield "isi", tpl.patch_xml(tpl.get_xml())
+    for uri, where in ((tpl.HEADER_URI, "header"), (tpl.FOOTER_URI, "footer")):
+        for _key, part in tpl.get_headers_footers(uri):
+            yield where, tpl.patch_xml(tpl.get_part_xml(part))
+
+
+def _tag_near(source: str, lineno: int | None) -> str:
+    lines = source.splitlines()
+    if not lineno or lineno > len(lines):
+        return ""
+    text = re.sub(r"<[^>]+>", "", "".join(lines[max(lineno - 2, 0):lineno + 1]))
+    tags = re.findall(r"\{[{%#].*?[}%#]\}|\{[{%#][^}]*", text)
+    return (tags[0] if tags else text.strip())[:120]
+
+
+def check_template(tpl: LoadedTemplate, sample: Mapping[str, Any]) -> list[Problem]:
+    spec = tpl.spec
+    env = make_environment()
+    known = set(flatten_fields(sample))
+    problems: list[Problem] = []
+    try:
+        sources = list(_sources(tpl.data))
+    except Exception as err:  # not a zip, not a Word document, hostile XML…
+        return [template_problem(spec, f"Templat {spec.template} tidak dapat dibuka sebagai dokumen Word ({err}).",
+                                 "Simpan ulang templat dari Word sebagai .docx.")]
+    for where, source in sources:
+        try:
+            ast = env.parse(source)
+        except TemplateSyntaxError as err:
+            tag = _tag_near(source, err.lineno)
+            problems.append(template_problem(
+                spec, f"Templat {spec.template} ({where}): penulisan tag salah — {err.message}.",
+                "Ketik ulang tag itu sekaligus tanpa mengubah format di tengahnya; "
+                "tulis {{ nama }} dengan spasi, dan pastikan setiap {% if %}/{% for %} ditutup.", tag))
+            continue
+        used = _used_fields(ast)
+        tpl.fields |= used
+        for name in sorted(used - known):
+            if any(k.startswith(name + ".") or k.startswith(name + "[]") for k in known):
+                continue  # a whole group used at once, e.g. {{ kop }}
+            if name.endswith("[]") and name[:-2] in known:
+                continue  # an item of a list of texts: {% for l in layanan %}{{ l }}
+            near = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+            problems.append(template_problem(
+                spec, f"Templat {spec.template}: kolom '{{{{ {name} }}}}' tidak dikenal.",
+                f"Apakah maksudnya '{{{{ {near[0]} }}}}'?" if near else
+                "Lihat daftar kolom dengan 'sop-pipeline fields'.", name))
+    if problems:
+        return problems
+    try:
+        render_bytes(tpl, sample)
+    except Exception as err:
+        problems.append(template_problem(spec, f"Templat {spec.template} gagal dicoba-isi: {err}.",
+                                         "Periksa tag yang disebut; lihat 'sop-pipeline fields'."))
+    return problems
+
+
+def _used_fields(ast: nodes.Template) -> set[str]:
+    """Dotted field names in a template; loop variables map to their list ('perangkat[].nama')."""
+    aliases: dict[str, str] = {}
+    for loop in ast.find_all(nodes.For):
+        base = _chain(loop.iter)
+        if base and isinstance(loop.target, nodes.Name):
+            aliases[loop.target.name] = aliases.get(base, base) + "[]"
+    used: set[str] = set()
+    inner: set[int] = set()
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        for child in node.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
+            inner.add(id(child))
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
+        if id(node) in inner:
+            continue
+        if isinstance(node, nodes.Name) and (node.ctx != "load" or node.name in _JINJA_NAMES):
+            continue
+        chain = _chain(node)
+        base = node
+        while not chain and isinstance(base, nodes.Getattr | nodes.Getitem):
+            base = base.node  # p[some_name]: count the whole of 'p' as used
+            chain = _chain(base)
+        if not chain:
+            continue
+        head, _, rest = chain.partition(".")
+        if head in aliases:
+            chain = aliases[head] + ("." + rest if rest else "")
+        elif head in _JINJA_NAMES:
+            continue
+        used.add(chain)
+    return used
+
+
+def _chain(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        base = _chain(node.node)
+        return f"{base}.{node.attr}" if base else ""
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+        base = _chain(node.node)
+        return f"{base}.{node.arg.value}" if base else ""
+    return ""
+
+
+def flatten_fields(context: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """{'kop': {'dinas': 'X'}} → {'kop.dinas': 'X'}; lists of rows → 'perangkat[].nama'."""
+    out: dict[str, Any] = {}
+    for key, value in context.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out |= flatten_fields(value, name + ".")
+        elif isinstance(value, list) and value and isinstance(value[0], Mapping):
+            out[name] = value
+            out |= flatten_fields(value[0], name + "[].")
+        else:
+            out[name] = value
+    return out

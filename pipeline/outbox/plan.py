@@ -1,0 +1,110 @@
+"""What each request folder needs: its due documents, their fields and fingerprints, and only those whose
+inputs changed since the manifest was written. An unchanged request costs one digest and one stat."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pipeline.documents.checks import TemplateSet
+from pipeline.documents.fields import FIELDS_VERSION, FieldBuilder, fingerprint
+from pipeline.outbox.folders import request_folder
+from pipeline.outbox.manifest import Manifest
+from pipeline.outbox.writer import FolderJob, PlannedDocument
+from pipeline.problems import Problem, error
+from pipeline.register.reader import Record
+from pipeline.settings import Settings
+from pipeline.sop.staff import Staff
+from pipeline.validate import Assessment, Validation, due_documents
+
+
+@dataclass(frozen=True)
+class StatusJob:
+    """A request folder whose STATUS.txt is written after its documents."""
+
+    folder: Path
+    assessment: Assessment
+    validation: Validation
+    due: tuple[str, ...]  # file names of the documents it has reached
+
+
+@dataclass
+class Tally:
+    """What planning found besides the jobs, for the run's report."""
+
+    held: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    statuses: list[StatusJob] = field(default_factory=list)
+    folders: dict[Path, str] = field(default_factory=dict)  # casefolded folder → the request that owns it
+
+
+def plan_folders(validation: Validation, settings: Settings, templates: TemplateSet,
+                 tally: Tally) -> Iterator[FolderJob | None]:
+    """One item per request: the work its folder needs, or None when it needs none."""
+    register = validation.register
+    staff = Staff.from_records(register.pegawai)
+    logo = settings.templates / "logo.png"
+    builder = FieldBuilder(register, staff, settings.today, settings.lampiran, logo, settings.max_photo_bytes)
+    devices: dict[str, list[Record]] = defaultdict(list)
+    for d in register.perangkat:
+        devices[d.text("no_agenda")].append(d)
+    # Everything a request's documents depend on besides its own rows: one digest per run.
+    shared = hashlib.sha256(json.dumps([
+        FIELDS_VERSION, settings.today.isoformat(), dict(register.pengaturan),
+        [r.values for r in register.pegawai], sorted((k, t.digest) for k, t in templates.templates.items()),
+        builder.logo_digest()], sort_keys=True, default=str).encode()).hexdigest()
+    for a in validation.assessments:
+        folder = request_folder(settings.outbox, a)
+        key = f"{register.name}\x00{a.agenda}"
+        # Folders compare case-insensitively: Windows and SMB shares see 'DINKES' and 'Dinkes' as one.
+        if folder is not None and tally.folders.setdefault(Path(str(folder).casefold()), key) != key:
+            folder = None  # another request (or the same one in another register) already owns this folder
+            tally.problems.append(replace(error(
+                "Permohonan", a.record.row, register.header("Permohonan", "no_agenda"), a.agenda,
+                f"Folder dokumen untuk No. Agenda {a.agenda} sudah dipakai permohonan lain dengan No. Agenda dan "
+                "Perangkat Daerah yang sama (atau hanya beda huruf besar/kecil).",
+                "Pastikan setiap permohonan punya No. Agenda sendiri.", agenda=a.agenda), source=register.name))
+        docs = due_documents(a.record)
+        if folder is not None:
+            tally.statuses.append(StatusJob(folder, a, validation, tuple(d.filename for d in docs)))
+        if a.held or validation.blocked or folder is None:
+            tally.held += 1
+            yield None
+            continue
+        manifest = Manifest.load(folder)
+        photos, photo_problems = builder.photos(a.agenda)
+        tally.problems += [replace(p, source=register.name) for p in photo_problems]
+        own = devices.get(a.agenda, [])
+        # An unchanged request costs nothing: same rows, same shared inputs, documents still on disk.
+        masukan = hashlib.sha256(json.dumps([shared, a.record.values, [d.values for d in own], photos],
+                                            sort_keys=True, default=str).encode()).hexdigest()
+        files = [doc.filename for doc in docs if templates.get(doc.key)]
+        if manifest.request_key == masukan and all(manifest.present(f) for f in files):
+            tally.unchanged += len(files)
+            yield None
+            continue
+        todo: list[PlannedDocument] = []
+        for doc in docs:
+            tpl = templates.get(doc.key)
+            if tpl is None:
+                continue  # reported once as a template problem
+            context = builder.context(doc, a.record, own, photos)
+            sidik = fingerprint(context, tpl.digest, tpl.fields)
+            if manifest.unchanged(doc.filename, sidik):
+                tally.unchanged += 1
+                continue
+            todo.append(PlannedDocument(doc.filename, tpl, context, sidik))
+        if todo:
+            yield FolderJob(folder, a.agenda, tuple(todo), masukan)
+            continue
+        if len(files) == len(docs):
+            manifest.request_key = masukan
+            with contextlib.suppress(OSError):
+                manifest.save()
+        yield None
