@@ -173,14 +173,14 @@ def watch(folder: Path | None, today: date | None, observer: str | None, interva
 
     Opsi juga dapat ditulis di inbox/sop-pipeline.toml, tabel [watch]; opsi baris perintah menang."""
     from pipeline import watch as watching
-    settings = _settings(folder, today, pdf=pdf)
+    settings = _settings(folder, today, pdf=pdf, observer=observer, polling_interval=interval, debounce=debounce,
+                         rescan_interval=rescan)
     if not settings.inbox.is_dir():
         _fail(f"Folder {settings.inbox} tidak ada. Jalankan 'sop-pipeline init' dulu.")
-    options = _guard(lambda: watching.load_watch_options(settings.root, today, observer, interval, debounce, rescan))
     if logging.getLogger("pipeline.watch").getEffectiveLevel() > logging.INFO:
         logging.getLogger("pipeline.watch").setLevel(logging.INFO)  # one line per cycle on the console
     watching.log_to_file(settings.outbox)
-    watching.watch(settings, options)
+    watching.watch(settings)
     sys.exit(EXIT_OK)
 
 
@@ -221,7 +221,8 @@ def fields(template: str | None, today: date | None) -> None:
 
 
 def _settings(folder: Path | None, today: date | None, **overrides: Any) -> Settings:
-    return Settings.build(root=folder, today=today, **overrides)
+    settings: Settings = _guard(lambda: Settings.build(root=folder, today=today, **overrides))
+    return settings
 
 
 def _echo_pdf(result: Any) -> None:

@@ -11,8 +11,8 @@ class RegisterError(PipelineError):
     """A register file cannot be opened or read at all."""
 
 
-class TemplateError(PipelineError):
-    """A Word template cannot be used."""
+class SettingsError(PipelineError):
+    """A setting (flag, SOP_PIPELINE_* variable, inbox/sop-pipeline.toml) has a value that cannot be used."""
 
 
 class OutboxError(PipelineError):

@@ -1,15 +1,39 @@
-"""The one Settings object, built once from the command line and the environment."""
+"""The one place settings come from: defaults, then inbox/sop-pipeline.toml, then SOP_PIPELINE_* environment
+variables, then command-line flags (the later wins). Built once into a frozen Settings and passed along."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
+from typing import Any, Literal, get_args
+
+from pipeline.errors import SettingsError
+
+ObserverMode = Literal["auto", "native", "polling"]
+SETTINGS_FILE = "sop-pipeline.toml"  # in inbox/, next to the register
+TODAY_RANGE = (date(2000, 1, 1), date(2100, 12, 31))  # a "today" outside this is a typing mistake
 
 
 def _default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
+
+
+@dataclass(frozen=True)
+class WatchOptions:
+    """How `sop-pipeline watch` watches (table [watch] of the settings file, or flags)."""
+
+    observer: ObserverMode = "auto"
+    polling_interval: float = 1.0  # seconds between snapshots of the polling observer
+    debounce: float = 2.0  # quiet time after the last event before processing
+    rescan_interval: float = 300.0  # full run even without events (0 = never)
+    today: date | None = None  # fixed by --today; None = the real date at each cycle
+    stable_gap: float = 0.2  # the two size+mtime checks of a changed file are this far apart
+    settle_timeout: float = 30.0  # after this long a file that never settles is processed anyway
+    locked_retry: float = 30.0  # run again this soon when documents were open in Word
 
 
 @dataclass(frozen=True)
@@ -20,6 +44,7 @@ class Settings:
     max_photo_bytes: int = 20 * 1024 * 1024
     workers: int = field(default_factory=_default_workers)
     pdf: bool = False  # also convert documents to PDF with LibreOffice (run and arsip)
+    watch: WatchOptions = field(default_factory=WatchOptions)
 
     @property
     def inbox(self) -> Path:
@@ -38,16 +63,115 @@ class Settings:
         return self.inbox / "lampiran"
 
     @classmethod
-    def build(cls, root: Path | str | None = None, today: date | None = None, **overrides: object) -> Settings:
-        """From explicit values, falling back to SOP_PIPELINE_* environment variables, then defaults."""
-        env = os.environ
+    def build(cls, root: Path | str | None = None, today: date | None = None, *,
+              environ: Mapping[str, str] | None = None, **flags: Any) -> Settings:
+        """Defaults < inbox/sop-pipeline.toml < SOP_PIPELINE_* < ``flags`` (None means "not given").
+
+        Flags: workers, pdf, max_register_bytes, max_photo_bytes, and the [watch] keys observer,
+        polling_interval, debounce, rescan_interval. Raises SettingsError with one line naming the bad value.
+        """
+        env = os.environ if environ is None else environ
         root_path = Path(root or env.get("SOP_PIPELINE_ROOT") or Path.cwd()).resolve()
+        top, watch = read_settings_file(root_path / "inbox" / SETTINGS_FILE)
         if today is None and env.get("SOP_PIPELINE_TODAY"):
-            today = date.fromisoformat(env["SOP_PIPELINE_TODAY"])
-        values: dict[str, object] = {"root": root_path, **({"today": today} if today else {})}
+            today = parse_today(env["SOP_PIPELINE_TODAY"], "SOP_PIPELINE_TODAY")
+        if today is not None:
+            check_today(today, "--today")
+        values: dict[str, Any] = {"root": root_path, **top}
         if env.get("SOP_PIPELINE_WORKERS"):
-            values["workers"] = int(env["SOP_PIPELINE_WORKERS"])
+            values["workers"] = _workers(env["SOP_PIPELINE_WORKERS"], "SOP_PIPELINE_WORKERS")
         if env.get("SOP_PIPELINE_PDF"):
             values["pdf"] = env["SOP_PIPELINE_PDF"].strip().lower() in {"1", "true", "ya", "yes", "on"}
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)  # type: ignore[arg-type]
+        watch_keys = {f.name for f in fields(WatchOptions)}
+        given = {k: v for k, v in flags.items() if v is not None}
+        unknown = sorted(set(given) - watch_keys - {f.name for f in fields(cls)})
+        if unknown:
+            raise TypeError(f"unknown settings: {', '.join(unknown)}")
+        watch.update({k: v for k, v in given.items() if k in watch_keys})
+        values.update({k: v for k, v in given.items() if k not in watch_keys})
+        if today is not None:
+            values["today"] = today
+            watch["today"] = today
+        if "workers" in values:
+            values["workers"] = _workers(values["workers"], "workers")
+        return cls(**values, watch=WatchOptions(**watch))
+
+
+def parse_today(text: str, where: str) -> date:
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise SettingsError(f"{where}={text!r} bukan tanggal; tulis seperti 2026-11-28 (YYYY-MM-DD)") from None
+    return check_today(day, where)
+
+
+def check_today(day: date, where: str) -> date:
+    low, high = TODAY_RANGE
+    if not low <= day <= high:
+        raise SettingsError(f"{where} {day.isoformat()} di luar rentang {low.year}–{high.year}; periksa tahunnya")
+    return day
+
+
+def _workers(value: object, where: str) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise SettingsError(f"{where}={value!r} bukan bilangan bulat; tulis jumlah proses, mis. 2") from None
+    if not 1 <= number <= 64:
+        raise SettingsError(f"{where}={number} di luar rentang 1–64")
+    return number
+
+
+_WATCH_KEYS = {"observer": str, "polling_interval": float, "debounce": float, "rescan_interval": float}
+_TOP_KEYS = {"workers": int, "pdf": bool}
+
+
+def read_settings_file(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(top-level settings, the [watch] table) of inbox/sop-pipeline.toml; both empty when it is absent."""
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (FileNotFoundError, NotADirectoryError):
+        return {}, {}
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise SettingsError(f"{path.name}: tidak dapat dibaca ({err})") from err
+    misplaced = sorted(set(data) & set(_WATCH_KEYS))
+    if misplaced:
+        raise SettingsError(f"{path.name}: {', '.join(misplaced)} harus berada di bawah tabel [watch]")
+    top: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "watch":
+            continue
+        kind = _TOP_KEYS.get(key)
+        if kind is None:
+            known = ", ".join([*_TOP_KEYS, "[watch]"])
+            raise SettingsError(f"{path.name}: kunci '{key}' tidak dikenal; yang dikenal: {known}")
+        if kind is bool and isinstance(value, bool):
+            top[key] = value
+        elif kind is int and isinstance(value, int) and not isinstance(value, bool):
+            top[key] = _workers(value, f"{path.name}: {key}")
+        else:
+            raise SettingsError(f"{path.name}: {key} = {value!r} tidak sah")
+    table = data.get("watch", {})
+    if not isinstance(table, dict):
+        raise SettingsError(f"{path.name}: 'watch' harus berupa tabel [watch]")
+    watch: dict[str, Any] = {}
+    for key, value in table.items():
+        kind = _WATCH_KEYS.get(key)
+        if kind is None:
+            raise SettingsError(f"{path.name}: kunci [watch] '{key}' tidak dikenal; "
+                                f"yang dikenal: {', '.join(_WATCH_KEYS)}")
+        least = 0.1 if key == "polling_interval" else 0.0
+        if kind is float and isinstance(value, int | float) and not isinstance(value, bool) and value >= least:
+            watch[key] = float(value)
+        elif kind is str and value in get_args(ObserverMode):
+            watch[key] = value
+        else:
+            allowed = "auto, native atau polling" if kind is str else f"angka detik ≥ {least:g}"
+            raise SettingsError(f"{path.name}: [watch] {key} = {value!r} tidak sah ({allowed})")
+    return top, watch
+
+
+def for_today(settings: Settings, today: date) -> Settings:
+    """The same settings on another day (the watcher's cycles, when --today is not fixed)."""
+    return replace(settings, today=today)

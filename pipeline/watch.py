@@ -17,90 +17,27 @@ import signal
 import sys
 import threading
 import time
-import tomllib
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
 from pipeline.documents.photos import PHOTO_TYPES
-from pipeline.errors import PipelineError
 from pipeline.process import Caches, RunReport, process
 from pipeline.register.reader import find_registers
-from pipeline.settings import Settings
+from pipeline.settings import Settings, WatchOptions
 
 log = logging.getLogger(__name__)
 
-ObserverMode = Literal["auto", "native", "polling"]
-SETTINGS_FILE = "sop-pipeline.toml"  # in inbox/, next to the register
 LOG_FOLDER = "_log"
 # opened / closed_no_write / attrib come from our own reads of the register: acting on them would loop.
 _RELEVANT_EVENTS = {"created", "modified", "moved", "deleted", "closed"}
 _NETWORK_FS = {"cifs", "smb3", "smbfs", "nfs", "nfs4", "ncpfs", "afs", "9p", "ceph", "glusterfs", "lustre",
                "fuse.sshfs", "fuse.smbnetfs", "fuse.davfs2", "davfs", "fuse.rclone", "fuse.gvfsd-fuse", "drvfs"}
-
-
-@dataclass(frozen=True)
-class WatchOptions:
-    observer: ObserverMode = "auto"
-    polling_interval: float = 1.0  # seconds between snapshots of the polling observer
-    debounce: float = 2.0  # quiet time after the last event before processing
-    rescan_interval: float = 300.0  # full run even without events (0 = never)
-    today: date | None = None  # fixed by --today; None = the real date at each cycle
-    stable_gap: float = 0.2  # the two size+mtime checks of a changed file are this far apart
-    settle_timeout: float = 30.0  # after this long a file that never settles is processed anyway
-    locked_retry: float = 30.0  # run again this soon when documents were open in Word
-
-
-_FILE_KEYS = {"observer": str, "polling_interval": float, "debounce": float, "rescan_interval": float}
-
-
-def load_watch_options(root: Path, today: date | None = None, observer: str | None = None,
-                       polling_interval: float | None = None, debounce: float | None = None,
-                       rescan_interval: float | None = None) -> WatchOptions:
-    """Defaults, then inbox/sop-pipeline.toml's [watch] table, then the command line (which wins)."""
-    values: dict[str, Any] = _read_settings_file(root / "inbox" / SETTINGS_FILE)
-    flags = {"observer": observer, "polling_interval": polling_interval, "debounce": debounce,
-             "rescan_interval": rescan_interval}
-    values.update({k: v for k, v in flags.items() if v is not None})
-    if today is None and os.environ.get("SOP_PIPELINE_TODAY"):
-        today = date.fromisoformat(os.environ["SOP_PIPELINE_TODAY"])
-    return WatchOptions(**values, today=today)
-
-
-def _read_settings_file(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        return {}
-    except (OSError, tomllib.TOMLDecodeError) as err:
-        raise PipelineError(f"{path.name}: tidak dapat dibaca ({err})") from err
-    misplaced = sorted(set(data) & set(_FILE_KEYS))
-    if misplaced:
-        raise PipelineError(f"{path.name}: {', '.join(misplaced)} harus berada di bawah tabel [watch]")
-    table = data.get("watch", {})
-    if not isinstance(table, dict):
-        raise PipelineError(f"{path.name}: 'watch' harus berupa tabel [watch]")
-    values: dict[str, Any] = {}
-    for key, value in table.items():
-        kind = _FILE_KEYS.get(key)
-        if kind is None:
-            raise PipelineError(f"{path.name}: kunci [watch] '{key}' tidak dikenal; "
-                                f"yang dikenal: {', '.join(_FILE_KEYS)}")
-        least = 0.1 if key == "polling_interval" else 0.0
-        if kind is float and isinstance(value, int | float) and not isinstance(value, bool) and value >= least:
-            values[key] = float(value)
-        elif kind is str and value in get_args(ObserverMode):
-            values[key] = value
-        else:
-            allowed = "auto, native atau polling" if kind is str else f"angka detik ≥ {least:g}"
-            raise PipelineError(f"{path.name}: [watch] {key} = {value!r} tidak sah ({allowed})")
-    return values
 
 
 def relevant_kind(root: Path, path: Path, is_directory: bool = False) -> str | None:
@@ -174,11 +111,11 @@ class _Events(FileSystemEventHandler):
 class Watcher:
     """Call `run_forever(stop)`; it returns once ``stop`` is set and the current cycle has finished."""
 
-    def __init__(self, settings: Settings, options: WatchOptions = WatchOptions(),
+    def __init__(self, settings: Settings, options: WatchOptions | None = None,
                  on_cycle: Callable[[Cycle], None] | None = None,
                  run: Callable[[Settings], RunReport] | None = None) -> None:
         self.settings = replace(settings, root=settings.root.resolve())  # event paths start with it
-        self.options = options
+        self.options = options or settings.watch
         self.on_cycle = on_cycle
         self.caches = Caches()  # kept between cycles: an unchanged register is not read again
         self._run = run or (lambda settings: process(settings, caches=self.caches))
@@ -196,7 +133,7 @@ class Watcher:
         self._observer_retry_at = 0.0
         self._native_failed = False
         self._stop = threading.Event()
-        self._tick = max(0.02, min(0.5, options.debounce / 2))
+        self._tick = max(0.02, min(0.5, self.options.debounce / 2))
 
     # --- called from the observer thread -------------------------------------------------------
     def note_path(self, path: Path, is_directory: bool = False) -> None:
@@ -285,7 +222,7 @@ class Watcher:
     def _cycle(self, pending: _Pending, started: float) -> None:
         changes = {**self._carry, **pending.paths}
         self._carry = {}
-        settings = replace(self.settings, today=self.options.today or date.today())
+        settings = replace(self.settings, today=self.options.today or date.today())  # a new day, a new cycle
         settled = time.monotonic()
         report: RunReport | None = None
         error = ""
@@ -535,7 +472,7 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
                 signal.signal(sig, old)
 
 
-def watch(settings: Settings, options: WatchOptions, on_cycle: Callable[[Cycle], None] | None = None) -> None:
+def watch(settings: Settings, options: WatchOptions | None = None, on_cycle: Callable[[Cycle], None] | None = None) -> None:
     """Watch until Ctrl-C or SIGTERM; the cycle in progress is finished first."""
     stop = threading.Event()
     with stop_on_signals(stop):

@@ -28,7 +28,7 @@ from pipeline.documents.catalog import DOCUMENTS
 from pipeline.errors import PipelineError
 from pipeline.process import process
 from pipeline.settings import Settings
-from pipeline.watch import Cycle, Watcher, WatchOptions, load_watch_options, relevant_kind
+from pipeline.watch import Cycle, Watcher, WatchOptions, relevant_kind
 
 FAST = WatchOptions(observer="native", polling_interval=0.1, debounce=0.3, rescan_interval=0, today=TODAY,
                     stable_gap=0.05, settle_timeout=1.0, locked_retry=0)
@@ -302,11 +302,16 @@ def test_network_folders_are_recognised(path: str, network: bool) -> None:
 
 def test_settings_file_and_flags(tmp_path: Path) -> None:
     (tmp_path / "inbox").mkdir()
+    def load_watch_options(root: Path, observer: str | None = None, interval: float | None = None,
+                           debounce: float | None = None) -> WatchOptions:
+        return Settings.build(root, observer=observer, polling_interval=interval, debounce=debounce,
+                               environ={}).watch
+
     assert load_watch_options(tmp_path) == WatchOptions()
     toml = tmp_path / "inbox" / "sop-pipeline.toml"
     toml.write_text('[watch]\nobserver = "polling"\npolling_interval = 3\ndebounce = 5.5\nrescan_interval = 600\n')
     assert load_watch_options(tmp_path) == WatchOptions("polling", 3.0, 5.5, 600.0)
-    assert load_watch_options(tmp_path, None, "native", None, 1.0) == WatchOptions("native", 3.0, 1.0, 600.0)
+    assert load_watch_options(tmp_path, "native", None, 1.0) == WatchOptions("native", 3.0, 1.0, 600.0)
     for body, message in [('[watch]\nobserve = "polling"\n', "'observe' tidak dikenal"),
                           ("debounce = 3\n", "di bawah tabel [watch]"),
                           ('[watch]\nobserver = "inotify"\n', "auto, native atau polling"),
