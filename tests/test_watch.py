@@ -255,7 +255,7 @@ def test_auto_falls_back_to_polling_when_native_cannot_start(office: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     def broken() -> Any:
         raise OSError(28, "inotify watch limit reached")
-    monkeypatch.setattr(watching, "_native_observer", broken)
+    monkeypatch.setattr("pipeline.watch.loop.native_observer", broken)
     register = office / "inbox" / "register.xlsx"
     save_register(register, "Awal")
     with watching_office(office, "auto") as w:

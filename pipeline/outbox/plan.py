@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from pipeline.documents.catalog import due_documents
 from pipeline.documents.checks import TemplateSet
 from pipeline.documents.fields import FIELDS_VERSION, FieldBuilder, fingerprint
 from pipeline.outbox.folders import request_folder
@@ -20,7 +21,7 @@ from pipeline.problems import Problem, error
 from pipeline.register.reader import Record
 from pipeline.settings import Settings
 from pipeline.sop.staff import Staff
-from pipeline.validate import Assessment, Validation, due_documents
+from pipeline.validate import Assessment, Validation
 
 
 @dataclass(frozen=True)

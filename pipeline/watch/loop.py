@@ -1,4 +1,4 @@
-"""Watches inbox/ and templates_docx/ and calls `process` whenever something changed, and never dies.
+"""The watcher's loop: watches inbox/ and templates_docx/ and calls `process` whenever something changed, and never dies.
 
 Excel saves a register by writing a temp file, deleting the original and renaming the temp file
 (docs/LIBRARIES.md, 'watchdog'), so any created/modified/moved/deleted event naming a register counts; events are
@@ -12,13 +12,9 @@ import contextlib
 import logging
 import logging.handlers
 import os
-import re
-import signal
-import sys
 import threading
 import time
-import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -26,46 +22,19 @@ from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
-from pipeline.documents.photos import PHOTO_TYPES
 from pipeline.process import Caches, RunReport, process
 from pipeline.register.reader import find_registers
 from pipeline.settings import Settings, WatchOptions
+from pipeline.watch.changes import RELEVANT_EVENTS, describe, opens_as_zip, relevant_kind, signature
+from pipeline.watch.observers import (
+    alive,
+    folder_identity,
+    is_network_folder,
+    native_observer,
+    polling_observer,
+)
 
 log = logging.getLogger(__name__)
-
-LOG_FOLDER = "_log"
-# opened / closed_no_write / attrib come from our own reads of the register: acting on them would loop.
-_RELEVANT_EVENTS = {"created", "modified", "moved", "deleted", "closed"}
-_NETWORK_FS = {"cifs", "smb3", "smbfs", "nfs", "nfs4", "ncpfs", "afs", "9p", "ceph", "glusterfs", "lustre",
-               "fuse.sshfs", "fuse.smbnetfs", "fuse.davfs2", "davfs", "fuse.rclone", "fuse.gvfsd-fuse", "drvfs"}
-
-
-def relevant_kind(root: Path, path: Path, is_directory: bool = False) -> str | None:
-    """'register', 'lampiran' or 'templat' when a change at ``path`` can change the outputs, else None."""
-    try:
-        parts = path.relative_to(root).parts
-    except ValueError:
-        return None
-    name = path.name
-    if not parts or _is_temp_name(name, is_directory):
-        return None
-    top = [part.lower() for part in parts[:2]]  # Windows shares: 'Lampiran' is 'lampiran'
-    if top[0] == "inbox":
-        if len(parts) == 2 and not is_directory and name.lower().endswith(".xlsx"):
-            return "register"
-        if len(parts) >= 2 and top[1] == "lampiran":
-            return "lampiran" if is_directory or path.suffix.lower() in PHOTO_TYPES else None
-    if top[0] == "templates_docx" and len(parts) == 2 and not is_directory \
-            and (path.suffix.lower() == ".docx" or name.lower() == "logo.png"):
-        return "templat"
-    return None  # outbox/ above all: our own writes must never trigger a cycle
-
-
-def _is_temp_name(name: str, is_directory: bool) -> bool:
-    """Office owner files (~$…), LibreOffice locks (.~lock…), dot files, *.tmp, Excel's 'Cedd4100'."""
-    if name.startswith(("~", ".")) or name.lower().endswith(".tmp"):
-        return True
-    return not is_directory and "." not in name
 
 
 @dataclass(frozen=True)
@@ -101,7 +70,7 @@ class _Events(FileSystemEventHandler):
         self.watcher = watcher
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type not in _RELEVANT_EVENTS:
+        if event.event_type not in RELEVANT_EVENTS:
             return
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             if raw:
@@ -230,7 +199,7 @@ class Watcher:
             report = self._run(settings)
         except Exception as err:  # an unreadable folder, a full disk…: log it, try again later
             error = f"{type(err).__name__}: {err}"
-            log.exception("Putaran gagal (%s): %s; dicoba lagi.", _describe(list(changes) + pending.reasons),
+            log.exception("Putaran gagal (%s): %s; dicoba lagi.", describe(list(changes) + pending.reasons),
                           error)
             self._carry = changes
             self._failures += 1
@@ -257,8 +226,8 @@ class Watcher:
             log.warning("%s", report.recap_error)
         written = [p.relative_to(self.settings.outbox).as_posix() if p.is_relative_to(self.settings.outbox)
                    else p.name for p in report.written]
-        log.info("Putaran %d · berubah: %s · %s%s · %.2f s", self.cycles, _describe(changes), report.summary(),
-                 f" Ditulis: {_describe(written)}." if written else "", elapsed)
+        log.info("Putaran %d · berubah: %s · %s%s · %.2f s", self.cycles, describe(changes), report.summary(),
+                 f" Ditulis: {describe(written)}." if written else "", elapsed)
 
     def _unsettled(self) -> list[str]:
         """Changed files still being written, locked, missing registers or incomplete zips, with why."""
@@ -268,18 +237,18 @@ class Watcher:
         targets = {self.root / rel: kind for rel, kind in {**self._carry, **paths}.items()}
         if full:
             targets.update({p: "register" for p in find_registers(self.settings.inbox)})
-        first = {p: _signature(p) for p in targets}
+        first = {p: signature(p) for p in targets}
         if self._stop.wait(self.options.stable_gap):
             return []
         reasons: list[str] = []
         for path, kind in targets.items():
-            second = _signature(path)
+            second = signature(path)
             if second is None or first[path] is None:
                 if kind == "register":  # Excel's delete → rename window, or a share that blinked
                     reasons.append(f"{path.name} belum ada" if second is None else f"{path.name} baru muncul")
             elif second != first[path]:
                 reasons.append(f"{path.name} masih ditulis")
-            elif path.suffix.lower() in (".xlsx", ".docx") and not _opens_as_zip(path):
+            elif path.suffix.lower() in (".xlsx", ".docx") and not opens_as_zip(path):
                 reasons.append(f"{path.name} belum utuh atau terkunci")
         return reasons
 
@@ -289,7 +258,7 @@ class Watcher:
 
     def _supervise(self, now: float) -> None:
         """Restart the observer when a watched folder vanished, came back or changed, or it died."""
-        identity = {folder: _identity(folder) for folder, _ in self._folders()}
+        identity = {folder: folder_identity(folder) for folder, _ in self._folders()}
         if identity != self._identity:
             if self._identity is not None:
                 log.warning("Folder yang dipantau berubah (%s); pemantau dipasang ulang.",
@@ -297,7 +266,7 @@ class Watcher:
                 self._note_reason("folder dipasang ulang")
             self._identity = identity
             self._restart_observer(now)
-        elif self._observer is not None and not _alive(self._observer):
+        elif self._observer is not None and not alive(self._observer):
             log.warning("Pemantau berhenti; dipasang ulang.")
             self._note_reason("pemantau dipasang ulang")
             self._restart_observer(now)
@@ -331,7 +300,7 @@ class Watcher:
                     self._observer_retry_at = now + 10.0
 
     def _start(self, mode: str, folders: list[tuple[Path, bool]]) -> Any:
-        observer = _native_observer() if mode == "native" else _polling_observer(self.options.polling_interval)
+        observer = native_observer() if mode == "native" else polling_observer(self.options.polling_interval)
         handler = _Events(self)
         try:
             for folder, recursive in folders:
@@ -354,126 +323,3 @@ class Watcher:
         with contextlib.suppress(Exception):
             observer.stop()
             observer.join(timeout=5)
-
-
-def _native_observer() -> Any:
-    from watchdog.observers import Observer
-    return Observer()
-
-
-def _polling_observer(interval: float) -> Any:
-    from watchdog.observers.polling import PollingObserver
-    return PollingObserver(timeout=interval)
-
-
-def _alive(observer: Any) -> bool:
-    return bool(observer.is_alive()) and all(e.is_alive() for e in observer.emitters)
-
-
-def _identity(folder: Path) -> tuple[int, int] | None:
-    try:
-        st = folder.stat()
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino)
-
-
-def _signature(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:  # missing, or locked mid-save on Windows
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-
-def _opens_as_zip(path: Path) -> bool:
-    try:
-        with path.open("rb") as fh:
-            return zipfile.is_zipfile(fh)
-    except OSError:  # PermissionError while Excel still holds it
-        return False
-
-
-def _describe(items: list[str], limit: int = 3) -> str:
-    if not items:
-        return "-"
-    shown = ", ".join(items[:limit])
-    return shown + (f" dan {len(items) - limit} lainnya" if len(items) > limit else "")
-
-
-def is_network_folder(path: Path, mounts: str | None = None) -> bool:
-    """True for SMB/CIFS, NFS and other remote mounts, where native events miss other machines' writes.
-
-    ``mounts`` is the text of /proc/mounts (read when not given)."""
-    if sys.platform == "win32" and mounts is None:
-        drive = path.drive
-        if drive.startswith("\\\\"):
-            return True  # a UNC path: \\server\share
-        try:
-            import ctypes
-            return bool(drive) and ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == 4  # DRIVE_REMOTE
-        except (AttributeError, OSError):
-            return False
-    if mounts is None:
-        try:
-            mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return False  # macOS and others: choose --observer polling by hand
-    target, best, fstype = path.as_posix(), "", ""
-    for line in mounts.splitlines():
-        fields = line.split()
-        if len(fields) < 3:
-            continue
-        point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[1])
-        if (target == point or target.startswith(point.rstrip("/") + "/")) and len(point) >= len(best):
-            best, fstype = point, fields[2]
-    return fstype in _NETWORK_FS
-
-
-def log_to_file(outbox: Path) -> logging.Handler | None:
-    """Also log the pipeline's messages to outbox/_log/watch.log, rotated at 1 MB, 5 old files kept."""
-    try:
-        (outbox / LOG_FOLDER).mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(outbox / LOG_FOLDER / "watch.log", maxBytes=1_000_000,
-                                                       backupCount=5, encoding="utf-8")
-    except OSError as err:
-        log.warning("Log file di %s tidak dapat dibuat: %s", outbox / LOG_FOLDER, err)
-        return None
-    handler.setLevel(logging.INFO)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    for name in ("pipeline", "watchdog"):
-        logging.getLogger(name).addHandler(handler)
-    return handler
-
-
-@contextlib.contextmanager
-def stop_on_signals(stop: threading.Event) -> Iterator[None]:
-    """Ctrl-C, SIGTERM (and Ctrl-Break on Windows) set ``stop``; a second one stops at once."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, _frame: Any) -> None:
-        if stop.is_set():
-            raise KeyboardInterrupt
-        stop.set()
-
-    previous: dict[int, Any] = {}
-    for name in ("SIGINT", "SIGTERM", "SIGBREAK"):
-        sig = getattr(signal, name, None)
-        if sig is not None:
-            with contextlib.suppress(ValueError, OSError):
-                previous[sig] = signal.signal(sig, handler)
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            with contextlib.suppress(ValueError, OSError):
-                signal.signal(sig, old)
-
-
-def watch(settings: Settings, options: WatchOptions | None = None, on_cycle: Callable[[Cycle], None] | None = None) -> None:
-    """Watch until Ctrl-C or SIGTERM; the cycle in progress is finished first."""
-    stop = threading.Event()
-    with stop_on_signals(stop):
-        Watcher(settings, options, on_cycle).run_forever(stop)
