@@ -12,15 +12,9 @@ import openpyxl
 import pytest
 from PIL import Image, ImageOps
 
-from pipeline.office.example import (
-    DATE_FORMAT,
-    DATETIME_FORMAT,
-    LAST_ROW,
-    PHOTO_AGENDAS,
-    write_example,
-    write_example_photos,
-    write_register,
-)
+from pipeline.office.example import PHOTO_AGENDAS, example_rows, write_example
+from pipeline.office.photos import write_example_photos
+from pipeline.office.workbook import DATE_FORMAT, DATETIME_FORMAT, LAST_ROW, write_register
 from pipeline.register import columns as C
 from pipeline.register.values import check_nip, norm_key, parse_date, parse_datetime, split_list
 from pipeline.sop.steps import DECISION_STEP, STEPS
@@ -36,7 +30,7 @@ def blank(tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
 
 @pytest.fixture(scope="module")
 def contoh_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_register(tmp_path_factory.mktemp("contoh") / "register.xlsx", contoh=True)
+    return write_register(tmp_path_factory.mktemp("contoh") / "register.xlsx", example_rows(), settings=True)
 
 
 @pytest.fixture(scope="module")
@@ -236,7 +230,7 @@ def test_example_staff_have_text_nips_and_roles(contoh: openpyxl.Workbook) -> No
 
 
 def test_writing_twice_gives_the_same_cells(contoh_path: Path, tmp_path: Path) -> None:
-    again = openpyxl.load_workbook(write_register(tmp_path / "again.xlsx", contoh=True))
+    again = openpyxl.load_workbook(write_register(tmp_path / "again.xlsx", example_rows(), settings=True))
     first = openpyxl.load_workbook(contoh_path)
     assert again.sheetnames == first.sheetnames
     for name in first.sheetnames:

@@ -7,7 +7,8 @@ import tempfile
 from pathlib import Path
 
 from pipeline.documents.templates import build_templates
-from pipeline.office.example import write_example, write_register
+from pipeline.office.example import write_example
+from pipeline.office.workbook import write_register
 from pipeline.outbox.files import atomic_write
 
 REGISTER_NAME = "register.xlsx"
@@ -36,7 +37,7 @@ def init_folder(root: Path, contoh: bool = False) -> list[Path]:
             if contoh:
                 write_example(staging)
             else:
-                write_register(staging / REGISTER_NAME, contoh=False)
+                write_register(staging / REGISTER_NAME)
             for path in sorted(staging.rglob("*")):
                 if path.is_file():
                     target = root / "inbox" / path.relative_to(staging)
