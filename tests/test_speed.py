@@ -90,6 +90,14 @@ def _fixture_registers(root: Path) -> list[Path]:
     ws["H3"].value, ws["H3"].data_type = "#DIV/0!", "e"
     wb.save(broken)
     paths.append(broken)
+    # Column A left empty in every sheet (a clerk who starts the table at B1): calamine skips it.
+    shifted = write_register(root / "shifted.xlsx", permohonan=[at_step(4)], perangkat=[device()])
+    wb = openpyxl.load_workbook(shifted)
+    for ws in wb.worksheets:
+        ws.insert_cols(1)
+    wb["Permohonan"]["F3"] = "=1+1"  # a formula without a value, reported under its own header
+    wb.save(shifted)
+    paths.append(shifted)
     return paths
 
 

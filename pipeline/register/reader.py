@@ -37,10 +37,7 @@ from pipeline.register.values import (
     parse_datetime,
 )
 
-try:  # the fast reader; openpyxl stays the reference (docs/LIBRARIES.md, 'python-calamine')
-    from python_calamine import CalamineWorkbook
-except ImportError:  # pragma: no cover - python-calamine is a dependency, but keep working without it
-    CalamineWorkbook = None
+from python_calamine import CalamineWorkbook  # the fast reader; openpyxl stays the reference
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +131,7 @@ def read_register(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, attempts: int 
         digest = hashlib.sha256(copy.read_bytes()).hexdigest()
         check_container(path, copy)
         parts, epoch, macros = layout(path, copy)
-        if backend == "calamine" or (backend == "auto" and CalamineWorkbook is not None):
+        if backend in ("calamine", "auto"):
             register = _read_with_calamine(path, copy, parts, epoch)
         else:
             register = _read_with_openpyxl(path, copy, parts, epoch)
@@ -154,8 +151,14 @@ def _read_with_calamine(original: Path, copy: Path, parts: Mapping[str, str], ep
         raise RegisterError(f"{original.name}: tidak dapat dibuka sebagai workbook Excel ({err})") from err
     try:
         def rows(name: str) -> Iterator[Sequence[Any]]:
-            # iter_rows: one row at a time; like to_python(skip_empty_area=False) it starts at A1.
-            return iter(book.get_sheet_by_name(name).iter_rows())
+            # iter_rows() pads rows from row 1 but starts each row at the first used column: put the empty
+            # columns back, or a register whose column A is empty would be read one column off.
+            sheet = book.get_sheet_by_name(name)
+            skipped = sheet.start[1] if sheet.start else 0
+            if not skipped:
+                return iter(sheet.iter_rows())
+            pad = [""] * skipped
+            return (pad + row for row in sheet.iter_rows())
         return _read_workbook(original, copy, list(book.sheet_names), rows, parts, epoch)
     except RegisterError:
         raise
