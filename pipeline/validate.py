@@ -326,9 +326,9 @@ class _RequestCheck:
         for doc in due_documents(self.r):
             for signer in doc.signers:
                 column = signer.date_column or doc.date_column
-                day = self.date_of(column)
-                if day:
-                    needed.setdefault((signer.role, day), column)
+                signed = self.date_of(column)
+                if signed:
+                    needed.setdefault((signer.role, signed), column)
         for (role, day), column in sorted(needed.items(), key=lambda kv: kv[0][1]):
             if self.staff.holder(role, day) is None:
                 self.err(column, f"Tidak ada {role.value} yang menjabat pada {format_date(day)} untuk "

@@ -188,9 +188,9 @@ def _used_fields(ast: nodes.Template) -> set[str]:
     """Dotted field names in a template; loop variables map to their list ('perangkat[].nama')."""
     aliases: dict[str, str] = {}
     for loop in ast.find_all(nodes.For):
-        base = _chain(loop.iter)
-        if base and isinstance(loop.target, nodes.Name):
-            aliases[loop.target.name] = aliases.get(base, base) + "[]"
+        listed = _chain(loop.iter)
+        if listed and isinstance(loop.target, nodes.Name):
+            aliases[loop.target.name] = aliases.get(listed, listed) + "[]"
     used: set[str] = set()
     inner: set[int] = set()
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
@@ -202,7 +202,7 @@ def _used_fields(ast: nodes.Template) -> set[str]:
         if isinstance(node, nodes.Name) and (node.ctx != "load" or node.name in _JINJA_NAMES):
             continue
         chain = _chain(node)
-        base = node
+        base: nodes.Node = node
         while not chain and isinstance(base, nodes.Getattr | nodes.Getitem):
             base = base.node  # p[some_name]: count the whole of 'p' as used
             chain = _chain(base)

@@ -18,7 +18,7 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
-class StrictTemplate(DocxTemplate):
+class StrictTemplate(DocxTemplate):  # type: ignore[misc]  # docxtpl has no type hints
     """docxtpl repairs broken XML by silently dropping content (docs/LIBRARIES.md, 'docxtpl'); refuse instead."""
 
     def fix_tables(self, xml: str) -> Any:

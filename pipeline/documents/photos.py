@@ -82,8 +82,8 @@ def find_photos(lampiran: Path, agenda: str, max_bytes: int) -> tuple[list[Image
 def prepare_image(ref: ImageRef) -> bytes | None:
     """Rotated as the camera meant (EXIF), downscaled, re-encoded without metadata; None when unreadable."""
     try:
-        with Image.open(io.BytesIO(ref.data) if ref.data is not None else ref.path) as img:
-            img = ImageOps.exif_transpose(img)
+        with Image.open(io.BytesIO(ref.data) if ref.data is not None else ref.path) as opened:
+            img: Image.Image = ImageOps.exif_transpose(opened)
             if img.mode in ("RGBA", "LA", "P"):
                 img = img.convert("RGBA")
                 flat = Image.new("RGB", img.size, "white")

@@ -45,7 +45,7 @@ class Manifest:
         """True when the document on disk is the one last written for this fingerprint."""
         entry = self.entries.get(filename)
         target = self.path.parent / filename
-        return bool(entry) and entry.get("sidik") == fingerprint and target.exists()
+        return entry is not None and entry.get("sidik") == fingerprint and target.exists()
 
     def record(self, filename: str, fingerprint: str, content: bytes, extra: Mapping[str, Any]) -> None:
         self.entries[filename] = {"sidik": fingerprint, "sha256": hashlib.sha256(content).hexdigest(),

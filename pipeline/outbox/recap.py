@@ -8,7 +8,7 @@ import json
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -60,7 +60,7 @@ def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[
     """REKAP.xlsx: sheet Rekap (one row per request), Masalah (one row per problem, filterable)."""
     wb = openpyxl.Workbook(write_only=True)  # streams rows: flat memory for long registers
     if digest:
-        wb.custom_doc_props.append(StringProperty(name="sidik", value=digest))
+        wb.custom_doc_props.append(StringProperty(name="sidik", value=digest))  # type: ignore[attr-defined]
     head = ["Register", "No. Agenda", "Perangkat Daerah", "Hal", "Langkah Terakhir", "Tanggal Langkah Terakhir",
             "Langkah Berikutnya", "Batas Waktu", "Keadaan", "Galat", "Peringatan"]
     widths = [16, 12, 28, 36, 30, 14, 34, 14, 22, 8, 11]
@@ -91,14 +91,14 @@ _WRAP = Alignment(vertical="top", wrap_text=True)
 _BOLD = Font(bold=True)
 
 
-def _text(ws: Any, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+def _text(ws: Any, value: str) -> Any:
+    cell: Any = WriteOnlyCell(ws, value=value)
     cell.data_type = "s"  # text that starts with = + - @ stays text, never a formula
     return cell
 
 
-def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[list[object]], count: int,
-           date_cols: set[int], wrap_cols: set[int] = frozenset(), state_col: int = 0) -> None:
+def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[Any]], count: int,
+           date_cols: Collection[int], wrap_cols: Collection[int] = frozenset(), state_col: int = 0) -> None:
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     # Printed: landscape, all columns on one page width, the header row repeated on every page.
@@ -109,7 +109,7 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[list[obje
     ws.print_title_rows = "1:1"
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{max(1, count + 1)}"
-    header = []
+    header: list[Any] = []
     for text in head:
         cell = _text(ws, text)
         cell.font, cell.fill, cell.alignment = _BOLD, _HEAD_FILL, _WRAP

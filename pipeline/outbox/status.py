@@ -40,7 +40,7 @@ def status_text(a: Assessment, validation: Validation, today: date, documents: S
         f"Register         : {validation.register.name}, sheet Permohonan baris {r.row}",
         f"Diperbarui       : {format_date(today)}",
         "",
-        f"Langkah terakhir : {a.last_step.label + ', ' + format_date(a.done[-1][1]) if a.done else '-'}",
+        f"Langkah terakhir : {a.done[-1][0].label + ', ' + format_date(a.done[-1][1]) if a.done else '-'}",
         f"Langkah berikut  : {next_step_text(a)}"
         + (f", batas waktu {format_date(a.next_deadline)}" if a.next_deadline else ""),
         f"Keadaan          : {state_text(a)}",

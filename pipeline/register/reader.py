@@ -243,9 +243,10 @@ def _match_headers(decl: C.Sheet, header_cells: Iterable[Any]) -> tuple[dict[int
     for index, cell in enumerate(header_cells):
         text = clean_text(cell)
         texts.append(text)
-        col = keys.get(norm_key(text)) if text else None
-        if col is None:
+        matched = keys.get(norm_key(text)) if text else None
+        if matched is None:
             continue
+        col = matched
         if col.key in found:
             problems.append(warning(decl.name, 1, text, text,
                                     f"Kolom '{col.header}' muncul dua kali (juga '{found[col.key]}' di depannya); "
