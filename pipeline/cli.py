@@ -149,7 +149,7 @@ def arsip(folder: Path | None, today: date | None, pdf: bool | None, verify: boo
     for agenda, why in result.skipped:
         click.echo(f"belum diarsipkan  No. Agenda {agenda}: {why}")
     for p in result.problems:
-        click.echo(f"{p.message} → {p.hint}", err=True)
+        click.echo(p.describe(), err=True)
     click.echo(result.summary())
     sys.exit(EXIT_PROBLEMS if report.has_errors or any(p.is_error for p in result.problems) else EXIT_OK)
 
@@ -227,7 +227,7 @@ def _settings(folder: Path | None, today: date | None, **overrides: Any) -> Sett
 
 def _echo_pdf(result: Any) -> None:
     for p in result.problems:
-        click.echo(f"{p.message} → {p.hint}", err=True)
+        click.echo(p.describe(), err=True)
     if not result.missing_soffice:
         click.echo(result.summary())
 
@@ -256,11 +256,9 @@ def _print_problems(problems: list[Problem]) -> None:
         click.echo(click.style(f"{title}" + (f" ({source})" if source else ""), bold=True))
         for p in items:
             color = "red" if p.is_error else "yellow"
-            click.echo("  " + click.style(p.severity.value.upper(), fg=color) + f" {p.location()}: {p.message}")
-            if p.value and p.value not in p.message:
-                click.echo(f"      nilai: {p.value}")
-            if p.hint:
-                click.echo(f"      → {p.hint}")
+            click.echo("  " + click.style(p.severity.value.upper(), fg=color) + f" {p.headline()}")
+            for line in p.details():
+                click.echo(f"      {line}")
 
 
 def main() -> None:

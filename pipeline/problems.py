@@ -36,11 +36,23 @@ class Problem:
         return ", ".join(parts)
 
     def describe(self) -> str:
-        """One line for a terminal, STATUS.txt or a log."""
-        text = f"[{self.severity.value.upper()}] {self.location()}: {self.message}"
+        """One line, for a log."""
+        text = f"{self.severity.value.upper()} {self.headline()}"
+        return text + (f" → {self.hint}" if self.hint else "")
+
+    def headline(self) -> str:
+        """Where and what: "Sheet 'Permohonan', baris 7, kolom 'Tgl Pemeriksaan': tanggal … lebih awal …"."""
+        where = self.location()
+        return f"{where}: {self.message}" if where else self.message
+
+    def details(self) -> list[str]:
+        """The lines under the headline: the value as typed (unless the message quotes it), what to do."""
+        lines = []
+        if self.value and self.value not in self.message:
+            lines.append(f"Nilai tertulis: {self.value}")
         if self.hint:
-            text += f" → {self.hint}"
-        return text
+            lines.append(f"Yang perlu dilakukan: {self.hint}")
+        return lines
 
 
 def error(sheet: str, row: int | None, column: str, value: object, message: str, hint: str = "",

@@ -64,9 +64,6 @@ def status_text(a: Assessment, validation: Validation, today: date, documents: S
 def _numbered(problems: Iterable[Problem]) -> list[str]:
     out = []
     for i, p in enumerate(problems, 1):
-        out.append(f"  {i}. {p.location()}: {p.message}")
-        if p.value:
-            out.append(f"     Nilai tertulis: {p.value}")
-        if p.hint:
-            out.append(f"     Yang perlu dilakukan: {p.hint}")
+        out.append(f"  {i}. {p.headline()}")
+        out += [f"     {line}" for line in p.details()]
     return out

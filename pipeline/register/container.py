@@ -66,10 +66,8 @@ def private_copy(src: Path, dst: Path, max_bytes: int, attempts: int) -> None:
             if dst.stat().st_size != size:
                 raise OSError("file berubah saat disalin")
             return
-        except (PermissionError, FileNotFoundError, OSError) as err:
-            if isinstance(err, RegisterError) or attempt == attempts - 1:
-                if isinstance(err, RegisterError):
-                    raise
+        except OSError as err:
+            if attempt == attempts - 1:
                 raise RegisterError(f"{src.name}: tidak dapat disalin untuk dibaca ({err}); "
                                     "mungkin sedang disimpan atau dikunci") from err
             _time.sleep(0.2 * 2**attempt)

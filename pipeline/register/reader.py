@@ -8,13 +8,14 @@ import hashlib
 import logging
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 from openpyxl.utils.cell import get_column_letter, range_boundaries
+from python_calamine import CalamineWorkbook  # the fast reader; openpyxl stays the reference
 
 from pipeline.errors import RegisterError
 from pipeline.problems import Problem, error, warning
@@ -36,8 +37,6 @@ from pipeline.register.values import (
     parse_date,
     parse_datetime,
 )
-
-from python_calamine import CalamineWorkbook  # the fast reader; openpyxl stays the reference
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +69,6 @@ class Register:
     pengaturan: Mapping[str, str]
     headers: Mapping[str, Mapping[str, str]]  # sheet → column key → header text as found in the file
     problems: tuple[Problem, ...] = ()
-    present: frozenset[str] = field(default=frozenset())  # sheets found
     digest: str = ""  # SHA-256 of the bytes actually read (the private copy)
 
     @property
@@ -195,7 +193,6 @@ def _read_workbook(original: Path, copy: Path, sheetnames: list[str],
     by_key = {norm_key(name): name for name in sheetnames}
     headers: dict[str, dict[str, str]] = {}
     tables: dict[str, tuple[Record, ...]] = {}
-    present: set[str] = set()
     for decl in C.DATA_SHEETS:
         actual = by_key.get(norm_key(decl.name))
         if actual is None:
@@ -206,7 +203,6 @@ def _read_workbook(original: Path, copy: Path, sheetnames: list[str],
                 problems.append(error(decl.name, None, "", "", f"Sheet '{decl.name}' tidak ditemukan.", hint))
             tables[decl.name] = ()
             continue
-        present.add(decl.name)
         structure = scan_structure(copy, parts.get(actual, ""))
         records, found, sheet_problems = _read_sheet(decl, rows_of(actual), epoch, structure)
         headers[decl.name] = found
@@ -218,12 +214,11 @@ def _read_workbook(original: Path, copy: Path, sheetnames: list[str],
         problems.append(error(C.PENGATURAN, None, "", "", f"Sheet '{C.PENGATURAN}' tidak ditemukan.",
                               "Tambahkan sheet Pengaturan berisi nama pemerintah daerah, dinas, alamat, kota."))
     else:
-        present.add(C.PENGATURAN)
         pengaturan, more = _read_settings(rows_of(actual))
         problems += more
     problems = [p if p.source else _with_source(p, original.name) for p in problems]
     return Register(original, tables["Permohonan"], tables["Perangkat"], tables["Pegawai"],
-                    tables["Hari Libur"], pengaturan, headers, tuple(problems), frozenset(present))
+                    tables["Hari Libur"], pengaturan, headers, tuple(problems))
 
 
 def _with_source(p: Problem, source: str) -> Problem:

@@ -221,7 +221,7 @@ class Watcher:
 
     def _log_cycle(self, changes: list[str], report: RunReport, elapsed: float) -> None:
         for p in report.problems:  # unreadable registers, broken templates, documents open in Word
-            log.warning("%s", p.message)
+            log.warning("%s", p.describe())
         if report.recap_error:
             log.warning("%s", report.recap_error)
         written = [p.relative_to(self.settings.outbox).as_posix() if p.is_relative_to(self.settings.outbox)
