@@ -23,6 +23,7 @@ from pipeline.outbox import files as ob
 from pipeline.outbox.archive import mark_changed_since_archive, request_folder
 from pipeline.documents.fields import FIELDS_VERSION, FieldBuilder, fingerprint, sample_contexts
 from pipeline.errors import OutboxError, RegisterError
+from pipeline.monev.kinerja import kinerja_figures
 from pipeline.outbox.pdf import PdfReport, convert_to_pdf, outbox_documents
 from pipeline.problems import Problem, error, warning
 from pipeline.outbox.recap import RECAP_NAME, recap_bytes, recap_digest, status_text, stored_digest
@@ -370,11 +371,12 @@ def _locked_problem(target: Path, reason: str, agenda: str) -> Problem:
 def _write_recap(settings: Settings, report: RunReport) -> None:
     target = settings.outbox / RECAP_NAME
     try:
-        digest = recap_digest(report.validations, settings.today, report.problems)
+        kinerja = kinerja_figures(report.validations, settings.today, settings.lampiran)  # sheet Kinerja
+        digest = recap_digest(report.validations, settings.today, report.problems, kinerja)
         if stored_digest(target) == digest:
             report.recap = target
             return
-        data = recap_bytes(report.validations, settings.today, report.problems, digest)
+        data = recap_bytes(report.validations, settings.today, report.problems, digest, kinerja)
     except Exception as err:  # the recap must never stop the documents
         report.recap_error = f"REKAP.xlsx tidak dapat dibuat: {err}"
         return
