@@ -133,14 +133,16 @@ def photo_folders(lampiran: Path) -> frozenset[str]:
     """Folder names in inbox/lampiran/ holding at least one JPEG/PNG (one directory listing per folder)."""
     found: set[str] = set()
     try:
-        entries = list(os.scandir(lampiran))
+        with os.scandir(lampiran) as listing:
+            folders = [(entry.name, entry.path) for entry in listing if entry.is_dir()]
     except OSError:
         return frozenset()
-    for entry in entries:
+    for name, path in folders:
         try:
-            if entry.is_dir() and any(f.is_file() and Path(f.name).suffix.lower() in PHOTO_TYPES
-                                      and not f.name.startswith(("~$", ".")) for f in os.scandir(entry.path)):
-                found.add(entry.name)
+            with os.scandir(path) as files:
+                if any(f.is_file() and Path(f.name).suffix.lower() in PHOTO_TYPES
+                       and not f.name.startswith(("~$", ".")) for f in files):
+                    found.add(name)
         except OSError:
             continue
     return frozenset(found)

@@ -108,3 +108,15 @@ def _year(text: str) -> int:
     if not 1990 <= year <= 2099:
         raise ValueError(f"tahun {year} di luar 1990–2099")
     return year
+
+
+def choose_period(periode: str | None, dari: date | None, sampai: date | None, today: date) -> Period:
+    """The period the command line asks for: --periode, or --dari with --sampai; by default the triwulan of
+    today. Raises ValueError with an Indonesian reason."""
+    if periode and (dari or sampai):
+        raise ValueError("pakai --periode, atau --dari dengan --sampai, tidak keduanya")
+    if dari or sampai:
+        if not (dari and sampai):
+            raise ValueError("--dari dan --sampai harus diisi keduanya")
+        return date_range(dari, sampai)
+    return parse_period(periode) if periode else quarter_of(today)

@@ -172,3 +172,18 @@ def _bind(value: Any, doc: _StrictTemplate) -> Any:
     if isinstance(value, list):
         return [_bind(v, doc) for v in value]
     return value
+
+
+def summary(result: MonevResult, root: Path) -> list[str]:
+    """What `sop-pipeline monev` tells the person who ran it (Indonesian)."""
+    f = result.figures
+    c = f.counts
+    shown = result.path.relative_to(root) if result.path.is_relative_to(root) else result.path
+    lines = [f"{p.message}" + (f" → {p.hint}" if p.hint else "") for p in result.problems]
+    if result.builtin_template:
+        lines.append(f"Templat {TEMPLATE_NAME} belum ada di templates_docx/; dipakai templat bawaan "
+                     "('sop-pipeline init' menyalinnya agar dapat diubah).")
+    lines.append(f"Laporan: {shown} ({'ditulis' if result.written else 'tidak berubah'})")
+    lines.append(f"{f.period.title} ({f.period.span}): {c.diterima} permohonan diterima, {c.selesai} selesai, "
+                 f"{c.proses} dalam proses ({c.lewat_batas} lewat batas waktu), {c.ditahan} ditahan karena galat.")
+    return lines
