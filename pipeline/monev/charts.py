@@ -3,7 +3,7 @@
 matplotlib's object API on the Agg canvas: no pyplot, no GUI backend, no global figure state. Every run
 starts from matplotlib's own defaults (a user's matplotlibrc is ignored), uses the DejaVu Sans font that
 ships inside matplotlib (not whatever the machine has), and writes no 'Software' metadata, so the bytes
-depend only on the figures and the pinned matplotlib version (docs/LIBRARIES.md, 'matplotlib')."""
+depend only on the figures and the pinned matplotlib version (README, 'Monitoring dan evaluasi')."""
 
 from __future__ import annotations
 
@@ -114,9 +114,10 @@ def chart_turnaround(f: Figures) -> bytes:
         ax.bar(days, first, color=BLUE, width=0.8, label="tanpa langkah 8", zorder=2)
         ax.bar(days, second, bottom=first, color=TEAL, width=0.8, label="dengan langkah 8 (penarikan)", zorder=2)
         top = max(a + b for a, b in zip(first, second, strict=True))
-        for x, text in ((without, f"baku {without} hari"), (with_8, f"baku {with_8} hari")):
+        for x, text, align in ((without, f"baku {without} hari kerja ", "right"),
+                               (with_8, f" baku {with_8} hari kerja (dengan langkah 8)", "left")):
             ax.axvline(x + 0.5, color="black", linestyle="--", linewidth=0.9, zorder=3)
-            ax.text(x + 0.55, top * 1.02, text, fontsize=6.5, va="bottom", ha="left")
+            ax.text(x + 0.5, top * 1.04, text, fontsize=6.5, va="bottom", ha=align)
         ax.set_ylim(0, top * 1.15 + 0.5)
         step = max(1, len(days) // 20)
         ax.set_xticks(days[::step])
@@ -124,7 +125,7 @@ def chart_turnaround(f: Figures) -> bytes:
         ax.set_ylabel("permohonan")
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-        ax.legend(loc="upper left", ncols=2, fontsize=7, bbox_to_anchor=(0, -0.22))
+        ax.figure.legend(loc="outside lower center", ncols=2, fontsize=7)
 
     return _draw(7.5, "Waktu penyelesaian permohonan yang selesai (hari kerja, surat diterima s.d. selesai)",
                  paint)
@@ -154,13 +155,14 @@ def chart_requests(f: Figures) -> bytes:
         for x, total in zip(xs, bottom, strict=True):
             if total:
                 ax.text(x, total, str(total), ha="center", va="bottom", fontsize=7)
-        ax.set_xticks(xs, [g.label for g in groups], rotation=45 if len(groups) > 8 else 0,
-                      ha="right" if len(groups) > 8 else "center")
+        many = len(groups) > 12
+        labels = [g.label if many or unit == "minggu" else g.label.replace(" ", "\n") for g in groups]
+        ax.set_xticks(xs, labels, rotation=45 if many else 0, ha="right" if many else "center")
         ax.set_ylim(0, max(bottom) * 1.18 + 0.5)
         ax.set_ylabel("permohonan")
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-        ax.legend(loc="upper left", ncols=4, fontsize=7, bbox_to_anchor=(0, -0.18 if len(groups) > 8 else -0.1))
+        ax.figure.legend(loc="outside lower center", ncols=4, fontsize=7)
 
     return _draw(7.5, f"Permohonan yang diterima per {unit}, menurut keadaannya per {format_date(f.today)}",
                  paint)

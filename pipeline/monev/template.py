@@ -140,8 +140,8 @@ def _hasil(document: DocxDocument) -> None:
           "sesudahnya. Langkah yang belum dilaksanakan tidak dihitung terlambat, kecuali batas waktunya "
           "sudah lewat (tertunggak). Waktu dihitung dari permohonan tanpa galat.")
     _loop_table(document, "langkah", "l", (
-        ("No", "no", 0.8, True), ("Langkah", "nama", 3.1, False), ("Pelaksana", "pelaksana", 2.4, False),
-        ("Dinilai", "dinilai", 1.3, True), ("Tepat", "tepat", 1.1, True), ("Terlambat", "terlambat", 1.6, True),
+        ("No", "no", 0.8, True), ("Langkah", "nama", 2.9, False), ("Pelaksana", "pelaksana", 2.4, False),
+        ("Dinilai", "dinilai", 1.3, True), ("Tepat", "tepat", 1.1, True), ("Terlambat", "terlambat", 1.8, True),
         ("Belum, lewat batas", "tertunggak", 1.6, True), ("Tepat waktu", "persen", 1.6, True),
         ("Median (hari kerja)", "median", 1.5, True), ("Terlama (hari kerja)", "terlama", 1.5, True)))
     _figure(document, "langkah", "Gambar 2. Ketepatan waktu setiap langkah terhadap mutu baku")
@@ -154,8 +154,8 @@ def _hasil(document: DocxDocument) -> None:
           "mengakibatkan kegagalan dalam pengawasan penggunaan server.\u201d {{ lengkap.kalimat }}")
     _loop_table(document, "kelengkapan", "k", (
         ("No", "no", 0.8, True), ("Langkah", "nama", 3.4, False), ("Isian/nomor dokumen", "dokumen", 1.9, True),
-        ("Foto dokumentasi", "foto", 2.1, True), ("Data perangkat", "perangkat", 1.9, True),
-        ("Keputusan langkah 8", "keputusan", 2.0, True), ("Contoh No. Agenda", "contoh", 4.4, False)))
+        ("Foto dokumentasi", "foto", 2.3, True), ("Data perangkat", "perangkat", 1.9, True),
+        ("Keputusan langkah 8", "keputusan", 2.0, True), ("Contoh No. Agenda", "contoh", 4.2, False)))
 
 
 def _formulir(document: DocxDocument) -> None:
