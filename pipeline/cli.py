@@ -185,6 +185,29 @@ def watch(folder: Path | None, today: date | None, observer: str | None, interva
 
 
 @cli.command()
+@_folder_option
+@_today_option
+@click.option("--periode", metavar="PERIODE", help="2026-07 (bulan), 2026-Q3 (triwulan), 2026-S1 (semester) atau "
+                                                    "2026 (tahun); bawaan: triwulan hari ini.")
+@click.option("--dari", callback=_today, default=None, metavar="YYYY-MM-DD", help="Awal rentang (dengan --sampai).")
+@click.option("--sampai", callback=_today, default=None, metavar="YYYY-MM-DD", help="Akhir rentang (dengan --dari).")
+def monev(folder: Path | None, today: date | None, periode: str | None, dari: date | None,
+          sampai: date | None) -> None:
+    """Buat Laporan Monitoring dan Evaluasi penerapan SOP satu periode ke outbox/monev/."""
+    from pipeline.monev.period import choose_period
+    from pipeline.monev.report import make_report, summary
+    settings = _settings(folder, today)
+    try:
+        period = choose_period(periode, dari, sampai, settings.today)
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
+    result = _guard(make_report, settings, period)
+    for line in summary(result, settings.root):
+        click.echo(line)
+    sys.exit(EXIT_PROBLEMS if result.problems or result.figures.counts.ditahan else EXIT_OK)
+
+
+@cli.command()
 @click.argument("template", required=False)
 @_today_option
 def fields(template: str | None, today: date | None) -> None:
@@ -193,18 +216,23 @@ def fields(template: str | None, today: date | None) -> None:
     from pipeline.documents.checks import flatten_fields
     from pipeline.documents.sample import sample_contexts
     samples = sample_contexts(today or date.today())
-    keys = [d.key for d in DOCUMENTS]
+    from pipeline.monev.report import SPEC as MONEV  # laporan_monev.docx, the monev report
+    from pipeline.monev.report import sample_context as monev_sample
+    samples[MONEV.key] = monev_sample(today or date.today())
+    keys = [d.key for d in DOCUMENTS] + [MONEV.key]
     if template:
         stem = Path(template).stem
         if stem not in samples:
             raise click.UsageError(f"Templat '{template}' tidak dikenal. Pilihan: {', '.join(keys)}")
         keys = [stem]
     for key in keys:
-        spec = next(d for d in DOCUMENTS if d.key == key)
+        spec = next(d for d in (*DOCUMENTS, MONEV) if d.key == key)
         click.echo(f"# {spec.template} — {spec.title}")
         for name, value in flatten_fields(samples[key]).items():
             if name == "kop.logo":
                 shown = "(gambar templates_docx/logo.png; kosong bila file itu tidak ada)"
+            elif name.startswith("grafik."):
+                shown = "(grafik PNG dari angka laporan, lebar 160 mm)"
             elif name.endswith(".gambar"):
                 shown = "(foto dari inbox/lampiran/<No. Agenda>/, lebar 75 mm)"
             elif isinstance(value, list):

@@ -14,6 +14,7 @@ from pipeline.documents.checks import CheckedTemplates, load_templates
 from pipeline.documents.fastdocx import FastTemplates
 from pipeline.documents.sample import sample_contexts
 from pipeline.errors import RegisterError
+from pipeline.monev.kinerja import kinerja_figures
 from pipeline.outbox import files as ob
 from pipeline.outbox.archive import ArchiveReport, FileMemo, archive_requests, mark_changed_since_archive
 from pipeline.outbox.folders import request_folder
@@ -193,11 +194,12 @@ def _read_and_validate(path: Path, settings: Settings, report: RunReport, caches
 def _write_recap(settings: Settings, report: RunReport) -> None:
     target = settings.outbox / RECAP_NAME
     try:
-        digest = recap_digest(report.validations, settings.today, report.problems)
+        kinerja = kinerja_figures(report.validations, settings.today, settings.lampiran)  # sheet Kinerja
+        digest = recap_digest(report.validations, settings.today, report.problems, kinerja)
         if stored_digest(target) == digest:
             report.recap = target
             return
-        data = recap_bytes(report.validations, settings.today, report.problems, digest)
+        data = recap_bytes(report.validations, settings.today, report.problems, digest, kinerja)
     except Exception as err:  # the recap must never stop the documents
         report.recap_error = f"REKAP.xlsx tidak dapat dibuat: {err}"
         return

@@ -7,6 +7,8 @@ import tempfile
 from pathlib import Path
 
 from pipeline.documents.templates import build_templates
+from pipeline.monev.template import TEMPLATE_NAME as MONEV_TEMPLATE
+from pipeline.monev.template import template_bytes as monev_template_bytes
 from pipeline.office.example import write_example
 from pipeline.office.workbook import write_register
 from pipeline.outbox.files import atomic_write
@@ -29,6 +31,10 @@ def init_folder(root: Path, contoh: bool = False) -> list[Path]:
             if not target.exists():
                 atomic_write(target, built.read_bytes())
                 created.append(target)
+    monev = templates / MONEV_TEMPLATE  # the monev report's template (sop-pipeline monev)
+    if not monev.exists():
+        atomic_write(monev, monev_template_bytes())
+        created.append(monev)
     register = root / "inbox" / REGISTER_NAME
     if not register.exists():
         with tempfile.TemporaryDirectory() as tmp:

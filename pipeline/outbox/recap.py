@@ -19,13 +19,15 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from pipeline.monev.figures import Figures
+from pipeline.monev.kinerja import write_kinerja
 from pipeline.outbox.status import next_step_text, state_text
 from pipeline.problems import Problem
 from pipeline.register.values import format_date
 from pipeline.validate import Validation
 
 RECAP_NAME = "REKAP.xlsx"
-RECAP_VERSION = 1
+RECAP_VERSION = 2  # 2: sheet Kinerja
 
 
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -33,9 +35,12 @@ _RED = PatternFill("solid", fgColor="F8CBAD")
 _YELLOW = PatternFill("solid", fgColor="FFF2CC")
 
 
-def recap_digest(validations: Sequence[Validation], today: date, other: Sequence[Problem] = ()) -> str:
+def recap_digest(validations: Sequence[Validation], today: date, other: Sequence[Problem] = (),
+                 kinerja: Figures | None = None) -> str:
     """Changes exactly when REKAP.xlsx would change; stored inside it so an unchanged recap is not rebuilt."""
     digest = hashlib.sha256(json.dumps([RECAP_VERSION, today, list(other)], default=str).encode())
+    if kinerja is not None:  # sheet Kinerja: its figures also depend on Hari Libur and the photos
+        digest.update(kinerja.digest().encode())
     for v in validations:  # row by row: flat memory for long registers
         digest.update(json.dumps([v.register.name, v.problems], default=str).encode())
         for a in v.assessments:
@@ -56,8 +61,9 @@ def stored_digest(path: Path) -> str:
 
 
 def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[Problem] = (),
-                digest: str = "") -> bytes:
-    """REKAP.xlsx: sheet Rekap (one row per request), Masalah (one row per problem, filterable)."""
+                digest: str = "", kinerja: Figures | None = None) -> bytes:
+    """REKAP.xlsx: sheet Rekap (one row per request), Masalah (one row per problem, filterable), Kinerja (the
+    year's monev figures and charts, when given)."""
     wb = openpyxl.Workbook(write_only=True)  # streams rows: flat memory for long registers
     if digest:
         wb.custom_doc_props.append(StringProperty(name="sidik", value=digest))  # type: ignore[attr-defined]
@@ -77,6 +83,8 @@ def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[
     rows = ([source, p.agenda, p.severity.value, p.sheet, p.row, p.column, p.value, p.message, p.hint]
             for p, source in problems)
     _table(wb.create_sheet("Masalah"), head, widths, rows, len(problems), date_cols=set(), wrap_cols={8, 9})
+    if kinerja is not None:
+        write_kinerja(wb, kinerja)
     info = wb.create_sheet("Info")
     info.column_dimensions["A"].width = 100
     info.append([_text(info, "Dibuat oleh sop-pipeline. File ini ditulis ulang setiap kali pipeline berjalan; "
