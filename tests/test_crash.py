@@ -52,6 +52,7 @@ def _consistent(office: Path) -> int:
     return count
 
 
+@pytest.mark.soak  # about two minutes: `pytest -m soak` (CI runs it after the plain `pytest`)
 def test_sigkill_at_random_points_never_leaves_damage(tmp_path: Path) -> None:
     n = 30
     office = _office(tmp_path, n)
