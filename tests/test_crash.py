@@ -17,11 +17,10 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import device, request, write_register
+from conftest import copy_templates, device, request, write_register
 from pipeline.outbox import files as ob
 from pipeline.process import process
 from pipeline.settings import Settings
-from pipeline.documents.templates import build_templates
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 7, 21)
@@ -30,7 +29,7 @@ TODAY = date(2026, 7, 21)
 def _office(tmp_path: Path, n: int) -> Path:
     for name in ("inbox", "outbox"):
         (tmp_path / name).mkdir()
-    build_templates(tmp_path / "templates_docx")
+    copy_templates(tmp_path / "templates_docx")
     rows = [request(No_Agenda=f"{i:03d}", Uraian_Pekerjaan=f"Pekerjaan {i}") for i in range(1, n + 1)]
     write_register(tmp_path / "inbox" / "register.xlsx", permohonan=rows,
                    perangkat=[device(f"{i:03d}") for i in range(1, n + 1)])

@@ -24,7 +24,6 @@ from pipeline.documents.catalog import DOCUMENTS
 from pipeline.process import process
 from pipeline.documents.render import LoadedTemplate, check_template, render_bytes
 from pipeline.settings import Settings
-from pipeline.documents.templates import build_templates
 
 ROOT = Path(__file__).resolve().parent.parent
 LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">'
@@ -148,7 +147,6 @@ def test_folder_names_stay_inside_outbox(tmp_path: Path, agenda: str) -> None:
 
 
 def test_hostile_values_end_to_end(office: Path) -> None:
-    build_templates(office / "templates_docx")
     rows = [at_step(1, No_Agenda=agenda, Perangkat_Daerah=pd, Tanggal_Diterima=date(2026, 7, 6))
             for agenda, pd in [("../../etc", "CON"), ("a/b", "Dinas: Kominfo?"), ("a-b", "Dinas- Kominfo-"),
                                ("x" * 300, "🙂"), ("RTL", "Dinas\u202eKesehatan\u200f"),
@@ -211,7 +209,6 @@ def test_hostile_template_is_stopped_and_named(tag: str) -> None:
 
 
 def test_other_templates_still_render_beside_a_hostile_one(office: Path) -> None:
-    build_templates(office / "templates_docx")
     tpl = office / "templates_docx" / "lembar_disposisi.docx"
     document = docx.Document(str(tpl))
     document.add_paragraph("{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}")
