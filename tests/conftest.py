@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -131,6 +132,19 @@ def device(agenda: str = "017", **changes: Any) -> dict[str, Any]:
     for key, value in changes.items():
         row[_header(row, key)] = value
     return row
+
+
+# Two far-apart moments for `clock`: zip entry times have a two-second resolution.
+CLOCKS = (datetime(2001, 2, 3, 4, 5, 6), datetime(2033, 9, 10, 11, 12, 14))
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
+    """Sets 'now' (time.time), which zipfile stamps on every entry not given a time, as python-docx's are:
+    output made at two settings must be byte-identical."""
+    def set_to(moment: datetime) -> None:
+        monkeypatch.setattr(time, "time", lambda: moment.timestamp())
+    return set_to
 
 
 def copy_templates(target: Path) -> None:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+import zipfile
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 
 import docx
 import pytest
+from conftest import CLOCKS
 
+from pipeline.documents import render
 from pipeline.documents.fields import sample_contexts
 from pipeline.documents.catalog import DOCUMENTS
-from pipeline.documents.render import LoadedTemplate, check_template, render_bytes
+from pipeline.documents.render import LoadedTemplate, check_template, render_bytes, render_bytes_docxtpl
 
 SPEC = next(d for d in DOCUMENTS if d.key == "berita_acara")
 SAMPLE = sample_contexts(date(2026, 7, 21))["berita_acara"]
@@ -53,6 +57,36 @@ def test_multiline_value_becomes_line_break() -> None:
 def test_same_inputs_same_bytes() -> None:
     tpl = template("Nomor {{ doc.nomor }}", "{{ ba.pembukaan }}")
     assert render_bytes(tpl, SAMPLE) == render_bytes(tpl, SAMPLE)
+
+
+def test_moving_the_clock_changes_a_zip_made_without_fixed_times(clock: Callable[[datetime], None]) -> None:
+    """The `clock` fixture reaches zipfile, so the test below can fail."""
+    made = []
+    for moment in CLOCKS:
+        clock(moment)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as zf:
+            zf.writestr("word/document.xml", "<w:document/>")
+        made.append(out.getvalue())
+    assert made[0] != made[1]
+
+
+def test_same_inputs_same_bytes_whatever_the_clock(clock: Callable[[datetime], None],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """python-docx stamps every zip entry with 'now'; the renderer's output must not carry it, on the
+    reference path (docxtpl) nor on the fast path (its first render teaches it, the later ones use it)."""
+    monkeypatch.setattr(render, "_FAST", {})  # this test's own fast-path cache
+    tpl = template("Nomor {{ doc.nomor }}", "{{ ba.pembukaan }}")
+    plain = {k: v for k, v in SAMPLE.items() if not render._has_images(v)}  # a picture keeps docxtpl's path
+    renders = []
+    for moment in CLOCKS:
+        clock(moment)
+        renders += [render_bytes_docxtpl(tpl, plain), render_bytes(tpl, plain), render_bytes(tpl, plain),
+                    render_bytes(tpl, SAMPLE)]
+    assert render._FAST[tpl.digest] is not None and render._FAST[tpl.digest].static is not None
+    assert len(set(renders)) == 1
+    with zipfile.ZipFile(io.BytesIO(renders[0])) as zf:
+        assert {info.date_time for info in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
 def test_sandbox_stops_template_escapes() -> None:
