@@ -410,25 +410,29 @@ def _png(path: Path) -> None:
     Image.new("RGB", (80, 60), (40, 110, 160)).save(path)
 
 
-def _pdf_pages(docx_path: Path, tmp_path: Path) -> int:
-    """Convert with LibreOffice (a private profile, so parallel runs do not collide) and count pages."""
-    profile = (tmp_path / "lo-profile").as_uri()
+PAGES = {"lembar_disposisi.docx": 1, "pengumuman.docx": 1, "penarikan_perangkat.docx": 1,
+         "berita_acara.docx": 2}
+
+
+@pytest.fixture(scope="module")
+def pdf_pages(built: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, int]:
+    """The documents of PAGES rendered with the sample context and converted by one LibreOffice run (with a
+    private profile, so parallel runs do not collide); their pages counted."""
+    folder = tmp_path_factory.mktemp("halaman")
+    for name in PAGES:
+        render(built[name], sample_context(), folder / name)
+    profile = (folder / "lo-profile").as_uri()
     subprocess.run(
         ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",
-         str(tmp_path), str(docx_path)],
+         str(folder / "pdf"), *(str(folder / name) for name in PAGES)],
         check=True, capture_output=True, timeout=180,
     )
-    pdf = (tmp_path / docx_path.name).with_suffix(".pdf").read_bytes()
-    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    pdfs = {name: (folder / "pdf" / name).with_suffix(".pdf").read_bytes() for name in PAGES}
+    return {name: len(re.findall(rb"/Type\s*/Page[^s]", pdf)) for name, pdf in pdfs.items()}
 
 
 @pytest.mark.soffice
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-@pytest.mark.parametrize(("name", "pages"), [
-    ("lembar_disposisi.docx", 1), ("pengumuman.docx", 1), ("penarikan_perangkat.docx", 1),
-    ("berita_acara.docx", 2),
-])
-def test_page_count_in_libreoffice(built: dict[str, Path], tmp_path: Path, name: str, pages: int) -> None:
-    out = tmp_path / name
-    render(built[name], sample_context(), out)
-    assert _pdf_pages(out, tmp_path) == pages
+@pytest.mark.parametrize(("name", "pages"), PAGES.items())
+def test_page_count_in_libreoffice(pdf_pages: dict[str, int], name: str, pages: int) -> None:
+    assert pdf_pages[name] == pages
