@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import shutil
+import time
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -10,11 +12,12 @@ from typing import Any
 import openpyxl
 import pytest
 
-from pipeline.documents.templates import build_templates
+from pipeline.documents.templates import TEMPLATE_NAMES
 from pipeline.register import columns as C
 from pipeline.register.values import norm_key
 
 TODAY = date(2026, 7, 21)
+SHIPPED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates_docx"
 
 # A request that went through every step on consecutive working days (July 2026 has no holidays).
 FULL: dict[str, Any] = {
@@ -131,10 +134,31 @@ def device(agenda: str = "017", **changes: Any) -> dict[str, Any]:
     return row
 
 
+# Two far-apart moments for `clock`: zip entry times have a two-second resolution.
+CLOCKS = (datetime(2001, 2, 3, 4, 5, 6), datetime(2033, 9, 10, 11, 12, 14))
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
+    """Sets 'now' (time.time), which zipfile stamps on every entry not given a time, as python-docx's are:
+    output made at two settings must be byte-identical."""
+    def set_to(moment: datetime) -> None:
+        monkeypatch.setattr(time, "time", lambda: moment.timestamp())
+    return set_to
+
+
+def copy_templates(target: Path) -> None:
+    """The six default templates as shipped in templates_docx/ (test_templates.py holds them equal to what
+    build_templates makes): copying is much quicker than building them for every test."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in TEMPLATE_NAMES:
+        shutil.copyfile(SHIPPED_TEMPLATES / name, target / name)
+
+
 @pytest.fixture
 def office(tmp_path: Path) -> Path:
     """An office folder: inbox/, outbox/ and the default templates in templates_docx/."""
     for name in ("inbox", "outbox"):
         (tmp_path / name).mkdir()
-    build_templates(tmp_path / "templates_docx")
+    copy_templates(tmp_path / "templates_docx")
     return tmp_path

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import device, request, write_register
+from conftest import copy_templates, device, request, write_register
 
-from pipeline.documents.templates import build_templates
 from pipeline.outbox import files as ob
 from pipeline.outbox.manifest import MANIFEST
 from pipeline.process import process
@@ -31,7 +30,7 @@ TODAY = date(2026, 7, 21)
 def _office(tmp_path: Path, n: int) -> Path:
     for name in ("inbox", "outbox"):
         (tmp_path / name).mkdir()
-    build_templates(tmp_path / "templates_docx")
+    copy_templates(tmp_path / "templates_docx")
     rows = [request(No_Agenda=f"{i:03d}", Uraian_Pekerjaan=f"Pekerjaan {i}") for i in range(1, n + 1)]
     write_register(tmp_path / "inbox" / "register.xlsx", permohonan=rows,
                    perangkat=[device(f"{i:03d}") for i in range(1, n + 1)])
@@ -53,6 +52,7 @@ def _consistent(office: Path) -> int:
     return count
 
 
+@pytest.mark.soak  # about two minutes: `pytest -m soak` (CI runs it after the plain `pytest`)
 def test_sigkill_at_random_points_never_leaves_damage(tmp_path: Path) -> None:
     n = 30
     office = _office(tmp_path, n)

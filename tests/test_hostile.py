@@ -22,7 +22,6 @@ from pipeline.documents.catalog import DOCUMENTS
 from pipeline.documents.checks import check_template
 from pipeline.documents.render import LoadedTemplate, render_bytes
 from pipeline.documents.sample import sample_contexts
-from pipeline.documents.templates import build_templates
 from pipeline.outbox.files import inside
 from pipeline.outbox.folders import request_folder_name
 from pipeline.process import process
@@ -150,7 +149,6 @@ def test_folder_names_stay_inside_outbox(tmp_path: Path, agenda: str) -> None:
 
 
 def test_hostile_values_end_to_end(office: Path) -> None:
-    build_templates(office / "templates_docx")
     rows = [at_step(1, No_Agenda=agenda, Perangkat_Daerah=pd, Tanggal_Diterima=date(2026, 7, 6))
             for agenda, pd in [("../../etc", "CON"), ("a/b", "Dinas: Kominfo?"), ("a-b", "Dinas- Kominfo-"),
                                ("x" * 300, "🙂"), ("RTL", "Dinas\u202eKesehatan\u200f"),
@@ -213,7 +211,6 @@ def test_hostile_template_is_stopped_and_named(tag: str) -> None:
 
 
 def test_other_templates_still_render_beside_a_hostile_one(office: Path) -> None:
-    build_templates(office / "templates_docx")
     tpl = office / "templates_docx" / "lembar_disposisi.docx"
     document = docx.Document(str(tpl))
     document.add_paragraph("{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}")

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+import zipfile
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 
 import docx
 import pytest
+from conftest import CLOCKS
 
+from pipeline.documents import render
 from pipeline.documents.catalog import DOCUMENTS
 from pipeline.documents.checks import check_template
-from pipeline.documents.render import LoadedTemplate, render_bytes
+from pipeline.documents.fastdocx import FastTemplates
+from pipeline.documents.render import LoadedTemplate, render_bytes, render_bytes_docxtpl
 from pipeline.documents.sample import sample_contexts
 
 SPEC = next(d for d in DOCUMENTS if d.key == "berita_acara")
@@ -54,6 +59,37 @@ def test_multiline_value_becomes_line_break() -> None:
 def test_same_inputs_same_bytes() -> None:
     tpl = template("Nomor {{ doc.nomor }}", "{{ ba.pembukaan }}")
     assert render_bytes(tpl, SAMPLE) == render_bytes(tpl, SAMPLE)
+
+
+def test_moving_the_clock_changes_a_zip_made_without_fixed_times(clock: Callable[[datetime], None]) -> None:
+    """The `clock` fixture reaches zipfile, so the test below can fail."""
+    made = []
+    for moment in CLOCKS:
+        clock(moment)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as zf:
+            zf.writestr("word/document.xml", "<w:document/>")
+        made.append(out.getvalue())
+    assert made[0] != made[1]
+
+
+def test_same_inputs_same_bytes_whatever_the_clock(clock: Callable[[datetime], None],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """python-docx stamps every zip entry with 'now'; the renderer's output must not carry it, on the
+    reference path (docxtpl) nor on the fast path (its first render teaches it, the later ones use it)."""
+    fast = FastTemplates()  # this test's own fast-path cache
+    tpl = template("Nomor {{ doc.nomor }}", "{{ ba.pembukaan }}")
+    plain = {k: v for k, v in SAMPLE.items() if not render._has_images(v)}  # a picture keeps docxtpl's path
+    renders = []
+    for moment in CLOCKS:
+        clock(moment)
+        renders += [render_bytes_docxtpl(tpl, plain), render_bytes(tpl, plain, fast), render_bytes(tpl, plain, fast),
+                    render_bytes(tpl, SAMPLE, fast)]
+    prepared = fast.prepared(tpl.digest)
+    assert prepared is not None and prepared.static is not None  # the fast path really ran
+    assert len(set(renders)) == 1
+    with zipfile.ZipFile(io.BytesIO(renders[0])) as zf:
+        assert {info.date_time for info in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
 def test_sandbox_stops_template_escapes() -> None:

@@ -82,8 +82,10 @@ class Watcher:
 
     def __init__(self, settings: Settings, options: WatchOptions | None = None,
                  on_cycle: Callable[[Cycle], None] | None = None,
-                 run: Callable[[Settings], RunReport] | None = None) -> None:
+                 run: Callable[[Settings], RunReport] | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.settings = replace(settings, root=settings.root.resolve())  # event paths start with it
+        self._clock = clock  # tests pass a virtual one, with a `stop` whose wait() advances it
         self.options = options or settings.watch
         self.on_cycle = on_cycle
         self.caches = Caches()  # kept between cycles: an unchanged register is not read again
@@ -112,14 +114,14 @@ class Watcher:
         rel = path.relative_to(self.root).as_posix()
         with self._lock:
             if not self._pending:
-                self._pending.first_event = time.monotonic()
+                self._pending.first_event = self._clock()
             self._pending.paths[rel] = kind
-            self._pending.last_event = time.monotonic()
+            self._pending.last_event = self._clock()
 
     def _note_reason(self, reason: str) -> None:
         with self._lock:
             if not self._pending:
-                self._pending.first_event = time.monotonic()
+                self._pending.first_event = self._clock()
             if reason not in self._pending.reasons:
                 self._pending.reasons.append(reason)
 
@@ -130,11 +132,11 @@ class Watcher:
         log.info("Memantau %s (inbox/, templates_docx/): jeda tenang %.1f s, pindai ulang %s.", self.root,
                  opts.debounce, f"tiap {opts.rescan_interval:.0f} s" if opts.rescan_interval else "mati")
         self._note_reason("mulai")
-        next_rescan = time.monotonic() + opts.rescan_interval
+        next_rescan = self._clock() + opts.rescan_interval
         try:
             while not stop.is_set():
                 try:
-                    now = time.monotonic()
+                    now = self._clock()
                     if opts.rescan_interval and now >= next_rescan:
                         self._note_reason("pemindaian berkala")
                         next_rescan = now + opts.rescan_interval
@@ -149,7 +151,7 @@ class Watcher:
             log.info("Pemantauan berhenti setelah %d putaran.", self.cycles)
 
     def _step(self) -> None:
-        now = time.monotonic()
+        now = self._clock()
         self._supervise(now)
         if self._retry_at is not None and now >= self._retry_at:
             self._retry_at = None
@@ -168,7 +170,7 @@ class Watcher:
             # outbox/ onto the bare mount point. Wait; the folder's return triggers a full cycle.
             self._stop.wait(self._tick)
             return
-        started = time.monotonic()
+        started = self._clock()
         unsettled = self._unsettled()
         if self._stop.is_set():
             return
@@ -177,7 +179,7 @@ class Watcher:
                 return  # more changes arrived while checking: wait for quiet again
         if unsettled:
             self._unsettled_since = self._unsettled_since or started
-            if time.monotonic() - self._unsettled_since < self.options.settle_timeout:
+            if self._clock() - self._unsettled_since < self.options.settle_timeout:
                 log.debug("Menunggu file selesai disimpan: %s", "; ".join(unsettled))
                 self._stop.wait(max(0.05, min(1.0, self.options.debounce / 2)))
                 return
@@ -192,7 +194,7 @@ class Watcher:
         changes = {**self._carry, **pending.paths}
         self._carry = {}
         settings = replace(self.settings, today=self.options.today or date.today())  # a new day, a new cycle
-        settled = time.monotonic()
+        settled = self._clock()
         report: RunReport | None = None
         error = ""
         try:
@@ -203,8 +205,8 @@ class Watcher:
                           error)
             self._carry = changes
             self._failures += 1
-            self._retry_at = time.monotonic() + min(2.0 ** self._failures, 60.0)
-        finished = time.monotonic()
+            self._retry_at = self._clock() + min(2.0 ** self._failures, 60.0)
+        finished = self._clock()
         self.cycles += 1
         if report is not None:
             self._failures = 0
