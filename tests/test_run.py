@@ -252,6 +252,8 @@ def test_every_file_written_follows_the_umask(office: Path, umask: int, expected
         os.umask(old)
     assert report.written and len(written) > 30
     modes = {p.relative_to(office).as_posix(): oct(p.stat().st_mode & 0o777) for p in written}
+    launcher = modes.pop("kantor/Perbarui Dokumen.sh")  # what a clerk double-clicks: executable, same readers
+    assert launcher == oct(0o777 & ~umask)
     assert set(modes.values()) == {oct(expected)}, modes
 
 
