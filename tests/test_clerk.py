@@ -157,3 +157,58 @@ def test_check_prints_one_line_per_request_unless_rinci(office: Path) -> None:
     assert lines[-1] == "30 permohonan diperiksa: 0 galat, 60 peringatan."
     full = CliRunner().invoke(cli, ["check", "-C", str(office), "--today", "2026-07-21", "--rinci"])
     assert full.output.count("Yang perlu dilakukan:") == 60
+
+
+# --- one PDF of the run's documents ---------------------------------------------------------------------
+
+
+def blank_pdf(path: Path, pages: int) -> None:
+    from pypdf import PdfWriter
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as fh:
+        writer.write(fh)
+
+
+def test_combined_pdf_keeps_the_order_and_never_overwrites(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from pypdf import PdfReader
+    outbox = tmp_path / "outbox"
+    docs = [outbox / "2026" / "9 - B" / "01 X.docx", outbox / "2026" / "10 - A" / "01 X.docx",
+            outbox / "2026" / "10 - A" / "05 Y.docx"]
+    for doc, pages in zip(docs, (1, 3, 2), strict=True):
+        blank_pdf(doc.with_suffix(".pdf"), pages)
+    now = datetime(2026, 7, 21, 10, 15)
+    first = cetak.combine_pdfs(docs, outbox, now)
+    assert first.path == outbox / "cetak" / "2026-07-21 10.15.pdf"
+    assert (first.pages, first.documents) == (6, 3) and len(PdfReader(first.path).pages) == 6
+    widths = [p.mediabox.width for p in PdfReader(first.path).pages]
+    assert widths == [595] * 6
+    data = first.path.read_bytes()
+    docs[0].with_suffix(".pdf").unlink()  # a document whose PDF is missing is left out, and said so
+    second = cetak.combine_pdfs(docs, outbox, now)
+    assert second.path == outbox / "cetak" / "2026-07-21 10.15 (2).pdf"
+    assert (second.pages, second.missing) == (5, (docs[0],))
+    assert first.path.read_bytes() == data
+
+
+@pytest.mark.soffice
+def test_run_pdf_makes_one_pdf_whose_pages_are_the_documents_pages(office: Path) -> None:
+    from pypdf import PdfReader
+    from test_register import soffice
+    soffice()
+    write_register(office / "inbox" / "register.xlsx",
+                   permohonan=[at_step(4, Henti_Mulai=None, Henti_Selesai=None)])
+    report = process(Settings.build(root=office, today=TODAY, workers=1, pdf=True))
+    assert report.combined is not None and report.combined.path is not None
+    assert report.combined.path.parent == office / "outbox" / "cetak"
+    parts = [office / "outbox" / item.path for item in report.to_print]
+    assert [p.name for p in parts] == ["01 Lembar Disposisi.docx", "02 Formulir Isian Kelengkapan.docx"]
+    pages = [len(PdfReader(p.with_suffix(".pdf")).pages) for p in parts]
+    combined = PdfReader(report.combined.path)
+    assert len(combined.pages) == sum(pages) == report.combined.pages
+    first_text = combined.pages[0].extract_text()
+    assert "DISPOSISI" in first_text.upper()  # request and step order: the Disposisi comes first

@@ -187,7 +187,8 @@ def test_broken_template_is_reported_and_others_still_render(office: Path) -> No
     document.add_paragraph("{% if p.sifat %} tanpa penutup")
     document.save(str(tpl))
     report = run(office, permohonan=[request()], perangkat=[device()])
-    assert any(p.sheet == "berita_acara.docx" and "penulisan tag salah" in p.message for p in report.problems)
+    assert any(p.sheet == "berita_acara.docx" and "tidak ditutup dengan '{% endif %}'" in p.message
+               for p in report.problems)
     assert docs(office) == [n for n in ALL if not n.startswith("05")]
 
 
