@@ -10,7 +10,7 @@ from urllib.parse import unquote
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import at_step, device, request, write_register
+from conftest import PENGATURAN, at_step, device, request, write_register
 
 from pipeline.cli import cli
 from pipeline.outbox import cetak
@@ -212,3 +212,47 @@ def test_run_pdf_makes_one_pdf_whose_pages_are_the_documents_pages(office: Path)
     assert len(combined.pages) == sum(pages) == report.combined.pages
     first_text = combined.pages[0].extract_text()
     assert "DISPOSISI" in first_text.upper()  # request and step order: the Disposisi comes first
+
+
+# --- hints that match the situation ------------------------------------------------------------------------
+
+
+def test_settings_hint_fills_an_empty_row_and_adds_a_missing_one(tmp_path: Path) -> None:
+    from pipeline.office.workbook import write_register as blank_register
+    from pipeline.register.reader import read_register
+    blank = read_register(blank_register(tmp_path / "kosong.xlsx"))
+    dinas = next(p for p in blank.problems if "'Nama Dinas'" in p.message)
+    assert (dinas.row, dinas.column) == (3, "Nilai")
+    assert dinas.hint == "Isi kolom Nilai di baris 3 ('Nama Dinas'), mis. 'Dinas Komunikasi dan Informatika'."
+    pengaturan = {k: v for k, v in PENGATURAN.items() if k != "Nama Dinas"}
+    path = write_register(tmp_path / "tanpa-baris.xlsx", permohonan=[request()], pengaturan=pengaturan)
+    missing = next(p for p in read_register(path).problems if "'Nama Dinas'" in p.message)
+    assert missing.row is None
+    assert missing.hint == ("Tambahkan baris 'Nama Dinas' dengan nilainya, "
+                            "mis. 'Dinas Komunikasi dan Informatika'.")
+
+
+# --- the register init writes ----------------------------------------------------------------------------
+
+
+def test_blank_register_keeps_number_like_text_and_checks_dates(tmp_path: Path) -> None:
+    from pipeline.office.workbook import write_register as blank_register
+    wb = openpyxl.load_workbook(blank_register(tmp_path / "register.xlsx"))
+
+    def formats(sheet: str) -> dict[str, str]:
+        ws = wb[sheet]
+        return {c.value: ws.cell(500, c.column).number_format for c in ws[1]}
+    permohonan, perangkat, pegawai = formats("Permohonan"), formats("Perangkat"), formats("Pegawai")
+    for header in ("No. Agenda", "NIP Narahubung", "Telepon Narahubung", "Nomor Surat", "Nomor BA",
+                   "Alamat IP"):
+        assert permohonan[header] == "@", header
+    for header in ("No. Agenda", "Nomor Seri", "Kode Barang", "Lokasi Rak"):
+        assert perangkat[header] == "@", header
+    assert pegawai["NIP"] == "@" and permohonan["Tanggal Diterima"] == "DD/MM/YYYY"
+    checked = {str(dv.sqref): dv.type for dv in wb["Permohonan"].data_validations.dataValidation}
+    head = [c.value for c in wb["Permohonan"][1]]
+    letter = openpyxl.utils.get_column_letter(head.index("Tgl Selesai") + 1)
+    assert checked[f"{letter}2:{letter}1000"] == "date"
+    guide = " ".join(str(c.value) for row in wb["Petunjuk"].iter_rows() for c in row if c.value)
+    assert "Satu register untuk semua tahun, atau satu register per tahun" in guide
+    assert "register-2027.xlsx" in guide

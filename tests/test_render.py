@@ -102,8 +102,9 @@ def test_syntax_error_names_the_tag() -> None:
     problems = check_template(template("Baik", "{% if p.sifat %}tanpa penutup"), SAMPLE)
     assert len(problems) == 1
     assert problems[0].sheet == "berita_acara.docx"
-    assert problems[0].message.startswith("Tag '{% if p.sifat %}' tidak ditutup dengan '{% endif %}' (bagian isi). "
-                                          "Paragrafnya: «{% if p.sifat %}tanpa penutup» (Jinja: ")
+    assert problems[0].message.startswith(
+        "Tag '{% if p.sifat %}' tidak ditutup dengan '{% endif %}' (bagian isi). "
+        "Paragrafnya: «{% if p.sifat %}tanpa penutup» (Jinja: ")
     assert problems[0].value == "{% if p.sifat %}"
 
 

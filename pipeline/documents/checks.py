@@ -230,7 +230,8 @@ def check_template(tpl: LoadedTemplate, sample: Mapping[str, Any]) -> list[Probl
                 what = f"tag '{tag}' salah tulis" if tag else "penulisan tag salah"
             around = f" Paragrafnya: «{_excerpt(paragraph, tag)}»" if paragraph else ""
             problems.append(template_problem(
-                spec, f"{_sentence(f'{what} (bagian {where})')}{around} (Jinja: {(err.message or '').rstrip('.')}).",
+                spec, f"{_sentence(f'{what} (bagian {where})')}{around} "
+                f"(Jinja: {(err.message or '').rstrip('.')}).",
                 "Ketik ulang tag itu sekaligus tanpa mengubah format di tengahnya; tulis {{ nama }} lengkap "
                 "dengan penutupnya, dan pastikan setiap {% if %}/{% for %} ditutup.", tag))
             continue
