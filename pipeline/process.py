@@ -190,6 +190,8 @@ def _note_printing(settings: Settings, report: RunReport, statuses: list[StatusJ
             status.assessment.record.text("perangkat_daerah"), report.reasons.get(path, cetak.VALUES),
             now.isoformat(timespec="seconds"), archived[path.parent], status.validation.register.name)))
     report.to_print = [item for _, item in sorted(found, key=lambda kv: kv[0])]  # request, then step order
+    for item in report.to_print:
+        log.debug("Ditulis %s (%s)", item.path, item.reason)
     try:
         report.print_list = cetak.add_to_list(settings.outbox, report.to_print)
     except OSError as err:
@@ -258,6 +260,7 @@ def _read_and_validate(path: Path, settings: Settings, report: RunReport, caches
         log.warning("%s", err)
         return None
     validation = validate_register(register, settings.today)
+    log.debug("%s: %d permohonan dibaca dan diperiksa", path.name, len(validation.assessments))
     # Keyed by the bytes actually read: a save between hashing and copying must not pin a stale result.
     caches.registers[path] = (register.digest, settings, validation)
     # Outside the cache: whether a request changed since it was archived depends on outbox/_arsip too.

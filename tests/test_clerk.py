@@ -3,6 +3,7 @@ REKAP's colours and title, the summary per request, 'Perbarui Dokumen.bat', and 
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 from urllib.parse import unquote
@@ -256,3 +257,171 @@ def test_blank_register_keeps_number_like_text_and_checks_dates(tmp_path: Path) 
     guide = " ".join(str(c.value) for row in wb["Petunjuk"].iter_rows() for c in row if c.value)
     assert "Satu register untuk semua tahun, atau satu register per tahun" in guide
     assert "register-2027.xlsx" in guide
+
+
+# --- the watcher's heartbeat ----------------------------------------------------------------------------
+
+
+def test_pemantau_txt_says_when_the_watcher_last_looked_and_when_it_stopped(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from pipeline.watch.heartbeat import Heartbeat
+    beat = Heartbeat(tmp_path, rescan_interval=300)
+    beat.beat(datetime(2026, 7, 21, 10, 15))
+    text = (tmp_path / "PEMANTAU.txt").read_text(encoding="utf-8")
+    assert "Pemeriksaan terakhir: 21 Juli 2026 pukul 10.15." in text
+    assert "paling lambat setiap 5 menit" in text and "lebih dari 10 menit yang lalu" in text
+    beat.stopped(datetime(2026, 7, 21, 17, 0))
+    text = (tmp_path / "PEMANTAU.txt").read_text(encoding="utf-8")
+    assert text.startswith("Pemantau sop-pipeline BERHENTI pada 21 Juli 2026 pukul 17.00")
+
+
+# --- the command line in Indonesian -------------------------------------------------------------------------
+
+ENGLISH = ("Usage:", "Options:", "Commands:", "Show this message", "Error:", "No such", "Missing", "Try '",
+           "Invalid value", "Got unexpected", "[OPTIONS]", "COMMAND", "DIRECTORY", ", version ")
+
+
+def test_every_help_is_indonesian_with_an_example() -> None:
+    for args in ([], *([name] for name in cli.commands)):  # type: ignore[attr-defined]
+        result = CliRunner().invoke(cli, [*args, "--help"], prog_name="sop-pipeline")
+        assert result.exit_code == 0, args
+        assert result.output.startswith("Cara pakai: sop-pipeline"), args
+        assert "Contoh:\n" in result.output and "Opsi:\n" in result.output, args
+        assert "Tampilkan bantuan ini lalu keluar." in result.output
+        for word in ENGLISH:
+            assert word not in result.output, (args, word)
+        assert ".." not in result.output.replace("...", ""), args
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["run", "--bogus"], "Perintah salah: Opsi '--bogus' tidak ada."),
+    (["check", "--today", "kemarin"], "Perintah salah: Nilai '--today' tidak sah: 'kemarin' bukan tanggal"),
+    (["bogus"], "Perintah salah: Perintah 'bogus' tidak ada."),
+    (["fields", "a", "b"], "Perintah salah: Argumen berlebih: b"),
+    (["watch", "--observer", "x"], "Perintah salah: Nilai '--observer' tidak sah: 'x' bukan salah satu dari"),
+    (["--version"], "sop-pipeline, versi "),
+])
+def test_click_errors_are_indonesian(args: list[str], expected: str) -> None:
+    result = CliRunner().invoke(cli, args, prog_name="sop-pipeline")
+    assert expected in result.output
+    assert "Bantuan: 'sop-pipeline" in result.output or args == ["--version"]
+    for word in ENGLISH[:-1]:
+        assert word not in result.output, word
+
+
+def test_verbose_shows_the_pipelines_log_not_pillows(office: Path) -> None:
+    import subprocess
+    import sys
+
+    from PIL import Image
+    write_register(office / "inbox" / "register.xlsx", permohonan=[request()], perangkat=[device()])
+    (office / "inbox" / "lampiran" / "017").mkdir(parents=True)
+    Image.new("RGB", (64, 48), "#6a8caf").save(office / "inbox" / "lampiran" / "017" / "01 Rak.png")
+    command = [sys.executable, "-m", "pipeline", "-v", "run", "-C", str(office), "--today", "2026-07-21"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert ("DEBUG pipeline.process: Ditulis 2026/017 - Dinas Kesehatan/06 Laporan Hasil Pelaksanaan.docx "
+            "(dokumen baru)") in done.stderr
+    assert "PIL" not in done.stderr
+
+
+# --- Perbarui Dokumen.bat and init -------------------------------------------------------------------------
+
+
+def test_bat_runs_the_office_folder_it_sits_in_and_finds_sop_pipeline() -> None:
+    from pathlib import PureWindowsPath
+
+    from pipeline.office.launcher import bat_text
+    exe = PureWindowsPath(r"D:\Aplikasi\sop\.venv\Scripts\sop-pipeline.exe")
+    text = bat_text(exe)
+    assert text.isascii() and "\r\n" in text and "\n" not in text.replace("\r\n", "")  # every code page, CRLF
+    lines = text.split("\r\n")
+    assert lines[0] == "@echo off"
+    for line in ("chcp 65001 >nul", "set PYTHONUTF8=1",
+                 r'if not defined SOP if exist "D:\Aplikasi\sop\.venv\Scripts\sop-pipeline.exe" '
+                 r'set "SOP=D:\Aplikasi\sop\.venv\Scripts\sop-pipeline.exe"',
+                 r'if not defined SOP if exist "C:\sop-pipeline\.venv\Scripts\sop-pipeline.exe" '
+                 r'set "SOP=C:\sop-pipeline\.venv\Scripts\sop-pipeline.exe"',
+                 'if not defined SOP for %%I in (sop-pipeline.exe) do set "SOP=%%~$PATH:I"',
+                 '"%SOP%" run -C "%~dp0."',  # the .bat's folder, also \\server\share: cmd cannot cd there
+                 'choice /C RST /N /M "Pilih R, S atau T: "',
+                 r'start "" "%~dp0outbox\REKAP.xlsx"',
+                 '"%SOP%" cetak -C "%~dp0." --selesai'):
+        assert line in lines, line
+    assert lines.index('"%SOP%" run -C "%~dp0."') < lines.index("set KODE=%ERRORLEVEL%")
+    assert "if %KODE%==3 echo Ada GALAT" in text
+
+
+def test_init_writes_the_launchers_and_says_what_to_do_next(tmp_path: Path) -> None:
+    root = tmp_path / "kantor"
+    result = CliRunner().invoke(cli, ["init", str(root)])
+    assert result.exit_code == 0, result.output
+    bat = root / "Perbarui Dokumen.bat"
+    assert bat.read_bytes().startswith(b"@echo off\r\n")
+    assert (root / "templates_docx" / "DAFTAR ISIAN.docx").is_file()
+    lines = result.output.splitlines()
+    steps = lines[lines.index("Langkah berikutnya:") + 1:]
+    assert [s[:3] for s in steps] == ["1. ", "2. ", "3. "]
+    assert "sheet Pengaturan" in steps[0] and "sheet Permohonan" in steps[1]
+    assert "Klik ganda 'Perbarui Dokumen.bat'" in steps[2]
+    bat.write_text("@echo off\r\nrem disesuaikan teknisi\r\n")
+    again = CliRunner().invoke(cli, ["init", str(root)])
+    assert "Semua sudah ada; tidak ada yang ditimpa." in again.output
+    assert "disesuaikan teknisi" in bat.read_text()
+
+
+@pytest.mark.skipif(shutil.which("sh") is None, reason="no POSIX shell")
+def test_the_sh_twin_runs_and_shows_what_to_print(office: Path) -> None:
+    import subprocess
+
+    from pipeline.office.launcher import installed_exe, sh_text
+    if not installed_exe().exists():
+        pytest.skip("sop-pipeline is not installed in this environment")
+    write_register(office / "inbox" / "register.xlsx",
+                   permohonan=[at_step(1, Henti_Mulai=None, Henti_Selesai=None)])
+    script = office / "Perbarui Dokumen.sh"
+    script.write_text(sh_text(installed_exe()), encoding="utf-8")
+    script.chmod(0o755)
+    env = {"PATH": "/usr/bin:/bin", "SOP_PIPELINE_TODAY": "2026-07-21"}
+    done = subprocess.run([str(script)], input="S\n\n", capture_output=True, text=True, timeout=300,
+                          check=False, cwd="/", env=env)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Perlu dicetak dari putaran ini (1 dokumen baru atau berubah):" in out
+    assert "      01 Lembar Disposisi.docx (dokumen baru)" in out
+    assert "Pilih R, S atau T, lalu Enter:" in out
+    assert "Daftar Perlu dicetak dikosongkan (1 dokumen)." in out  # S: printed, list cleared
+    assert cetak.load_list(office / "outbox").items == []
+
+
+# --- DAFTAR ISIAN ----------------------------------------------------------------------------------------
+
+
+def test_daftar_isian_lists_every_field_with_meaning_and_example(office: Path) -> None:
+    from docx import Document
+
+    from pipeline.documents.checks import flatten_fields
+    from pipeline.documents.daftar_isian import all_samples
+    result = CliRunner().invoke(cli, ["fields", "-C", str(office), "--today", "2026-06-15"])
+    assert result.exit_code == 0, result.output
+    assert ("  Kop surat (dari sheet Pengaturan)\n"
+            "    {{ kop.pemerintah }}  →  PEMERINTAH KABUPATEN KARANGANYAR") in result.output
+    assert "Ditulis: templates_docx/DAFTAR ISIAN.docx" in result.output
+    doc = Document(str(office / "templates_docx" / "DAFTAR ISIAN.docx"))
+    rows = {r.cells[0].text: (r.cells[1].text, r.cells[2].text) for t in doc.tables for r in t.rows[1:]}
+    assert rows["{{ p.hal }}"] == ("Kolom 'Hal': Hal/perihal surat permohonan.",
+                                   "Permohonan Pemeliharaan Server SIMPUS")
+    assert rows["{{ x.merk_tipe }} di dalam {% for x in perangkat %}"][1] == "Dell PowerEdge R740"
+    assert rows["{{ kantor.kota }}"][0].startswith("Pengaturan 'Kota': ")
+    samples = all_samples(date(2026, 6, 15))
+    every = {name for context in samples.values() for name in flatten_fields(context)}
+    tags = {t for t in rows}
+    for name in every:  # every field of every template has its row, with a meaning
+        tag = f"{{{{ {name} }}}}" if "[]." not in name else None
+        if tag:
+            assert tag in tags, name
+            assert rows[tag][0], name
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[0] == "Isian yang ada di semua templat"
+    assert "Berita Acara Pekerjaan — templat berita_acara.docx" in headings
