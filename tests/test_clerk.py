@@ -425,3 +425,10 @@ def test_daftar_isian_lists_every_field_with_meaning_and_example(office: Path) -
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert headings[0] == "Isian yang ada di semua templat"
     assert "Berita Acara Pekerjaan — templat berita_acara.docx" in headings
+
+
+def test_windows_md_shows_the_bat_init_writes() -> None:
+    from pipeline.office.launcher import bat_text
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "WINDOWS.md").read_text(encoding="utf-8")
+    block = guide.split("### Isi `Perbarui Dokumen.bat`", 1)[1].split("```bat\n", 1)[1].split("```", 1)[0]
+    assert block == bat_text().replace("\r\n", "\n")
