@@ -39,7 +39,8 @@ def change_register(root: Path) -> None:
     wb = openpyxl.load_workbook(path)
     ws = wb["Permohonan"]
     head = [c.value for c in ws[1]]
-    team = next(r[head.index("Petugas")].value for r in ws.iter_rows(min_row=2) if r[head.index("Petugas")].value)
+    petugas = head.index("Petugas")
+    team = next(r[petugas].value for r in ws.iter_rows(min_row=2) if r[petugas].value)
     for row in ws.iter_rows(min_row=2):
         agenda = str(row[head.index("No. Agenda")].value)
         if agenda == "2427":
@@ -89,8 +90,8 @@ def rekap(root: Path) -> None:
         target = OUT / name
         subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", str(page), "-l", str(page), "-singlefile",
                         str(pdf / "REKAP.pdf"), str(target)], check=True)
-        subprocess.run(["convert", f"{target}.png", "-trim", "+repage", "-bordercolor", "white", "-border", "12",
-                        f"{target}.png"], check=True)
+        subprocess.run(["convert", f"{target}.png", "-trim", "+repage", "-bordercolor", "white",
+                        "-border", "12", f"{target}.png"], check=True)
 
 
 def main() -> None:

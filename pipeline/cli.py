@@ -203,7 +203,11 @@ def cetak(folder: Path | None, selesai: bool, pdf: bool) -> None:
         click.echo(f"(sejak daftar dikosongkan {printing.describe_when(current.cleared)} oleh "
                    f"{current.cleared_by})")
     if pdf and current.items:
-        combined, result = _guard(print_list_pdf, settings, current)
+        bars = _Progress(sys.stderr.isatty())
+        try:
+            combined, result = _guard(print_list_pdf, settings, current, bars)
+        finally:
+            bars.close()
         _echo_pdf(result)
         if combined.path is None:
             _fail("PDF gabungan tidak dapat dibuat (lihat pesan di atas).")

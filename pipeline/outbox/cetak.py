@@ -98,8 +98,11 @@ def save_list(outbox: Path, printlist: PrintList) -> None:
 
 def add_to_list(outbox: Path, new: Sequence[PrintItem]) -> PrintList:
     """Add a run's documents (a document already listed keeps one line: the newest time, and 'dokumen
-    baru' while it has not been printed yet); drop documents no longer on disk. Saved when it changed."""
+    baru' while it has not been printed yet); drop documents no longer on disk. Saved when it changed.
+    A run that wrote nothing only reads the list: no stat per listed document on every watch cycle."""
     current = load_list(outbox)
+    if not new:
+        return current
     merged: dict[str, PrintItem] = {i.path: i for i in current.items}
     for item in new:
         old = merged.get(item.path)

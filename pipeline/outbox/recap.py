@@ -102,6 +102,10 @@ def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[
     info.append([_text(info, "Dibuat oleh sop-pipeline. File ini ditulis ulang setiap kali pipeline berjalan; "
                              "jangan diubah — perbaiki register-nya.")])
     info.append([_text(info, f"Keadaan per {format_date(today)}")])
+    info.append([_text(info, "Sheet Perlu dicetak: dokumen baru atau berubah sejak daftar dikosongkan. "
+                             "Setelah dicetak: klik ganda 'Perbarui Dokumen.bat' lalu pilih S, atau "
+                             "'sop-pipeline cetak --selesai'. Pemantau (watch) hidup bila "
+                             "outbox/PEMANTAU.txt baru diperbarui.")])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
