@@ -195,8 +195,8 @@ def _note_printing(settings: Settings, report: RunReport, statuses: list[StatusJ
     try:
         report.print_list = cetak.add_to_list(settings.outbox, report.to_print)
     except OSError as err:
-        report.problems.append(error("", None, "", cetak.LIST_FILE, "Daftar Perlu dicetak tidak dapat "
-                                     f"disimpan: {err}", "Periksa izin tulis folder outbox/_log."))
+        report.problems.append(warning("", None, "", cetak.LIST_FILE, "Daftar Perlu dicetak tidak dapat "
+                                       f"disimpan: {err}", "Periksa izin tulis folder outbox/_log."))
         report.print_list = cetak.load_list(settings.outbox)
     if settings.pdf and report.to_print and report.pdf is not None and not report.pdf.missing_soffice:
         documents = [settings.outbox / item.path for item in report.to_print]
