@@ -11,12 +11,32 @@ from typing import Any
 
 import click
 
-from pipeline import __version__
+from pipeline import __version__, clitext
 from pipeline.errors import PipelineError
 from pipeline.problems import Problem
 from pipeline.settings import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PROBLEMS = 0, 1, 2, 3
+SHOWN_REQUESTS = 10  # without --rinci, the "Perlu dicetak" list names this many requests
+LEGEND = ("GALAT = kesalahan di register; dokumen permohonan itu tidak diperbarui sampai diperbaiki. "
+          "PERINGATAN = dokumen tetap dibuat, tetapi mohon diperiksa.")
+
+clitext.install()  # click's own texts (Cara pakai, Opsi, Perintah salah…) in Indonesian
+
+
+class _Command(click.Command):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[OPSI]")
+        super().__init__(*args, **kwargs)
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[OPSI]")
+        kwargs.setdefault("subcommand_metavar", "PERINTAH [ARGUMEN]...")
+        super().__init__(*args, **kwargs)
 
 
 def _today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -38,41 +58,69 @@ _pdf_option = click.option("--pdf/--no-pdf", "pdf", default=None,
                                 "(bawaan: SOP_PIPELINE_PDF=1).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="sop-pipeline")
-@click.option("-v", "--verbose", is_flag=True, help="Tampilkan log rinci.")
+@click.option("-v", "--verbose", is_flag=True, help="Tampilkan log rinci sop-pipeline (untuk teknisi).")
 def cli(verbose: bool) -> None:
-    """SOP Pemeliharaan Server: periksa register Excel dan isi dokumen Word ke outbox/."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """SOP Pemeliharaan Server: periksa register Excel dan isi dokumen Word ke outbox/.
+
+    \b
+    Contoh:
+      sop-pipeline init --contoh D:\\Latihan     siapkan folder latihan berisi contoh
+      sop-pipeline run -C D:\\SOP                perbarui dokumen dan REKAP.xlsx
+      sop-pipeline cetak -C D:\\SOP --selesai    kosongkan daftar Perlu dicetak
+      sop-pipeline run -h                       bantuan satu perintah
+    """
+    # The pipeline's own log only: Pillow, matplotlib and others stay at warnings.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if verbose:
+        logging.getLogger("pipeline").setLevel(logging.DEBUG)
 
 
 @cli.command()
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--contoh", is_flag=True, help="Isi register dengan contoh permohonan (dan foto contoh).")
 def init(folder: Path | None, contoh: bool) -> None:
-    """Siapkan folder kantor: inbox/, outbox/, templates_docx/ dan register kosong (atau contoh)."""
-    from pipeline.office.init import init_folder
+    """Siapkan folder kantor: inbox/, outbox/, templates_docx/, register kosong (atau contoh) dan
+    'Perbarui Dokumen.bat'. Tidak pernah menimpa berkas yang sudah ada.
+
+    \b
+    Contoh:
+      sop-pipeline init D:\\SOP
+      sop-pipeline init --contoh D:\\Latihan
+    """
+    from pipeline.office.init import init_folder, next_steps
     root = (folder or Path.cwd()).resolve()
-    created = init_folder(root, contoh=contoh)
+    created = _guard(init_folder, root, contoh)
     for path in created:
         click.echo(f"dibuat  {path.relative_to(root) if path.is_relative_to(root) else path}")
     if not created:
         click.echo("Semua sudah ada; tidak ada yang ditimpa.")
+    click.echo("")
+    for line in next_steps(root, contoh):
+        click.echo(line)
 
 
 @cli.command()
 @_folder_option
 @_today_option
 @click.option("--ketat", is_flag=True, help="Peringatan juga dianggap masalah (kode keluar 3).")
-def check(folder: Path | None, today: date | None, ketat: bool) -> None:
-    """Periksa setiap register di inbox/ tanpa menulis apa pun."""
+@click.option("--rinci", is_flag=True, help="Tampilkan setiap masalah lengkap dengan yang perlu dilakukan "
+                                            "(bawaan: satu baris per permohonan).")
+def check(folder: Path | None, today: date | None, ketat: bool, rinci: bool) -> None:
+    """Periksa setiap register di inbox/ tanpa menulis apa pun.
+
+    \b
+    Contoh:
+      sop-pipeline check -C D:\\SOP
+      sop-pipeline check -C D:\\SOP --rinci --ketat
+    """
     from pipeline.process import check as run_check
     settings = _settings(folder, today)
     report = _guard(run_check, settings)
     if not report.validations and not report.problems:
         _fail(f"Tidak ada register .xlsx di {settings.inbox}.")
-    _print_problems(report.all_problems())
+    _print_problems(report.all_problems(), rinci)
     n = report.requests
     errors = sum(p.is_error for p in report.all_problems())
     warnings = len(report.all_problems()) - errors
@@ -85,38 +133,88 @@ def check(folder: Path | None, today: date | None, ketat: bool) -> None:
 @_today_option
 @click.option("--progress/--no-progress", default=None, help="Tampilkan bilah kemajuan (bawaan: bila di terminal).")
 @_pdf_option
-def run(folder: Path | None, today: date | None, progress: bool | None, pdf: bool | None) -> None:
-    """Periksa register lalu tulis dokumen setiap permohonan ke outbox/ dan REKAP.xlsx."""
+@click.option("--rinci", is_flag=True, help="Tampilkan setiap masalah dan setiap dokumen yang perlu dicetak "
+                                            "(bawaan: ringkas, satu baris per permohonan).")
+def run(folder: Path | None, today: date | None, progress: bool | None, pdf: bool | None,
+        rinci: bool) -> None:
+    """Periksa register lalu tulis dokumen setiap permohonan ke outbox/ dan REKAP.xlsx; akhirnya tampilkan
+    dokumen yang perlu dicetak. Dengan --pdf juga satu PDF gabungan di outbox/cetak/.
+
+    \b
+    Contoh:
+      sop-pipeline run -C D:\\SOP
+      sop-pipeline run -C \\\\fileserver\\sop --pdf
+    """
     from pipeline.process import process
     settings = _settings(folder, today, pdf=pdf)
     if not settings.inbox.is_dir():
         _fail(f"Folder {settings.inbox} tidak ada. Jalankan 'sop-pipeline init' dulu.")
-    show = sys.stderr.isatty() if progress is None else progress
-    bar: Any = None
-
-    def on_progress(done: int, total: int) -> None:
-        nonlocal bar
-        if not show or total < 20:
-            return
-        if bar is None:
-            bar = click.progressbar(length=total, label="Memproses permohonan", file=sys.stderr)
-            bar.__enter__()
-        bar.update(1)
-        if done == total:
-            bar.__exit__(None, None, None)
-
-    report = _guard(process, settings, on_progress)
+    bars = _Progress(sys.stderr.isatty() if progress is None else progress)
+    try:
+        report = _guard(process, settings, bars)
+    finally:
+        bars.close()
     if not report.validations and not any(p.source for p in report.problems):
         _fail(f"Tidak ada register .xlsx di {settings.inbox}.")
-    _print_problems(report.all_problems())
+    _print_problems(report.all_problems(), rinci)
     if report.recap_error:
         click.echo(report.recap_error, err=True)
     elif report.recap:
-        click.echo(f"Rekap: {report.recap}")
+        click.echo(f"Rekap: {_shown(report.recap, settings.root)}")
     click.echo(report.summary())
     if report.pdf is not None and not report.pdf.missing_soffice:
         click.echo(report.pdf.summary())  # its problems were printed with the others
+    if report.combined is not None and report.combined.path is not None:
+        click.echo(f"PDF gabungan untuk dicetak: {_shown(report.combined.path, settings.root)} "
+                   f"({report.combined.documents} dokumen, {report.combined.pages} halaman).")
+    _print_to_print(report, settings.root, rinci)
     sys.exit(EXIT_PROBLEMS if report.has_errors else EXIT_OK)
+
+
+@cli.command()
+@_folder_option
+@click.option("--selesai", is_flag=True,
+              help="Semua sudah dicetak: kosongkan daftar, lalu perbarui REKAP.xlsx.")
+@click.option("--pdf", is_flag=True, help="Gabungkan semua dokumen dalam daftar menjadi satu PDF di "
+                                          "outbox/cetak/ (perlu LibreOffice).")
+def cetak(folder: Path | None, selesai: bool, pdf: bool) -> None:
+    """Daftar 'Perlu dicetak': dokumen baru atau berubah sejak daftar terakhir dikosongkan (juga di
+    REKAP.xlsx, sheet 'Perlu dicetak').
+
+    \b
+    Contoh:
+      sop-pipeline cetak -C D:\\SOP              tampilkan daftarnya
+      sop-pipeline cetak -C D:\\SOP --pdf        satu PDF untuk dicetak sekaligus
+      sop-pipeline cetak -C D:\\SOP --selesai    semua sudah dicetak: kosongkan daftar
+    """
+    from pipeline.outbox import cetak as printing
+    from pipeline.process import clear_print_list, print_list_pdf
+    settings = _settings(folder, None)
+    if selesai:
+        count, report = _guard(clear_print_list, settings)
+        click.echo(f"Daftar Perlu dicetak dikosongkan ({count} dokumen).")
+        if report.recap_error:
+            click.echo(report.recap_error, err=True)
+        _print_to_print(report, settings.root, rinci=False)
+        return
+    current = printing.load_list(settings.outbox)
+    _print_list(current.items, settings.root, rinci=True)
+    if current.cleared:
+        click.echo(f"(sejak daftar dikosongkan {printing.describe_when(current.cleared)} oleh "
+                   f"{current.cleared_by})")
+    if pdf and current.items:
+        bars = _Progress(sys.stderr.isatty())
+        try:
+            combined, result = _guard(print_list_pdf, settings, current, bars)
+        finally:
+            bars.close()
+        _echo_pdf(result)
+        if combined.path is None:
+            _fail("PDF gabungan tidak dapat dibuat (lihat pesan di atas).")
+        click.echo(f"PDF gabungan untuk dicetak: {_shown(combined.path, settings.root)} "
+                   f"({combined.documents} dokumen, {combined.pages} halaman).")
+    if current.items:
+        click.echo("Setelah semuanya dicetak: sop-pipeline cetak --selesai")
 
 
 @cli.command()
@@ -126,7 +224,13 @@ def run(folder: Path | None, today: date | None, progress: bool | None, pdf: boo
 @click.option("--verify", is_flag=True, help="Periksa ulang setiap arsip terhadap SHA256SUMS-nya; tidak membuat "
                                              "arsip. Kode keluar 3 bila ada yang hilang, ditambahkan atau diubah.")
 def arsip(folder: Path | None, today: date | None, pdf: bool | None, verify: bool) -> None:
-    """Arsipkan setiap permohonan yang selesai (langkah 12) tanpa galat ke outbox/_arsip/<tahun>/."""
+    """Arsipkan setiap permohonan yang selesai (langkah 12) tanpa galat ke outbox/_arsip/<tahun>/.
+
+    \b
+    Contoh:
+      sop-pipeline arsip -C D:\\SOP --pdf
+      sop-pipeline arsip -C D:\\SOP --verify
+    """
     from pipeline.outbox import archive
     settings = _settings(folder, today, pdf=pdf)
     if verify:
@@ -138,7 +242,11 @@ def arsip(folder: Path | None, today: date | None, pdf: bool | None, verify: boo
     from pipeline.process import archive as archive_office
     if not settings.inbox.is_dir():
         _fail(f"Folder {settings.inbox} tidak ada. Jalankan 'sop-pipeline init' dulu.")
-    report, result = _guard(archive_office, settings)
+    bars = _Progress(sys.stderr.isatty())
+    try:
+        report, result = _guard(archive_office, settings, None, bars)
+    finally:
+        bars.close()
     if not report.validations and not any(p.source for p in report.problems):
         _fail(f"Tidak ada register .xlsx di {settings.inbox}.")
     click.echo(report.summary())
@@ -171,7 +279,14 @@ def watch(folder: Path | None, today: date | None, observer: str | None, interva
           debounce: float | None, rescan: float | None, pdf: bool | None) -> None:
     """Pantau inbox/ dan templates_docx/; jalankan 'run' setiap kali ada perubahan. Berhenti: Ctrl-C.
 
-    Opsi juga dapat ditulis di inbox/sop-pipeline.toml, tabel [watch]; opsi baris perintah menang."""
+    Opsi juga dapat ditulis di inbox/sop-pipeline.toml, tabel [watch]; opsi baris perintah menang. Selama
+    berjalan, outbox/PEMANTAU.txt menyebut kapan pemantau terakhir memeriksa.
+
+    \b
+    Contoh:
+      sop-pipeline watch -C D:\\SOP
+      sop-pipeline watch -C \\\\fileserver\\sop --observer polling --interval 2
+    """
     from pipeline import watch as watching
     settings = _settings(folder, today, pdf=pdf, observer=observer, polling_interval=interval, debounce=debounce,
                          rescan_interval=rescan)
@@ -193,7 +308,13 @@ def watch(folder: Path | None, today: date | None, observer: str | None, interva
 @click.option("--sampai", callback=_today, default=None, metavar="YYYY-MM-DD", help="Akhir rentang (dengan --dari).")
 def monev(folder: Path | None, today: date | None, periode: str | None, dari: date | None,
           sampai: date | None) -> None:
-    """Buat Laporan Monitoring dan Evaluasi penerapan SOP satu periode ke outbox/monev/."""
+    """Buat Laporan Monitoring dan Evaluasi penerapan SOP satu periode ke outbox/monev/.
+
+    \b
+    Contoh:
+      sop-pipeline monev -C D:\\SOP --periode 2026-Q3
+      sop-pipeline monev -C D:\\SOP --dari 2026-07-01 --sampai 2026-08-15
+    """
     from pipeline.monev.period import choose_period
     from pipeline.monev.report import make_report, summary
     settings = _settings(folder, today)
@@ -208,44 +329,48 @@ def monev(folder: Path | None, today: date | None, periode: str | None, dari: da
 
 
 @cli.command()
-@click.argument("template", required=False)
+@click.argument("template", required=False, metavar="[TEMPLAT]")
+@_folder_option
 @_today_option
-def fields(template: str | None, today: date | None) -> None:
-    """Daftar kolom yang dapat dipakai di templat, dengan contoh nilainya."""
-    from pipeline.documents.catalog import DOCUMENTS
-    from pipeline.documents.checks import flatten_fields
-    from pipeline.documents.sample import sample_contexts
-    samples = sample_contexts(today or date.today())
-    from pipeline.monev.report import SPEC as MONEV  # laporan_monev.docx, the monev report
-    from pipeline.monev.report import sample_context as monev_sample
-    samples[MONEV.key] = monev_sample(today or date.today())
-    keys = [d.key for d in DOCUMENTS] + [MONEV.key]
+@click.option("--tanpa-berkas", "no_file", is_flag=True,
+              help="Jangan tulis templates_docx/DAFTAR ISIAN.docx; hanya tampilkan daftarnya.")
+def fields(template: str | None, folder: Path | None, today: date | None, no_file: bool) -> None:
+    """Daftar isian (kolom) yang dapat dipakai di templat, dengan artinya dan contoh nilainya; juga ditulis
+    ke templates_docx/DAFTAR ISIAN.docx agar tag dapat disalin dari Word ke Word.
+
+    \b
+    Contoh:
+      sop-pipeline fields -C D:\\SOP
+      sop-pipeline fields berita_acara
+    """
+    from pipeline.documents.daftar_isian import (
+        DAFTAR_NAME,
+        all_samples,
+        field_groups,
+        template_titles,
+        write_daftar_isian,
+    )
+    samples = all_samples(today or date.today())
+    titles = template_titles()
+    keys = list(samples)
     if template:
         stem = Path(template).stem
         if stem not in samples:
             raise click.UsageError(f"Templat '{template}' tidak dikenal. Pilihan: {', '.join(keys)}")
         keys = [stem]
+    lines: list[str] = []
     for key in keys:
-        spec = next(d for d in (*DOCUMENTS, MONEV) if d.key == key)
-        click.echo(f"# {spec.template} — {spec.title}")
-        for name, value in flatten_fields(samples[key]).items():
-            if name == "kop.logo":
-                shown = "(gambar templates_docx/logo.png; kosong bila file itu tidak ada)"
-            elif name.startswith("grafik."):
-                shown = "(grafik PNG dari angka laporan, lebar 160 mm)"
-            elif name.endswith(".gambar"):
-                shown = "(foto dari inbox/lampiran/<No. Agenda>/, lebar 75 mm)"
-            elif isinstance(value, list):
-                shown = "(daftar; pakai {%tr for x in " + name + " %} atau {%p for … %})"
-            else:
-                shown = str(value).replace("\n", "⏎")
-            if "[]." in name:  # a field of each row of a list
-                base, _, rest = name.rpartition("[].")
-                tag = f"{{{{ x.{rest} }}}} di dalam {{% for x in {base.replace('[].', '.')} %}}"
-            else:
-                tag = f"{{{{ {name} }}}}"
-            click.echo(f"  {tag}  →  {shown}")
-        click.echo("")
+        filename, title = titles[key]
+        lines.append(f"# {filename} — {title}")
+        for group in field_groups(samples[key]):
+            lines.append(f"  {group.title}")
+            lines += [f"    {row.tag}  →  {row.example}" for row in group.rows]
+        lines.append("")
+    settings = _settings(folder, today)
+    if not no_file and settings.templates.is_dir():
+        target = _guard(write_daftar_isian, settings.templates / DAFTAR_NAME, samples, keys)
+        lines.append(f"Ditulis: {_shown(target, settings.root)} (buka di Word, salin tag dari kolom 'Tag').")
+    click.echo_via_pager("\n".join(lines) + "\n")
 
 
 def _settings(folder: Path | None, today: date | None, **overrides: Any) -> Settings:
@@ -275,18 +400,110 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_FAILED)
 
 
-def _print_problems(problems: list[Problem]) -> None:
+def _print_problems(problems: list[Problem], rinci: bool = False) -> None:
+    """Problems grouped by request: one line each (counts and the first problem), or with ``rinci``
+    every problem with what to do. Register-level problems are always shown in full."""
+    if not problems:
+        return
+    click.echo(LEGEND)
     groups: dict[tuple[str, str], list[Problem]] = defaultdict(list)
     for p in problems:
         groups[(p.source, p.agenda)].append(p)
+    hidden = 0
     for (source, agenda), items in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] != "", kv[0][1])):
         title = f"No. Agenda {agenda}" if agenda else "Register dan templat"
-        click.echo(click.style(f"{title}" + (f" ({source})" if source else ""), bold=True))
+        where = f" ({source})" if source else ""
+        if agenda and not rinci:
+            errors = sum(p.is_error for p in items)
+            first = next((p for p in items if p.is_error), items[0])
+            color = "red" if errors else "yellow"
+            numbers = ((errors, "galat"), (len(items) - errors, "peringatan"))
+            counts = ", ".join(f"{n} {word}" for n, word in numbers if n)
+            click.echo(click.style(f"{title}{where}", bold=True) + " " + click.style(counts, fg=color)
+                       + f": {first.headline()}")
+            hidden += len(items) > 1 or bool(first.details())
+            continue
+        click.echo(click.style(f"{title}{where}", bold=True))
         for p in items:
             color = "red" if p.is_error else "yellow"
             click.echo("  " + click.style(p.severity.value.upper(), fg=color) + f" {p.headline()}")
             for line in p.details():
                 click.echo(f"      {line}")
+    if hidden:
+        click.echo("Rinciannya (dan yang perlu dilakukan): tambahkan --rinci, atau buka STATUS.txt di folder "
+                   "permohonan, atau sheet 'Masalah' di REKAP.xlsx.")
+
+
+def _print_to_print(report: Any, root: Path, rinci: bool) -> None:
+    """The end of `run`: this run's new and changed documents, and where the whole list is."""
+    _print_list(report.to_print, root, rinci, heading="Perlu dicetak dari putaran ini")
+    total = len(report.print_list.items) if report.print_list is not None else 0
+    if total > len(report.to_print):
+        click.echo(f"Semua yang perlu dicetak sejak daftar dikosongkan: {total} dokumen — REKAP.xlsx, sheet "
+                   "'Perlu dicetak' (atau 'sop-pipeline cetak').")
+    if total:
+        click.echo("Setelah semuanya dicetak, kosongkan daftarnya: sop-pipeline cetak --selesai")
+
+
+def _print_list(items: list[Any], root: Path, rinci: bool, heading: str = "Perlu dicetak") -> None:
+    if not items:
+        click.echo(f"{heading}: tidak ada dokumen baru atau berubah.")
+        return
+    by_folder: dict[str, list[Any]] = defaultdict(list)
+    for item in items:
+        by_folder[item.folder].append(item)
+    click.echo(click.style(f"{heading} ({len(items)} dokumen baru atau berubah):", bold=True))
+    folders = list(by_folder.items())
+    shown = folders if rinci or len(folders) <= SHOWN_REQUESTS + 2 else folders[:SHOWN_REQUESTS]
+    for folder, docs in shown:
+        click.echo(f"  outbox/{folder}/")
+        for item in docs:
+            click.echo(f"      {item.name} ({item.reason})")
+        if any(item.archived for item in docs):
+            warn = "Sudah diarsipkan, lalu berubah: jalankan 'sop-pipeline arsip' untuk arsip versi baru."
+            click.echo("      " + click.style(warn, fg="red"))
+    if len(shown) < len(by_folder):
+        rest = len(by_folder) - len(shown)
+        click.echo(f"  … dan {rest} permohonan lagi (semuanya: --rinci, atau REKAP.xlsx sheet "
+                   "'Perlu dicetak').")
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A path as the clerk finds it: relative to the office folder."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+class _Progress:
+    """Bars on stderr for the library's long phases (process.Progress); nothing when not asked for. A phase
+    with few steps gets no bar: it is over before a bar would help."""
+
+    SMALLEST = {"Menulis dokumen": 20}  # below this many requests a run takes a moment
+
+    def __init__(self, show: bool) -> None:
+        self.show = show
+        self.label = ""
+        self.bar: Any = None
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if not self.show:
+            return
+        if label != self.label:
+            self.close()
+            self.label = label
+            if total >= self.SMALLEST.get(label, 2):
+                self.bar = click.progressbar(length=total, label=label, file=sys.stderr)
+                self.bar.__enter__()
+            elif total and done == 0:
+                click.echo(f"{label} …", err=True)
+        if self.bar is not None:
+            self.bar.update(done - self.bar.pos)
+            if done >= total:
+                self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 def main() -> None:

@@ -28,7 +28,9 @@ class Problem:
         return self.severity is Severity.GALAT
 
     def location(self) -> str:
-        parts = [f"Sheet '{self.sheet}'"] if self.sheet else []
+        # A template's problems name the template: "Templat 'laporan.docx'", not "Sheet 'laporan.docx'".
+        kind = "Templat" if self.sheet.lower().endswith(".docx") else "Sheet"
+        parts = [f"{kind} '{self.sheet}'"] if self.sheet else []
         if self.row is not None:
             parts.append(f"baris {self.row}")
         if self.column:

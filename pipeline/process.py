@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
 from pipeline.documents.checks import CheckedTemplates, load_templates
@@ -15,21 +16,29 @@ from pipeline.documents.fastdocx import FastTemplates
 from pipeline.documents.sample import sample_contexts
 from pipeline.errors import RegisterError
 from pipeline.monev.kinerja import kinerja_figures
+from pipeline.outbox import cetak
 from pipeline.outbox import files as ob
-from pipeline.outbox.archive import ArchiveReport, FileMemo, archive_requests, mark_changed_since_archive
+from pipeline.outbox.archive import (
+    ArchiveReport,
+    FileMemo,
+    archive_requests,
+    archive_versions,
+    mark_changed_since_archive,
+)
 from pipeline.outbox.folders import request_folder
 from pipeline.outbox.pdf import PdfReport, convert_to_pdf, outbox_documents
-from pipeline.outbox.plan import Tally, plan_folders
+from pipeline.outbox.plan import StatusJob, Tally, plan_folders
 from pipeline.outbox.recap import RECAP_NAME, recap_bytes, recap_digest, stored_digest
 from pipeline.outbox.status import status_text
 from pipeline.outbox.writer import FolderResult, start_pool, write_folders
-from pipeline.problems import Problem, error
+from pipeline.problems import Problem, error, warning
 from pipeline.register.reader import find_registers, read_register, unreadable_spreadsheets
 from pipeline.settings import Settings
 from pipeline.validate import Validation, validate_register
 
 log = logging.getLogger(__name__)
-Progress = Callable[[int, int], None]
+Progress = Callable[[str, int, int], None]  # (phase, done, total): the CLI draws bars, the core never prints
+READING, WRITING, CONVERTING, ARCHIVING = "Membaca", "Menulis dokumen", "Membuat PDF", "Mengarsipkan"
 
 
 @dataclass
@@ -54,6 +63,12 @@ class RunReport:
     recap: Path | None = None
     recap_error: str = ""
     pdf: PdfReport | None = None  # when settings.pdf: the PDF conversion of this run
+    # Perlu dicetak (outbox/cetak.py): why each document was written, this run's documents in request and
+    # step order, the clerk's list since it was last cleared, and (settings.pdf) one PDF of this run's.
+    reasons: dict[Path, str] = field(default_factory=dict)
+    to_print: list[cetak.PrintItem] = field(default_factory=list)
+    print_list: cetak.PrintList | None = None
+    combined: cetak.Combined | None = None
 
     @property
     def requests(self) -> int:
@@ -112,18 +127,24 @@ def process(settings: Settings, progress: Progress | None = None, caches: Caches
 
     def collect(result: FolderResult) -> None:
         report.written += result.written
+        report.reasons.update(result.reasons)
         report.locked += result.locked
         report.problems += result.problems
 
+    def read(path: Path) -> Validation | None:
+        if progress:
+            progress(f"{READING} {path.name}", 0, 1)
+        return _read_and_validate(path, settings, report, caches)
+
     try:
-        validations = [v for v in (_read_and_validate(path, settings, report, caches) for path in registers) if v]
+        validations = [v for v in map(read, registers) if v]
         requests = sum(len(v.assessments) for v in validations)
 
         def tick() -> None:
             nonlocal done
             done += 1
             if progress:
-                progress(done, requests)
+                progress(WRITING, done, requests)
 
         # Planned lazily and rendered while the rest is planned: memory stays flat however long the register.
         jobs = (job for v in validations for job in plan_folders(v, settings, templates, tally))
@@ -136,7 +157,7 @@ def process(settings: Settings, progress: Progress | None = None, caches: Caches
     report.unchanged += tally.unchanged
     report.problems += tally.problems
     if settings.pdf:  # missing or out-of-date PDFs, for every document (not only this run's)
-        report.pdf = convert_to_pdf(outbox_documents(settings.outbox))
+        report.pdf = convert_to_pdf(outbox_documents(settings.outbox), progress=_phase(progress, CONVERTING))
         report.problems += report.pdf.problems
     for status in tally.statuses:
         folder = status.folder
@@ -147,16 +168,72 @@ def process(settings: Settings, progress: Progress | None = None, caches: Caches
         except OSError as err:
             report.problems.append(error("", None, "", str(folder.name), f"STATUS.txt tidak dapat ditulis: {err}",
                                          "Periksa izin tulis folder outbox."))
+    _note_printing(settings, report, tally.statuses)
     _write_recap(settings, report)
     return report
 
 
-def archive(settings: Settings, caches: Caches | None = None) -> tuple[RunReport, ArchiveReport]:
+def _note_printing(settings: Settings, report: RunReport, statuses: list[StatusJob]) -> None:
+    """This run's documents for the clerk's 'Perlu dicetak' list, and one PDF of them when PDFs are made."""
+    by_folder = {s.folder: (n, s) for n, s in enumerate(statuses)}
+    now = datetime.now()
+    found: list[tuple[tuple[int, str], cetak.PrintItem]] = []
+    archived: dict[Path, bool] = {}
+    for path in report.written:
+        n, status = by_folder.get(path.parent, (len(by_folder), None))
+        if status is None or not path.is_relative_to(settings.outbox):
+            continue
+        if path.parent not in archived:
+            archived[path.parent] = bool(archive_versions(settings.outbox, path.parent))
+        found.append(((n, path.name), cetak.PrintItem(
+            path.relative_to(settings.outbox).as_posix(), status.assessment.agenda,
+            status.assessment.record.text("perangkat_daerah"), report.reasons.get(path, cetak.VALUES),
+            now.isoformat(timespec="seconds"), archived[path.parent], status.validation.register.name)))
+    report.to_print = [item for _, item in sorted(found, key=lambda kv: kv[0])]  # request, then step order
+    for item in report.to_print:
+        log.debug("Ditulis %s (%s)", item.path, item.reason)
+    try:
+        report.print_list = cetak.add_to_list(settings.outbox, report.to_print)
+    except OSError as err:
+        report.problems.append(warning("", None, "", cetak.LIST_FILE, "Daftar Perlu dicetak tidak dapat "
+                                       f"disimpan: {err}", "Periksa izin tulis folder outbox/_log."))
+        report.print_list = cetak.load_list(settings.outbox)
+    if settings.pdf and report.to_print and report.pdf is not None and not report.pdf.missing_soffice:
+        documents = [settings.outbox / item.path for item in report.to_print]
+        try:
+            report.combined = cetak.combine_pdfs(documents, settings.outbox, now)
+        except OSError as err:
+            report.problems.append(warning("", None, "", cetak.PRINT_FOLDER, "PDF gabungan tidak dapat "
+                                           f"ditulis: {err}", "Periksa izin tulis folder outbox/cetak."))
+
+
+def archive(settings: Settings, caches: Caches | None = None,
+            progress: Progress | None = None) -> tuple[RunReport, ArchiveReport]:
     """`sop-pipeline arsip`: bring outbox/ up to date, then archive every finished, error-free request."""
     caches = caches or Caches()
-    report = process(settings, caches=caches)
-    result = archive_requests(settings, report.validations, settings.pdf, report.unsettled_folders(settings.outbox))
+    report = process(settings, progress, caches=caches)
+    result = archive_requests(settings, report.validations, settings.pdf,
+                              report.unsettled_folders(settings.outbox), progress=_phase(progress, ARCHIVING))
     return report, result
+
+
+def clear_print_list(settings: Settings) -> tuple[int, RunReport]:
+    """`sop-pipeline cetak --selesai`: the clerk printed everything; empty the list, then run once so that
+    REKAP.xlsx shows the empty list. Returns how many documents the list held, and the run."""
+    count = cetak.clear_list(settings.outbox)
+    return count, process(settings)
+
+
+def print_list_pdf(settings: Settings, printing: cetak.PrintList,
+                   progress: Progress | None = None) -> tuple[cetak.Combined, PdfReport]:
+    """`sop-pipeline cetak --pdf`: one PDF of every document on the clerk's list (PDFs made where missing)."""
+    documents = [settings.outbox / item.path for item in printing.items]
+    converted = convert_to_pdf(documents, progress=_phase(progress, CONVERTING))
+    return cetak.combine_pdfs(documents, settings.outbox), converted
+
+
+def _phase(progress: Progress | None, label: str) -> Callable[[int, int], None] | None:
+    return None if progress is None else (lambda done, total: progress(label, done, total))
 
 
 def _file_digest(path: Path) -> str:
@@ -183,6 +260,7 @@ def _read_and_validate(path: Path, settings: Settings, report: RunReport, caches
         log.warning("%s", err)
         return None
     validation = validate_register(register, settings.today)
+    log.debug("%s: %d permohonan dibaca dan diperiksa", path.name, len(validation.assessments))
     # Keyed by the bytes actually read: a save between hashing and copying must not pin a stale result.
     caches.registers[path] = (register.digest, settings, validation)
     # Outside the cache: whether a request changed since it was archived depends on outbox/_arsip too.
@@ -195,11 +273,12 @@ def _write_recap(settings: Settings, report: RunReport) -> None:
     target = settings.outbox / RECAP_NAME
     try:
         kinerja = kinerja_figures(report.validations, settings.today, settings.lampiran)  # sheet Kinerja
-        digest = recap_digest(report.validations, settings.today, report.problems, kinerja)
+        digest = recap_digest(report.validations, settings.today, report.problems, kinerja, report.print_list)
         if stored_digest(target) == digest:
             report.recap = target
             return
-        data = recap_bytes(report.validations, settings.today, report.problems, digest, kinerja)
+        data = recap_bytes(report.validations, settings.today, report.problems, digest, kinerja,
+                           report.print_list, (datetime.now(), cetak.computer_name()))
     except Exception as err:  # the recap must never stop the documents
         report.recap_error = f"REKAP.xlsx tidak dapat dibuat: {err}"
         return

@@ -30,7 +30,7 @@ def test_check_clean_register_exits_0(office: Path) -> None:
 def test_check_problems_grouped_by_request_exit_3(office: Path) -> None:
     write_register(office / "inbox" / "register.xlsx",
                    permohonan=[request(), at_step(4, No_Agenda="018", Tgl_Pemeriksaan=date(2026, 7, 7))])
-    code, out = run_cli("check", "-C", str(office), "--today", "2026-07-20")
+    code, out = run_cli("check", "-C", str(office), "--today", "2026-07-20", "--rinci")
     assert code == 3
     assert "No. Agenda 018 (register.xlsx)" in out
     assert "GALAT Sheet 'Permohonan', baris 3, kolom 'Tgl Pemeriksaan'" in out
@@ -74,11 +74,11 @@ def test_recap_rows_and_formula_injection(office: Path) -> None:
     path.write_bytes(recap_bytes(report.validations, date(2026, 7, 20)))
     wb = openpyxl.load_workbook(path)
     rekap = wb["Rekap"]
-    rows = list(rekap.iter_rows(min_row=2, values_only=True))
+    rows = list(rekap.iter_rows(min_row=3, values_only=True))  # row 1: the title, row 2: the header
     assert rows[0][1:4] == ("017", "Dinas Kesehatan", '=HYPERLINK("http://x","klik")')
-    assert rekap["D2"].data_type == "s"  # text, not a formula
+    assert rekap["D3"].data_type == "s"  # text, not a formula
     assert rows[0][6] == "Selesai" and rows[0][8] == "Tepat waktu"
-    assert rows[1][2] == "+cmd|' /C calc'!A0" and rekap["C3"].data_type == "s"
+    assert rows[1][2] == "+cmd|' /C calc'!A0" and rekap["C4"].data_type == "s"
     assert rows[1][6] == "Langkah 4 (Pemeriksaan server)"
     assert rows[1][8] == "Terlambat 7 hari kerja"
     masalah = list(wb["Masalah"].iter_rows(min_row=2, values_only=True))
@@ -86,7 +86,7 @@ def test_recap_rows_and_formula_injection(office: Path) -> None:
 
 
 def test_fields_lists_every_field_with_an_example() -> None:
-    code, out = run_cli("fields", "berita_acara", "--today", "2026-06-15")
+    code, out = run_cli("fields", "berita_acara", "--today", "2026-06-15", "--tanpa-berkas")
     assert code == 0
     assert "{{ ba.pembukaan }}  →  Pada hari ini Senin tanggal Lima Belas bulan Juni" in out
     assert "{{ x.merk_tipe }} di dalam {% for x in perangkat %}  →  Dell PowerEdge R740" in out

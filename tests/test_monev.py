@@ -237,7 +237,7 @@ def test_rekap_has_sheet_kinerja_with_native_charts_and_follows_the_photos(tmp_p
     process(settings)
     recap = root / "outbox" / "REKAP.xlsx"
     wb = openpyxl.load_workbook(recap)
-    assert wb.sheetnames == ["Rekap", "Masalah", "Kinerja", "Info"]
+    assert wb.sheetnames == ["Rekap", "Perlu dicetak", "Masalah", "Kinerja", "Info"]
     rows = list(wb["Kinerja"].iter_rows(values_only=True))
     assert rows[0][0] == "Kinerja SOP Pemeliharaan Server Tahun 2026"
     head = rows.index(next(r for r in rows if r[0] == "Diterima"))

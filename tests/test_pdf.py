@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -116,7 +117,11 @@ def test_run_with_the_pdf_setting(office: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("SOP_PIPELINE_PDF", "1")
     result = CliRunner().invoke(cli, ["run", "-C", str(office), "--today", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == "PDF: 1 ditulis, 0 tidak berubah."
+    assert "PDF: 1 ditulis, 0 tidak berubah." in result.output.splitlines()
+    # …and one PDF of the run's documents to print, named by the time (outbox/cetak/<tanggal> <jam>.pdf).
+    combined = sorted((office / "outbox" / "cetak").glob("*.pdf"))
+    assert len(combined) == 1 and re.fullmatch(r"\d{4}-\d\d-\d\d \d\d\.\d\d\.pdf", combined[0].name)
+    assert f"PDF gabungan untuk dicetak: outbox/cetak/{combined[0].name} (1 dokumen, " in result.output
     assert (office / "outbox" / DISPOSISI).with_suffix(".pdf").read_bytes().startswith(b"%PDF-")
     off = CliRunner().invoke(cli, ["run", "-C", str(office), "--today", TODAY.isoformat(), "--no-pdf"])
     assert "PDF:" not in off.output

@@ -95,15 +95,29 @@ def test_same_inputs_same_bytes_whatever_the_clock(clock: Callable[[datetime], N
 def test_sandbox_stops_template_escapes() -> None:
     problems = check_template(template("{{ ''.__class__.__mro__[1].__subclasses__() }}"), SAMPLE)
     assert len(problems) == 1
-    assert "berita_acara.docx" in problems[0].message
+    assert problems[0].headline().startswith("Templat 'berita_acara.docx': Templat gagal dicoba-isi: ")
 
 
 def test_syntax_error_names_the_tag() -> None:
     problems = check_template(template("Baik", "{% if p.sifat %}tanpa penutup"), SAMPLE)
     assert len(problems) == 1
     assert problems[0].sheet == "berita_acara.docx"
-    assert "penulisan tag salah" in problems[0].message
-    assert problems[0].value.startswith("{% if p.sifat %}")
+    assert problems[0].message.startswith(
+        "Tag '{% if p.sifat %}' tidak ditutup dengan '{% endif %}' (bagian isi). "
+        "Paragrafnya: «{% if p.sifat %}tanpa penutup» (Jinja: ")
+    assert problems[0].value == "{% if p.sifat %}"
+
+
+def test_an_unclosed_tag_is_named_with_its_paragraph_not_a_later_tag() -> None:
+    """docxtpl's tag repair joins '{{ p.hal' with the text up to the next '}}'; Jinja's own line number
+    points at the whole body. The problem names the tag the editor broke, where it is."""
+    problems = check_template(template("{{ kop.logo }}", "Hal\t: {{ p.hal", "Kepada Yth. {{ p.narahubung }}",
+                                       "{{ ttd.kadis.nip }}"), SAMPLE)
+    assert [(p.value, p.headline()) for p in problems] == [(
+        "{{ p.hal", "Templat 'berita_acara.docx': Tag '{{ p.hal' tidak ditutup dengan '}}' (bagian isi). "
+        "Paragrafnya: «Hal : {{ p.hal» (Jinja: expected token 'end of print statement', got 'Yth')."
+    )]
+    assert ".." not in problems[0].message
 
 
 def test_unknown_field_with_suggestion() -> None:

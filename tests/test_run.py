@@ -187,7 +187,8 @@ def test_broken_template_is_reported_and_others_still_render(office: Path) -> No
     document.add_paragraph("{% if p.sifat %} tanpa penutup")
     document.save(str(tpl))
     report = run(office, permohonan=[request()], perangkat=[device()])
-    assert any(p.sheet == "berita_acara.docx" and "penulisan tag salah" in p.message for p in report.problems)
+    assert any(p.sheet == "berita_acara.docx" and "tidak ditutup dengan '{% endif %}'" in p.message
+               for p in report.problems)
     assert docs(office) == [n for n in ALL if not n.startswith("05")]
 
 
@@ -252,6 +253,8 @@ def test_every_file_written_follows_the_umask(office: Path, umask: int, expected
         os.umask(old)
     assert report.written and len(written) > 30
     modes = {p.relative_to(office).as_posix(): oct(p.stat().st_mode & 0o777) for p in written}
+    launcher = modes.pop("kantor/Perbarui Dokumen.sh")  # what a clerk double-clicks: executable, same readers
+    assert launcher == oct(0o777 & ~umask)
     assert set(modes.values()) == {oct(expected)}, modes
 
 

@@ -123,23 +123,90 @@ def _read_passed(cache: Path | None) -> dict[str, list[str]]:
     return {k: v for k, v in data["lolos"].items() if isinstance(v, list) and all(isinstance(f, str) for f in v)}
 
 
-def _sources(data: bytes) -> Iterator[tuple[str, str]]:
-    """The Jinja source of every part docxtpl renders, after docxtpl's own tag repair."""
+def _sources(data: bytes) -> Iterator[tuple[str, str, str]]:
+    """The Jinja source of every part docxtpl renders, after docxtpl's own tag repair, and the part's XML as
+    Word wrote it (the repair joins an unclosed tag with the text up to the next '}}': the raw XML shows
+    where it really is)."""
     tpl = DocxTemplate(io.BytesIO(data))
     tpl.init_docx()
-    yield "isi", tpl.patch_xml(tpl.get_xml())
+    raw = tpl.get_xml()
+    yield "isi", tpl.patch_xml(raw), raw
     for uri, where in ((tpl.HEADER_URI, "header"), (tpl.FOOTER_URI, "footer")):
         for _key, part in tpl.get_headers_footers(uri):
-            yield where, tpl.patch_xml(tpl.get_part_xml(part))
+            raw = tpl.get_part_xml(part)
+            yield where, tpl.patch_xml(raw), raw
 
 
-def _tag_near(source: str, lineno: int | None) -> str:
+_OPENERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
+
+
+def _paragraphs(source: str) -> list[str]:
+    """The text of each paragraph of a part's XML, as Word shows it (tags stripped, entities read)."""
+    import html
+    return [html.unescape(re.sub(r"<[^>]+>", "", part.replace("<w:tab/>", " ")))
+            for part in re.split(r"</w:p>", source)]
+
+
+def _unbalanced(text: str) -> str:
+    """The first tag in ``text`` that is opened and not closed ('{{ p.hal'), or a closing without its
+    opening; '' when every tag is whole."""
+    opened, start = "", 0
+    for m in re.finditer(r"\{[{%#]|[}%#]\}", text):
+        token = m.group()
+        if token in _OPENERS:
+            if opened:
+                return text[start:m.start()].strip()
+            opened, start = token, m.start()
+        elif not opened or _OPENERS[opened] != token:
+            return text[max(0, m.start() - 30):m.end()].strip()
+        else:
+            opened = ""
+    return text[start:].strip() if opened else ""
+
+
+def _broken_tag(raw: str, source: str, env: Any, lineno: int | None) -> tuple[str, str, str]:
+    """(the broken tag, the text of its paragraph, the closing it lacks) for a syntax error in ``source``
+    (``raw``: the same part before docxtpl's repair): a tag left open or closed twice, else a {{ … }} that
+    does not parse on its own, else an {% if %}/{% for %} never ended, else the paragraph of Jinja's line."""
+    paragraphs = [p for p in _paragraphs(raw) if p.strip()]
+    for text in paragraphs:
+        tag = _unbalanced(text)
+        if tag:
+            closer = _OPENERS.get(tag[:2], "")
+            return tag[:80], text, closer if closer and not tag.endswith(closer) else ""
+    for text in paragraphs:
+        for tag in re.findall(r"\{\{.*?\}\}", text):
+            try:
+                env.parse(tag)
+            except TemplateSyntaxError:
+                return tag[:80], text, ""
+    blocks: list[tuple[str, str, str]] = []
+    for text in paragraphs:
+        for m in re.finditer(r"\{%-?\s*(?:p|tr|tc|r)?\s*(\w+)[^%]*%\}", text):
+            word = m.group(1)
+            if word in ("if", "for", "with", "filter", "macro", "call", "block"):
+                blocks.append((m.group(), text, "{% end" + word + " %}"))
+            elif word.startswith("end"):
+                if not blocks:
+                    return m.group(), text, ""
+                blocks.pop()
+    if blocks:
+        return blocks[-1]
     lines = source.splitlines()
-    if not lineno or lineno > len(lines):
-        return ""
-    text = re.sub(r"<[^>]+>", "", "".join(lines[max(lineno - 2, 0):lineno + 1]))
-    tags = re.findall(r"\{[{%#].*?[}%#]\}|\{[{%#][^}]*", text)
-    return (tags[0] if tags else text.strip())[:120]
+    if lineno and lineno <= len(lines):
+        text = " ".join(p for p in _paragraphs(lines[lineno - 1]) if p.strip())
+        found = re.findall(r"\{[{%#].*?[}%#]\}", text)
+        return (found[-1] if found else text.strip())[:80], text, ""
+    return "", "", ""
+
+
+def _excerpt(text: str, tag: str, width: int = 140) -> str:
+    """The paragraph around ``tag``, shortened to about ``width`` characters."""
+    text = " ".join(text.split())
+    at = max(text.find(" ".join(tag.split())), 0)
+    start = max(0, min(at - width // 3, len(text) - width))
+    piece = text[start:start + width]
+    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
 
 
 def check_template(tpl: LoadedTemplate, sample: Mapping[str, Any]) -> list[Problem]:
@@ -152,15 +219,21 @@ def check_template(tpl: LoadedTemplate, sample: Mapping[str, Any]) -> list[Probl
     except Exception as err:  # not a zip, not a Word document, hostile XML…
         return [template_problem(spec, f"Templat {spec.template} tidak dapat dibuka sebagai dokumen Word ({err}).",
                                  "Simpan ulang templat dari Word sebagai .docx.")]
-    for where, source in sources:
+    for where, source, raw in sources:
         try:
             ast = env.parse(source)
         except TemplateSyntaxError as err:
-            tag = _tag_near(source, err.lineno)
+            tag, paragraph, closer = _broken_tag(raw, source, env, err.lineno)
+            if closer:
+                what = f"tag '{tag}' tidak ditutup dengan '{closer}'"
+            else:
+                what = f"tag '{tag}' salah tulis" if tag else "penulisan tag salah"
+            around = f" Paragrafnya: «{_excerpt(paragraph, tag)}»" if paragraph else ""
             problems.append(template_problem(
-                spec, f"Templat {spec.template} ({where}): penulisan tag salah — {err.message}.",
-                "Ketik ulang tag itu sekaligus tanpa mengubah format di tengahnya; "
-                "tulis {{ nama }} dengan spasi, dan pastikan setiap {% if %}/{% for %} ditutup.", tag))
+                spec, f"{_sentence(f'{what} (bagian {where})')}{around} "
+                f"(Jinja: {(err.message or '').rstrip('.')}).",
+                "Ketik ulang tag itu sekaligus tanpa mengubah format di tengahnya; tulis {{ nama }} lengkap "
+                "dengan penutupnya, dan pastikan setiap {% if %}/{% for %} ditutup.", tag))
             continue
         used = _used_fields(ast)
         tpl.fields |= used
@@ -171,7 +244,7 @@ def check_template(tpl: LoadedTemplate, sample: Mapping[str, Any]) -> list[Probl
                 continue  # an item of a list of texts: {% for l in layanan %}{{ l }}
             near = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
             problems.append(template_problem(
-                spec, f"Templat {spec.template}: kolom '{{{{ {name} }}}}' tidak dikenal.",
+                spec, f"Isian '{{{{ {name} }}}}' tidak dikenal.",
                 f"Apakah maksudnya '{{{{ {near[0]} }}}}'?" if near else
                 "Lihat daftar kolom dengan 'sop-pipeline fields'.", name))
     if problems:
@@ -179,9 +252,15 @@ def check_template(tpl: LoadedTemplate, sample: Mapping[str, Any]) -> list[Probl
     try:
         render_bytes(tpl, sample)
     except Exception as err:
-        problems.append(template_problem(spec, f"Templat {spec.template} gagal dicoba-isi: {err}.",
+        problems.append(template_problem(spec, _sentence(f"Templat gagal dicoba-isi: {err}"),
                                          "Periksa tag yang disebut; lihat 'sop-pipeline fields'."))
     return problems
+
+
+def _sentence(text: str) -> str:
+    """``text`` as a sentence: capitalised, one full stop at the end (never two)."""
+    text = text.strip()
+    return (text[:1].upper() + text[1:]).rstrip(".") + "." if text else ""
 
 
 def _used_fields(ast: nodes.Template) -> set[str]:

@@ -26,8 +26,12 @@ LAST_ROW = 1000  # formats and dropdowns reach this far, enough for years of req
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 TEXT_FORMAT = "@"  # Text: Excel keeps all 18 NIP digits and the leading 0 of phone numbers
-_FORMATS = {C.Kind.DATE: DATE_FORMAT, C.Kind.DATETIME: DATETIME_FORMAT, C.Kind.NIP: TEXT_FORMAT}
-_PHONE_KEYS = {"telepon_narahubung"}
+_FORMATS = {C.Kind.DATE: DATE_FORMAT, C.Kind.DATETIME: DATETIME_FORMAT, C.Kind.NIP: TEXT_FORMAT,
+            C.Kind.IP: TEXT_FORMAT}
+# Number-like texts, formatted as Text so Excel keeps them as typed: '017' keeps its 0, '2/12' does not
+# become 2 December, a long serial number is not rounded.
+_PHONE_KEYS = {"telepon_narahubung", "no_agenda", "nomor_surat", "nomor_seri", "kode_barang", "nomor_ba",
+               "nomor_pengumuman", "nomor_laporan", "lokasi_rak"}
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -90,6 +94,8 @@ def _write_data_sheet(ws: Worksheet, sheet: C.Sheet, rows: list[dict[str, Any]])
                 ws.cell(r, index).number_format = fmt
         if col.kind is C.Kind.CHOICE:
             ws.add_data_validation(_dropdown(col, f"{letter}2:{letter}{LAST_ROW}"))
+        if col.kind is C.Kind.DATE:
+            ws.add_data_validation(_date_check(col, f"{letter}2:{letter}{LAST_ROW}"))
     ws.row_dimensions[1].height = 32
     ws.freeze_panes = "B2" if sheet is C.PERMOHONAN else "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{LAST_ROW}"
@@ -102,6 +108,16 @@ def _dropdown(col: C.Column, cells: str) -> DataValidation:
     dv = DataValidation(type="list", formula1='"' + ",".join(c.value for c in col.choices) + '"',
                         allow_blank=True, showDropDown=False, showErrorMessage=True, errorStyle="warning",
                         errorTitle=col.header[:32], error=f"Pilih salah satu: {col.allowed()}.")
+    dv.add(cells)
+    return dv
+
+
+def _date_check(col: C.Column, cells: str) -> DataValidation:
+    # A warning, not a stop: the pipeline also reads dates typed as text ('15 Juni 2026').
+    dv = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
+                        formula2="DATE(2100,12,31)", allow_blank=True, showErrorMessage=True,
+                        errorStyle="warning", errorTitle=col.header[:32],
+                        error="Bukan tanggal. Tulis seperti 15/06/2026 (hari/bulan/tahun).")
     dv.add(cells)
     return dv
 
@@ -153,6 +169,12 @@ _INTRO = (
     ("Setelah register disimpan, baca STATUS.txt dan REKAP.xlsx di folder outbox/: di sana tertulis "
      "permohonan mana yang sudah lengkap, mana yang terlambat, dan apa yang harus diperbaiki (sheet, baris "
      "dan kolomnya)."),
+    ("Satu register untuk semua tahun, atau satu register per tahun: keduanya boleh. Permohonan dikenali "
+     "dari tahun Tanggal Diterima dan No. Agenda-nya, jadi No. Agenda boleh mulai lagi dari 1 setiap tahun "
+     "(dokumennya di outbox/<tahun>/). Tahun baru: lanjutkan di sheet Permohonan yang sama, atau buat "
+     "register baru di folder inbox/ (mis. register-2027.xlsx, dengan sheet Pegawai, Pengaturan dan Hari "
+     "Libur yang sama) dan biarkan register tahun lalu tetap di sana. Satu permohonan hanya dicatat di satu "
+     "register: permohonan yang belum selesai tetap diselesaikan di register lamanya."),
 )
 
 

@@ -147,9 +147,11 @@ def mark_changed_since_archive(outbox: Path, validation: Validation, memo: FileM
 
 
 def archive_requests(settings: Settings, validations: Sequence[Validation], pdf: bool = False,
-                     unsettled: Collection[Path] = (), now: datetime | None = None) -> ArchiveReport:
+                     unsettled: Collection[Path] = (), now: datetime | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> ArchiveReport:
     """Archive every request whose step 12 is recorded and that has no errors. Call after process(), so the
-    folders match the register; ``unsettled`` (see process.unsettled_folders) are left for the next run."""
+    folders match the register; ``unsettled`` (see process.unsettled_folders) are left for the next run.
+    ``progress(done, total)``: requests archived so far."""
     now = now or datetime.now()
     report = ArchiveReport()
     todo: list[tuple[Assessment, Validation, list[Record], Path]] = []
@@ -174,13 +176,17 @@ def archive_requests(settings: Settings, validations: Sequence[Validation], pdf:
             report.skipped += [(a.agenda, "PDF belum dapat dibuat; dicoba lagi pada putaran berikutnya")
                                for a, _, _, f in todo if f in failed]
             todo = [t for t in todo if t[3] not in failed]
-    for a, v, own_devices, folder in todo:
+    for n, (a, v, own_devices, folder) in enumerate(todo, start=1):
+        if progress:
+            progress(n - 1, len(todo))
         try:
             _archive_one(settings.outbox, a, v, own_devices, folder, now, report)
         except (OSError, OutboxError) as err:
             report.problems.append(error("", None, "", folder.name, f"Arsip No. Agenda {a.agenda} tidak dapat "
                                          f"ditulis: {err}", "Periksa ruang disk dan izin tulis outbox/_arsip.",
                                          agenda=a.agenda))
+    if progress and todo:
+        progress(len(todo), len(todo))
     return report
 
 

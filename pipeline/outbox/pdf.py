@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -129,9 +129,11 @@ def is_stale(pdf: Path, manifest: Manifest) -> bool:
 
 
 def convert_to_pdf(documents: Sequence[Path], *, pdfa: bool = False, timeout: float = DEFAULT_TIMEOUT,
-                   soffice: str | None = None) -> PdfReport:
+                   soffice: str | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> PdfReport:
     """Write '<document>.pdf' beside each document whose PDF is missing or out of date. Never raises for a
-    document that cannot be converted: the problem is reported and the Word document stays as it is."""
+    document that cannot be converted: the problem is reported and the Word document stays as it is.
+    ``progress(done, total)``: documents converted so far, after each folder."""
     report = PdfReport()
     todo: dict[Path, list[Path]] = {}
     manifests: dict[Path, Manifest] = {}
@@ -154,6 +156,9 @@ def convert_to_pdf(documents: Sequence[Path], *, pdfa: bool = False, timeout: fl
         if pdfa:
             (profile / "user").mkdir(parents=True)
             (profile / "user" / "registrymodifications.xcu").write_text(_PDFA_PROFILE, encoding="utf-8")
+        total, done = sum(len(d) for d in todo.values()), 0
+        if progress:
+            progress(0, total)
         for n, (folder, docs) in enumerate(todo.items()):
             outdir = Path(tmp) / f"pdf-{n}"
             failures = _convert_folder(exe, profile, docs, outdir, pdfa, timeout)
@@ -168,6 +173,9 @@ def convert_to_pdf(documents: Sequence[Path], *, pdfa: bool = False, timeout: fl
             except OSError as err:
                 report.problems.append(warning("", None, "", folder.name, f"Manifest di '{folder.name}' tidak "
                                                f"dapat ditulis: {err}", "Periksa izin tulis folder outbox."))
+            done += len(docs)
+            if progress:
+                progress(done, total)
     return report
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from pipeline.documents.catalog import due_documents
 from pipeline.documents.checks import TemplateSet
 from pipeline.documents.fields import FIELDS_VERSION, FieldBuilder, fingerprint
+from pipeline.outbox import cetak
 from pipeline.outbox.folders import request_folder
 from pipeline.outbox.manifest import Manifest
 from pipeline.outbox.writer import FolderJob, PlannedDocument
@@ -100,7 +101,8 @@ def plan_folders(validation: Validation, settings: Settings, templates: Template
             if manifest.unchanged(doc.filename, sidik):
                 tally.unchanged += 1
                 continue
-            todo.append(PlannedDocument(doc.filename, tpl, context, sidik))
+            why = _reason(manifest, doc.filename, tpl.digest)
+            todo.append(PlannedDocument(doc.filename, tpl, context, sidik, why))
         if todo:
             yield FolderJob(folder, a.agenda, tuple(todo), masukan)
             continue
@@ -109,3 +111,15 @@ def plan_folders(validation: Validation, settings: Settings, templates: Template
             with contextlib.suppress(OSError):
                 manifest.save()
         yield None
+
+
+def _reason(manifest: Manifest, filename: str, template_digest: str) -> str:
+    """Why a document is written, for the clerk's 'Perlu dicetak' list."""
+    entry = manifest.entries.get(filename)
+    if entry is None:
+        return cetak.NEW
+    if not (manifest.path.parent / filename).exists():
+        return cetak.MISSING
+    if entry.get("templat") != template_digest:
+        return cetak.TEMPLATE
+    return cetak.VALUES

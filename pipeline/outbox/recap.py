@@ -9,7 +9,7 @@ import math
 import re
 import zipfile
 from collections.abc import Collection, Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,24 +21,30 @@ from openpyxl.utils import get_column_letter
 
 from pipeline.monev.figures import Figures
 from pipeline.monev.kinerja import write_kinerja
+from pipeline.outbox import cetak
 from pipeline.outbox.status import next_step_text, state_text
 from pipeline.problems import Problem
 from pipeline.register.values import format_date
-from pipeline.validate import Validation
+from pipeline.validate import Assessment, Validation
 
 RECAP_NAME = "REKAP.xlsx"
-RECAP_VERSION = 2  # 2: sheet Kinerja
+RECAP_VERSION = 3  # 2: sheet Kinerja; 3: sheet Perlu dicetak, coloured Keadaan, title row
 
 
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _RED = PatternFill("solid", fgColor="F8CBAD")
-_YELLOW = PatternFill("solid", fgColor="FFF2CC")
+_YELLOW = PatternFill("solid", fgColor="FFE699")  # amber
+_GREEN = PatternFill("solid", fgColor="C6EFCE")
 
 
 def recap_digest(validations: Sequence[Validation], today: date, other: Sequence[Problem] = (),
-                 kinerja: Figures | None = None) -> str:
-    """Changes exactly when REKAP.xlsx would change; stored inside it so an unchanged recap is not rebuilt."""
+                 kinerja: Figures | None = None, printing: cetak.PrintList | None = None) -> str:
+    """Changes exactly when REKAP.xlsx would change; stored inside it so an unchanged recap is not rebuilt.
+    (Not the 'Diperbarui' time in its title: that is the time of the last change, so a run that changes
+    nothing leaves REKAP.xlsx as it is.)"""
     digest = hashlib.sha256(json.dumps([RECAP_VERSION, today, list(other)], default=str).encode())
+    if printing is not None:  # sheet Perlu dicetak
+        digest.update(json.dumps(printing.digest_part(), default=str).encode())
     if kinerja is not None:  # sheet Kinerja: its figures also depend on Hari Libur and the photos
         digest.update(kinerja.digest().encode())
     for v in validations:  # row by row: flat memory for long registers
@@ -61,21 +67,27 @@ def stored_digest(path: Path) -> str:
 
 
 def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[Problem] = (),
-                digest: str = "", kinerja: Figures | None = None) -> bytes:
-    """REKAP.xlsx: sheet Rekap (one row per request), Masalah (one row per problem, filterable), Kinerja (the
-    year's monev figures and charts, when given)."""
+                digest: str = "", kinerja: Figures | None = None, printing: cetak.PrintList | None = None,
+                updated: tuple[datetime, str] | None = None) -> bytes:
+    """REKAP.xlsx: sheet Rekap (one row per request), Perlu dicetak (the documents to print, when given),
+    Masalah (one row per problem, filterable), Kinerja (the year's monev figures and charts, when given).
+    ``updated``: when and on which computer it is written, for the title row."""
     wb = openpyxl.Workbook(write_only=True)  # streams rows: flat memory for long registers
     if digest:
         wb.custom_doc_props.append(StringProperty(name="sidik", value=digest))  # type: ignore[attr-defined]
     head = ["Register", "No. Agenda", "Perangkat Daerah", "Hal", "Langkah Terakhir", "Tanggal Langkah Terakhir",
             "Langkah Berikutnya", "Batas Waktu", "Keadaan", "Galat", "Peringatan"]
     widths = [16, 12, 28, 36, 30, 14, 34, 14, 22, 8, 11]
-    rows = ([v.register.name, a.agenda, a.record.text("perangkat_daerah"), a.record.text("hal"),
-             a.last_step.label if a.last_step else "-", a.done[-1][1] if a.done else None,
-             next_step_text(a), a.next_deadline, state_text(a), len(a.errors), len(a.warnings)]
-            for v in validations for a in v.assessments)
+    def requests() -> Iterable[list[Any]]:
+        return ([v.register.name, a.agenda, a.record.text("perangkat_daerah"), a.record.text("hal"),
+                 a.last_step.label if a.last_step else "-", a.done[-1][1] if a.done else None,
+                 next_step_text(a), a.next_deadline, _state(a, today), len(a.errors), len(a.warnings)]
+                for v in validations for a in v.assessments)
     count = sum(len(v.assessments) for v in validations)
-    _table(wb.create_sheet("Rekap"), head, widths, rows, count, date_cols={6, 8}, state_col=9)
+    _table(wb.create_sheet("Rekap"), head, widths, requests(), count, date_cols={6, 8}, fit=requests(),
+           title=_title(today, printing, updated))
+    if printing is not None:
+        _print_sheet(wb.create_sheet("Perlu dicetak"), printing)
     head = ["Register", "No. Agenda", "Jenis", "Sheet", "Baris", "Kolom", "Nilai", "Masalah", "Yang perlu dilakukan"]
     widths = [16, 12, 11, 12, 7, 22, 24, 70, 50]
     problems = [*((p, p.source) for p in other),
@@ -90,6 +102,10 @@ def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[
     info.append([_text(info, "Dibuat oleh sop-pipeline. File ini ditulis ulang setiap kali pipeline berjalan; "
                              "jangan diubah — perbaiki register-nya.")])
     info.append([_text(info, f"Keadaan per {format_date(today)}")])
+    info.append([_text(info, "Sheet Perlu dicetak: dokumen baru atau berubah sejak daftar dikosongkan. "
+                             "Setelah dicetak: klik ganda 'Perbarui Dokumen.bat' lalu pilih S, atau "
+                             "'sop-pipeline cetak --selesai'. Pemantau (watch) hidup bila "
+                             "outbox/PEMANTAU.txt baru diperbarui.")])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -97,6 +113,82 @@ def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[
 
 _WRAP = Alignment(vertical="top", wrap_text=True)
 _BOLD = Font(bold=True)
+_TITLE = Font(bold=True, size=12)
+_LINK = Font(color="0563C1", underline="single")
+
+
+class _Filled(str):
+    """A text shown on a coloured cell (Keadaan): the colour travels with the value, not a column number."""
+
+    fill: PatternFill | None = None
+
+
+def _state(a: Assessment, today: date) -> _Filled:
+    """Keadaan, coloured: red for a galat or an overdue step, amber for a warning or a step due today,
+    green otherwise (on time, or done)."""
+    if a.errors or a.overdue:
+        return _filled(state_text(a), _RED)
+    if a.warnings or (a.next_deadline is not None and a.next_deadline <= today):
+        return _filled(state_text(a), _YELLOW)
+    return _filled(state_text(a), _GREEN)
+
+
+def _filled(text: str, fill: PatternFill) -> _Filled:
+    made = _Filled(text)
+    made.fill = fill
+    return made
+
+
+def _title(today: date, printing: cetak.PrintList | None, updated: tuple[datetime, str] | None) -> str:
+    text = f"Rekap permohonan pemeliharaan server, keadaan per {format_date(today)}."
+    if updated is not None:
+        moment, computer = updated
+        text += f" Diperbarui {format_date(moment.date())} pukul {moment:%H.%M} oleh {computer}."
+    if printing is not None:
+        count = len(printing.items)
+        text += (f" Perlu dicetak: {count} dokumen (sheet 'Perlu dicetak')." if count else
+                 " Tidak ada dokumen yang perlu dicetak.")
+    return text
+
+
+def _print_sheet(ws: Any, printing: cetak.PrintList) -> None:
+    """Sheet Perlu dicetak: each document to print, why, when, and links to it, its folder and STATUS.txt
+    (relative to REKAP.xlsx, so they work on a mapped drive and on a UNC path)."""
+    since = (f"sejak daftar dikosongkan {cetak.describe_when(printing.cleared)} oleh {printing.cleared_by}"
+             if printing.cleared else "sejak pertama kali dijalankan")
+    title = (f"Dokumen baru atau berubah {since}. Setelah semuanya dicetak, kosongkan daftar ini: klik ganda "
+             "'Perbarui Dokumen.bat' lalu pilih S, atau jalankan 'sop-pipeline cetak --selesai'.")
+    head = ["No. Agenda", "Perangkat Daerah", "Dokumen", "Alasan", "Waktu", "Folder", "Status", "Catatan",
+            "Register"]
+    widths = [11, 30, 40, 26, 17, 12, 12, 60, 16]
+    items = printing.items
+    if not items:
+        _table(ws, head, widths, [["", "", "Tidak ada dokumen yang perlu dicetak."]], 1, date_cols=set(),
+               title=title)
+        return
+
+    def rows() -> Iterable[list[Any]]:
+        for item in items:
+            try:
+                when: Any = datetime.fromisoformat(item.time)
+            except ValueError:
+                when = item.time
+            note = _filled(cetak.ARCHIVED_NOTE, _RED) if item.archived else ""
+            yield [item.agenda, item.perangkat_daerah, _Link(item.name, cetak.link(item.path)), item.reason,
+                   when, _Link("buka folder", cetak.folder_link(item)),
+                   _Link("STATUS.txt", cetak.status_link(item)), note, item.register]
+    _table(ws, head, widths, rows(), len(items), date_cols={5}, title=title, fit=rows())
+
+
+class _Link(str):
+    """A text shown as a hyperlink to ``target``."""
+
+    def __new__(cls, text: str, target: str) -> _Link:
+        made = super().__new__(cls, text)
+        made.target = target
+        return made
+
+    target: str
 
 
 def _text(ws: Any, value: str) -> Any:
@@ -106,17 +198,31 @@ def _text(ws: Any, value: str) -> Any:
 
 
 def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[Any]], count: int,
-           date_cols: Collection[int], wrap_cols: Collection[int] = frozenset(), state_col: int = 0) -> None:
+           date_cols: Collection[int], wrap_cols: Collection[int] = frozenset(), title: str = "",
+           fit: Iterable[Sequence[Any]] | None = None) -> None:
+    """A sheet's table: ``title`` (one line above the header) when given; ``fit``: the rows once more, to
+    narrow each column to what it holds (``widths`` are the widest allowed)."""
+    if fit is not None:
+        widths = _fitted(head, widths, fit, wrap_cols)
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
+    top = 2 if title else 1  # the header row
     # Printed: landscape, all columns on one page width, the header row repeated on every page.
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = "9"  # A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.print_title_rows = "1:1"
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{max(1, count + 1)}"
+    ws.print_title_rows = f"{top}:{top}"
+    ws.freeze_panes = f"A{top + 1}"
+    ws.auto_filter.ref = f"A{top}:{get_column_letter(len(head))}{max(top, count + top)}"
+    if title:
+        cell = _text(ws, title)
+        cell.font = _TITLE
+        ws.append([cell])
+        ws.row_dimensions[1].height = 20
+    lines = max(math.ceil(len(h) / max(w - 1, 1)) for h, w in zip(head, widths, strict=True))
+    if lines > 1:  # a header that wraps needs a taller row: LibreOffice does not grow it on open
+        ws.row_dimensions[top].height = 15 * min(lines, 4)
     header: list[Any] = []
     for text in head:
         cell = _text(ws, text)
@@ -124,7 +230,7 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[
         header.append(cell)
     ws.append(header)
     # Styles only where they matter: per-cell styling dominates the recap's cost.
-    for number, row in enumerate(rows, start=2):
+    for number, row in enumerate(rows, start=top + 1):
         if wrap_cols:  # wrapped text needs a taller row: neither Excel nor LibreOffice grows it on open
             lines = max(math.ceil(len(str(row[c - 1] or "")) / (widths[c - 1] * 1.15)) for c in wrap_cols)
             if lines > 1:
@@ -132,18 +238,33 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[
         cells: list[Any] = []
         for c, value in enumerate(row, start=1):
             if isinstance(value, str):
-                cell = _text(ws, value)
+                cell = _text(ws, str(value))
                 if c in wrap_cols:
                     cell.alignment = _WRAP
-                if c == state_col:
-                    fill = _RED if row[9] else _YELLOW if row[10] else None
-                    if fill:
-                        cell.fill = fill
+                if isinstance(value, _Filled) and value.fill is not None:
+                    cell.fill = value.fill
+                if isinstance(value, _Link):
+                    cell.hyperlink, cell.font = value.target, _LINK
                 cells.append(cell)
             elif c in date_cols and value is not None:
                 cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = "DD/MM/YYYY"
+                cell.number_format = "DD/MM/YYYY HH:MM" if isinstance(value, datetime) else "DD/MM/YYYY"
                 cells.append(cell)
             else:
                 cells.append(value)
         ws.append(cells)
+
+
+def _fitted(head: Sequence[str], widths: Sequence[int], rows: Iterable[Sequence[Any]],
+            wrap_cols: Collection[int]) -> list[int]:
+    """Each column as wide as its longest value and its header (a long header may wrap at its words), at
+    most ``widths``; wrapped columns keep their width."""
+    longest = [len(h) if len(h) <= 16 else max(len(w) for w in h.split()) for h in head]
+    for row in rows:
+        for c, value in enumerate(row):
+            if c < len(longest):
+                size = (16 if isinstance(value, datetime) else 10 if isinstance(value, date)
+                        else len(str(value)) if value is not None else 0)
+                longest[c] = max(longest[c], size)
+    return [cap if c + 1 in wrap_cols else max(6, min(cap, n + 2))
+            for c, (cap, n) in enumerate(zip(widths, longest, strict=True))]

@@ -31,6 +31,7 @@ class PlannedDocument:
     template: LoadedTemplate
     context: dict[str, Any]
     sidik: str  # the fingerprint recorded in the manifest once the document is written
+    alasan: str = ""  # why it is written: new, template changed, values changed (outbox/cetak.py)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class FolderResult:
     written: list[Path] = field(default_factory=list)
     locked: list[tuple[Path, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    reasons: dict[Path, str] = field(default_factory=dict)  # each written document → why (PlannedDocument)
 
 
 def write_folder(job: FolderJob, now: datetime, fast: FastTemplates | None = None) -> FolderResult:
@@ -66,6 +68,7 @@ def write_folder(job: FolderJob, now: datetime, fast: FastTemplates | None = Non
             continue
         if _write_document(target, data, now, job.agenda, result):
             manifest.record(doc.filename, doc.sidik, data, {"templat": doc.template.digest})
+            result.reasons[target] = doc.alasan
     manifest.request_key = job.masukan if len(result.written) == len(job.docs) else ""
     if result.written:
         try:

@@ -387,6 +387,7 @@ def _read_settings(rows: Iterator[Sequence[Any]]) -> tuple[dict[str, str], list[
             keys[norm_key(name)] = s
     values: dict[str, str] = {}
     problems: list[Problem] = []
+    present: dict[str, int] = {}  # setting key → the row where its Kunci is written
     for row_number, cells in enumerate(rows, start=1):
         if not cells:
             continue
@@ -394,6 +395,7 @@ def _read_settings(rows: Iterator[Sequence[Any]]) -> tuple[dict[str, str], list[
         setting = keys.get(norm_key(key)) if key else None
         if setting is None:
             continue
+        present.setdefault(setting.key, row_number)
         value = clean_text(cells[1]) if len(cells) > 1 else ""
         if setting.key == "tanggal_sop" and value and len(cells) > 1:
             try:
@@ -405,9 +407,12 @@ def _read_settings(rows: Iterator[Sequence[Any]]) -> tuple[dict[str, str], list[
     for s in C.SETTINGS:
         if s.key not in values:
             make = error if s.required else warning
-            problems.append(make(C.PENGATURAN, None, s.label, "",
+            row = present.get(s.key)
+            # The blank register has every row: there the value is what is missing, not the row.
+            hint = (f"Isi kolom Nilai di baris {row} ('{s.label}'), mis. '{s.example}'." if row else
+                    f"Tambahkan baris '{s.label}' dengan nilainya, mis. '{s.example}'.")
+            problems.append(make(C.PENGATURAN, row, "Nilai" if row else s.label, "",
                                  f"Pengaturan '{s.label}' belum diisi"
                                  + ("; kop dokumen tidak dapat dibuat." if s.required else
-                                    "; di dokumen dicetak titik-titik."),
-                                 f"Tambahkan baris '{s.label}' dengan nilainya, mis. '{s.example}'."))
+                                    "; di dokumen dicetak titik-titik."), hint))
     return values, problems
