@@ -125,12 +125,12 @@ def is_locked(path: Path) -> str | None:
     names are replaced), on local disks and network shares alike.
     """
     owners = {path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:])}
-    for owner in owners:
-        if owner.exists():
-            return "sedang dibuka di Excel" if path.suffix.lower() == ".xlsx" else "sedang dibuka di Word"
     try:
+        for owner in owners:
+            if owner.exists():
+                return "sedang dibuka di Excel" if path.suffix.lower() == ".xlsx" else "sedang dibuka di Word"
         mode = path.stat().st_mode
-    except OSError:
+    except OSError:  # missing, or a folder this account cannot read: writing it will say which
         return None
     # The permission bits, not os.access: a service running as root/Administrator could still replace
     # a file someone marked read-only on purpose.
