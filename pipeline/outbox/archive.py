@@ -211,7 +211,7 @@ def _why_not(a: Assessment, v: Validation, folder: Path | None, seen: set[Path],
 def _archive_one(outbox: Path, a: Assessment, v: Validation, devices: list[Record], folder: Path,
                  now: datetime, report: ArchiveReport) -> None:
     # Read every file once: the zip, its SHA256SUMS and the comparison all see the same bytes.
-    contents = {p.name: p.read_bytes() for p in _packed_files(folder)}
+    contents = {p.name: ob.read_regular(p) for p in _packed_files(folder)}
     hashes = {name: hashlib.sha256(data).hexdigest() for name, data in contents.items()}
     values = request_values(a.record, devices)
     versions = archive_versions(outbox, folder)
@@ -227,7 +227,7 @@ def _archive_one(outbox: Path, a: Assessment, v: Validation, devices: list[Recor
             continue
         manifest = _manifest(a, v, folder, values, contents, hashes, number, now)
         data = _zip_bytes(contents, manifest)
-        if ob.atomic_write(target, data, overwrite=False):  # never overwrites
+        if ob.atomic_write(target, data, overwrite=False, root=outbox):  # never overwrites, never via a link
             report.created.append(target)
             log.info("Diarsipkan: %s", target)
             _remember(outbox, folder, target, hashlib.sha256(data).hexdigest())
@@ -250,7 +250,12 @@ def _packed_files(folder: Path) -> list[Path]:
     manifest = Manifest.load(folder)
     files = []
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith(("~$", ".")):
+        if path.name.startswith(("~$", ".")) or path.name == ob.HISTORY:
+            continue
+        if ob.is_link(path):  # packing it would copy whatever it points at into the archive
+            raise OutboxError(f"'{folder.name}/{path.name}' adalah tautan (symlink); hapus tautan itu, "
+                              "arsip tidak menyalin melalui tautan")
+        if not path.is_file():
             continue
         suffix = path.suffix.lower()
         if path.name in _INFO_ONLY or suffix == ".docx" or (suffix == ".pdf" and not pdfs.is_stale(path, manifest)):
@@ -363,8 +368,11 @@ def _change_against(archive: Path, folder: Path, values: Mapping[str, Any] | Non
     stored = _read_manifest(archive, memo)
     if stored is None:
         return f"arsip terakhir '{archive.name}' tidak dapat dibaca"
-    files = _packed_files(folder) if folder.is_dir() else []
-    hashes = {p.name: memo.get(p, "sha256", pdfs.sha256_file) for p in files if p.name not in _INFO_ONLY}
+    try:
+        files = _packed_files(folder) if folder.is_dir() else []
+        hashes = {p.name: memo.get(p, "sha256", pdfs.sha256_file) for p in files if p.name not in _INFO_ONLY}
+    except (OSError, OutboxError) as err:  # a folder this account cannot read, a link in it
+        return f"folder dokumennya tidak dapat diperiksa ({err})"
     return _difference(stored, hashes, _digest(values) if values is not None else None)
 
 
@@ -381,16 +389,19 @@ def _archive_index(outbox: Path) -> dict[tuple[str, str], list[tuple[int, Path]]
     """(tahun, folder name) → its archives, from one listing of outbox/_arsip/."""
     root = outbox.resolve() / ARCHIVE_DIR
     index: dict[tuple[str, str], list[tuple[int, Path]]] = defaultdict(list)
-    if not root.is_dir():
+    if not root.is_dir() or ob.is_link(root):
         return index
     pattern = re.compile(r"(.+?)(?: \(versi (\d+)\))?\.zip")
-    for year in root.iterdir():
-        if not year.is_dir():
-            continue
-        for path in year.iterdir():
-            m = pattern.fullmatch(path.name)
-            if m and not path.name.startswith(ob.TEMP_PREFIX):
-                index[(year.name, m.group(1))].append((int(m.group(2) or 1), path))
+    try:
+        for year in root.iterdir():
+            if not year.is_dir() or ob.is_link(year):
+                continue
+            for path in year.iterdir():
+                m = pattern.fullmatch(path.name)
+                if m and not path.name.startswith(ob.TEMP_PREFIX) and not ob.is_link(path):
+                    index[(year.name, m.group(1))].append((int(m.group(2) or 1), path))
+    except OSError as err:  # a folder this account cannot read: no archive is compared, none is lost
+        log.warning("%s tidak dapat dibaca: %s", root, err)
     return index
 
 
@@ -427,9 +438,13 @@ def verify_archives(outbox: Path) -> Verification:
     result = Verification()
     root = outbox / ARCHIVE_DIR
     found: list[Path] = []
-    if root.is_dir():
+    links = [p for p in (root, *(root.rglob("*") if root.is_dir() else ())) if ob.is_link(p)]
+    result.faults += [ArchiveFault(p.relative_to(outbox).as_posix(), "", "rusak", "tautan (symlink) di dalam "
+                                   "outbox/_arsip tidak diperiksa dan tidak diikuti; hapus tautan itu")
+                      for p in links]
+    if root.is_dir() and root not in links:
         found = sorted(p for p in root.rglob("*.zip")
-                       if p.is_file() and not p.name.startswith(ob.TEMP_PREFIX))
+                       if p.is_file() and p not in links and not p.name.startswith(ob.TEMP_PREFIX))
     for path in found:
         result.checked.append(path)
         result.faults += verify_archive(path, path.relative_to(outbox).as_posix())

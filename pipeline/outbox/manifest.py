@@ -11,9 +11,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.outbox.files import atomic_write
+from pipeline.outbox.files import atomic_write, read_regular
 
 MANIFEST = "_manifest.json"
+MAX_BYTES = 16 * 1024 * 1024  # a request folder's manifest is a few kilobytes; never a link, device or bomb
 
 
 @dataclass
@@ -31,7 +32,7 @@ class Manifest:
     def load(cls, folder: Path) -> Manifest:
         path = folder / MANIFEST
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_regular(path, MAX_BYTES).decode("utf-8"))
             if not isinstance(data, dict):
                 raise ValueError("not an object")
             entries = data.get("dokumen", {})
@@ -62,4 +63,4 @@ class Manifest:
         if self.archives:
             content["arsip"] = self.archives
         body = json.dumps(content, ensure_ascii=False, indent=1, sort_keys=True)
-        atomic_write(self.path, body.encode("utf-8"))
+        atomic_write(self.path, body.encode("utf-8"), root=self.path.parent)
