@@ -719,3 +719,13 @@ def test_a_manifest_that_is_a_link_is_not_followed(office: Path,
     report = run(office, permohonan=[request(Hal="Diubah")], perangkat=[device()])
     assert outside.read_text() == '{"dokumen": {}}' and manifest.is_symlink()
     assert any("_manifest.json' adalah tautan (symlink" in p.message for p in report.problems)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_a_named_pipe_in_place_of_a_manifest_does_not_hang_the_run(office: Path) -> None:
+    run(office, permohonan=[request()], perangkat=[device()])
+    manifest = office / "outbox" / FOLDER / "_manifest.json"
+    manifest.unlink()
+    os.mkfifo(manifest)  # opening it to read would wait for a writer for ever
+    report = run(office, permohonan=[request(Hal="Diubah")], perangkat=[device()])
+    assert not report.has_errors and report.written and manifest.is_file()

@@ -153,7 +153,10 @@ def real_folder(root: Path, *parts: str) -> Path:
 def read_regular(path: Path, limit: int | None = None) -> bytes:
     """The bytes of a regular file, never through a link (nor of a device or pipe a link could stand for).
     Raises OSError like any read, ValueError when the file is larger than ``limit``."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    # O_NONBLOCK: opening a named pipe does not wait for a writer (it is then refused as not a regular file).
+    flags = os.O_RDONLY
+    for name in ("O_NOFOLLOW", "O_NONBLOCK", "O_BINARY"):  # each where the system has it
+        flags |= getattr(os, name, 0)
     if is_link(path):
         raise OSError(errno.ELOOP, "tautan (symlink) tidak diikuti", str(path))
     fd = os.open(path, flags)

@@ -38,8 +38,8 @@ def office_lock(outbox: Path, wait: float, command: str) -> Iterator[None]:
     try:
         lock.acquire()
     except Timeout:
-        raise BusyError(f"sop-pipeline lain sedang menulis {outbox} ({holder(outbox)}); tunggu sampai selesai, "
-                        "lalu jalankan lagi") from None
+        raise BusyError(f"sop-pipeline lain sedang menulis {outbox} ({holder(outbox)}); tunggu sampai "
+                        "selesai, lalu jalankan lagi") from None
     try:
         with suppress(OSError, OutboxError):
             ob.atomic_write(folder / HOLDER_NAME, _describe(command).encode("utf-8"), root=outbox)
