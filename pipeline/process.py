@@ -324,7 +324,7 @@ def _keep_last_recap(settings: Settings, report: RunReport) -> bool:
     target = settings.outbox / RECAP_NAME
     try:
         import openpyxl  # only on this rare path
-        from openpyxl.styles import Font
+        from openpyxl.styles import Alignment, Font
         workbook = openpyxl.load_workbook(io.BytesIO(ob.read_regular(target)))
     except Exception:  # none yet, or not one we can read: write a new one
         return False
@@ -338,12 +338,15 @@ def _keep_last_recap(settings: Settings, report: RunReport) -> bool:
             return True
         del workbook[STALE_SHEET]
     sheet = workbook.create_sheet(STALE_SHEET, 0)
-    sheet.column_dimensions["A"].width = 120
+    sheet.column_dimensions["A"].width = 90
     sheet.sheet_properties.tabColor = "C00000"
+    sheet.page_setup.orientation = "landscape"  # as the other sheets print
     for n, line in enumerate(lines, start=1):
         cell = sheet.cell(n, 1, line)
         cell.data_type = "s"  # a file name starting with '=' stays text
         cell.font = Font(bold=n == 1, color="C00000")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[n].height = 15 * (len(line) // 80 + 1)  # wrapped rows do not grow on open
     workbook.active = 0
     for other in workbook.worksheets[1:]:
         other.sheet_view.tabSelected = False
