@@ -47,7 +47,7 @@ result = r.make_report(settings, period)
 t2 = time.perf_counter()
 run = check(settings)
 t3 = time.perf_counter()
-kinerja_figures(run.validations, settings.today, settings.lampiran)
+kinerja_figures(run.validations, settings.today)
 t4 = time.perf_counter()
 own = int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0])
 print(json.dumps({"import": t1 - t0, "report": t2 - t1, **parts, "kinerja": t4 - t3, "rss_mb": own / 1024,

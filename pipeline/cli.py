@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import sys
 from collections import defaultdict
@@ -14,7 +15,7 @@ import click
 from pipeline import __version__, clitext
 from pipeline.errors import PipelineError
 from pipeline.problems import Problem
-from pipeline.settings import Settings
+from pipeline.settings import TODAY_RANGE, Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PROBLEMS = 0, 1, 2, 3
 SHOWN_REQUESTS = 10  # without --rinci, the "Perlu dicetak" list names this many requests
@@ -43,9 +44,13 @@ def _today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"'{value}' bukan tanggal YYYY-MM-DD") from None
+    low, high = TODAY_RANGE
+    if not low <= day <= high:
+        raise click.BadParameter(f"{value} di luar rentang {low.year}–{high.year}; periksa tahunnya")
+    return day
 
 
 _folder_option = click.option("--folder", "-C", "folder", type=click.Path(file_okay=False, path_type=Path),
@@ -91,7 +96,7 @@ def init(folder: Path | None, contoh: bool) -> None:
     """
     from pipeline.office.init import init_folder, next_steps
     root = (folder or Path.cwd()).resolve()
-    created = _guard(init_folder, root, contoh)
+    created: list[Path] = _guard(init_folder, root, contoh)
     for path in created:
         click.echo(f"dibuat  {path.relative_to(root) if path.is_relative_to(root) else path}")
     if not created:
@@ -234,6 +239,8 @@ def arsip(folder: Path | None, today: date | None, pdf: bool | None, verify: boo
     from pipeline.outbox import archive
     settings = _settings(folder, today, pdf=pdf)
     if verify:
+        if not settings.outbox.is_dir():
+            _fail(f"Folder {settings.outbox} tidak ada; periksa jalur -C.")
         checked = _guard(archive.verify_archives, settings.outbox)
         for fault in checked.faults:
             click.echo(click.style("RUSAK", fg="red") + f" {fault.describe()}")
@@ -390,9 +397,23 @@ def _guard(func: Any, *args: Any) -> Any:
         return func(*args)
     except PipelineError as err:
         _fail(str(err))
+    except OSError as err:  # the office folder itself cannot be read or written: one line, not a traceback
+        _fail(_os_problem(err))
     except KeyboardInterrupt:
         click.echo("Dihentikan.", err=True)
         sys.exit(EXIT_FAILED)
+
+
+_OS_REASONS = {errno.EACCES: "tidak ada izin", errno.EPERM: "tidak ada izin", errno.ENOENT: "tidak ada",
+               errno.ENOTDIR: "bukan folder", errno.EEXIST: "sudah ada sebagai berkas, bukan folder",
+               errno.ENOSPC: "disk penuh", errno.EROFS: "hanya dapat dibaca (read-only)"}
+
+
+def _os_problem(err: OSError) -> str:
+    """'/srv/kantor/outbox: tidak ada izin (Permission denied)'."""
+    reason = _OS_REASONS.get(err.errno or 0, "galat sistem berkas")
+    where = err.filename if err.filename is not None else "folder kantor"
+    return f"{where}: {reason} ({err.strerror or err}). Periksa folder itu dan izin akun yang menjalankan."
 
 
 def _fail(message: str) -> None:
@@ -506,7 +527,20 @@ class _Progress:
             self.bar = None
 
 
+def _tolerant_output() -> None:
+    """Whatever the console's encoding (cp1252 when output goes to a file or a pipe on Windows), print what it
+    can and replace the rest, instead of dying halfway through a report on '→'."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # a stream already written to in a way that cannot be changed
+                pass
+
+
 def main() -> None:
+    _tolerant_output()
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -517,3 +551,9 @@ def main() -> None:
     except click.exceptions.Abort:
         click.echo("Dibatalkan.", err=True)
         sys.exit(EXIT_FAILED)
+    except OSError as err:
+        _fail(_os_problem(err))
+    except Exception as err:  # a bug: one line for the clerk, the traceback with -v
+        logging.getLogger(__name__).debug("galat tak terduga", exc_info=True)
+        _fail(f"galat tak terduga ({type(err).__name__}: {err}). Jalankan lagi dengan 'sop-pipeline -v …' "
+              "untuk rinciannya, dan laporkan kepada pengelola aplikasi.")

@@ -17,3 +17,12 @@ class SettingsError(PipelineError):
 
 class OutboxError(PipelineError):
     """The outbox cannot be written."""
+
+
+class LinkError(OutboxError, OSError):
+    """A link (symlink, junction) below outbox/ where a file or folder should be: never followed. An OSError
+    too, so every place that reports a file it cannot write reports this one as well."""
+
+
+class BusyError(PipelineError):
+    """Another run holds the office-wide lock of outbox/ (see outbox/lock.py)."""

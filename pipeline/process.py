@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -13,8 +14,9 @@ from pathlib import Path
 
 from pipeline.documents.checks import CheckedTemplates, load_templates
 from pipeline.documents.fastdocx import FastTemplates
+from pipeline.documents.photos import PhotoChecks, PhotoRequest, check_logo, locate_photos
 from pipeline.documents.sample import sample_contexts
-from pipeline.errors import RegisterError
+from pipeline.errors import OutboxError, RegisterError
 from pipeline.monev.kinerja import kinerja_figures
 from pipeline.outbox import cetak
 from pipeline.outbox import files as ob
@@ -26,6 +28,7 @@ from pipeline.outbox.archive import (
     mark_changed_since_archive,
 )
 from pipeline.outbox.folders import request_folder
+from pipeline.outbox.lock import office_lock
 from pipeline.outbox.pdf import PdfReport, convert_to_pdf, outbox_documents
 from pipeline.outbox.plan import StatusJob, Tally, plan_folders
 from pipeline.outbox.recap import RECAP_NAME, recap_bytes, recap_digest, stored_digest
@@ -33,8 +36,9 @@ from pipeline.outbox.status import status_text
 from pipeline.outbox.writer import FolderResult, start_pool, write_folders
 from pipeline.problems import Problem, error, warning
 from pipeline.register.reader import find_registers, read_register, unreadable_spreadsheets
+from pipeline.register.values import format_date
 from pipeline.settings import Settings
-from pipeline.validate import Validation, validate_register
+from pipeline.validate import PERMOHONAN, Validation, validate_register, validate_registers
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (phase, done, total): the CLI draws bars, the core never prints
@@ -50,6 +54,7 @@ class Caches:
     templates: CheckedTemplates = field(default_factory=CheckedTemplates)
     fast: FastTemplates = field(default_factory=FastTemplates)
     archives: FileMemo = field(default_factory=FileMemo)
+    photos: PhotoChecks | None = None  # photos already decoded; loaded from outbox/_log/ when first needed
 
 
 @dataclass
@@ -60,6 +65,7 @@ class RunReport:
     unchanged: int = 0
     held: int = 0  # requests whose documents were held back by errors
     locked: list[tuple[Path, str]] = field(default_factory=list)
+    unread: list[tuple[str, str]] = field(default_factory=list)  # registers that could not be read, and why
     recap: Path | None = None
     recap_error: str = ""
     pdf: PdfReport | None = None  # when settings.pdf: the PDF conversion of this run
@@ -100,26 +106,29 @@ class RunReport:
 
 
 def check(settings: Settings, caches: Caches | None = None) -> RunReport:
-    """Read and validate every register; write nothing."""
+    """Read and validate every register; write nothing. The same verdicts as `run` (one path to them)."""
     caches = caches or Caches()
     report = RunReport()
-    report.problems += unreadable_spreadsheets(settings.inbox)
-    for path in find_registers(settings.inbox):
-        _read_and_validate(path, settings, report, caches)
+    _validate_office(settings, report, caches)
     return report
 
 
 def process(settings: Settings, progress: Progress | None = None, caches: Caches | None = None) -> RunReport:
-    """Validate every register and bring outbox/ in step with it. Never raises for bad data."""
-    caches = caches or Caches()
+    """Validate every register and bring outbox/ in step with it. Never raises for bad data; raises BusyError
+    when another run still holds outbox/ after ``settings.lock_wait`` seconds."""
+    with office_lock(settings.outbox, settings.lock_wait, "run"):
+        return _process(settings, progress, caches or Caches())
+
+
+def _process(settings: Settings, progress: Progress | None, caches: Caches) -> RunReport:
     report = RunReport()
-    settings.outbox.mkdir(parents=True, exist_ok=True)
-    ob.clean_stale_temps(settings.outbox)
+    ob.clean_stale_temps(settings.outbox)  # ours alone: nobody else holds the lock
     registers = find_registers(settings.inbox)
-    report.problems += unreadable_spreadsheets(settings.inbox)
     templates = load_templates(settings.templates, sample_contexts(settings.today),
                                cache=settings.outbox / "_log" / "templat-lolos.json", checked=caches.templates)
     report.problems += templates.problems
+    _, logo_problem = check_logo(settings.templates, caches.photos)  # checked like a photo; unusable: no logo
+    report.problems += [logo_problem] if logo_problem else []
     tally = Tally()
     # Render processes are forked now, while this process is small, not after it has read the register.
     early: ProcessPoolExecutor | None = start_pool(settings.workers) if registers and settings.workers > 1 else None
@@ -131,13 +140,9 @@ def process(settings: Settings, progress: Progress | None = None, caches: Caches
         report.locked += result.locked
         report.problems += result.problems
 
-    def read(path: Path) -> Validation | None:
-        if progress:
-            progress(f"{READING} {path.name}", 0, 1)
-        return _read_and_validate(path, settings, report, caches)
-
     try:
-        validations = [v for v in map(read, registers) if v]
+        validations = _validate_office(settings, report, caches, progress)
+        _save_photo_checks(settings, caches)
         requests = sum(len(v.assessments) for v in validations)
 
         def tick() -> None:
@@ -161,13 +166,16 @@ def process(settings: Settings, progress: Progress | None = None, caches: Caches
         report.problems += report.pdf.problems
     for status in tally.statuses:
         folder = status.folder
+        if ob.link_below(settings.outbox, folder) is not None:
+            continue  # behind a link: the request is held with an error that says so
         try:
             present = sorted(p.name for p in folder.glob("*.docx")) if folder.is_dir() else list(status.due)
             text = status_text(status.assessment, status.validation, settings.today, present)
-            ob.write_text_if_changed(folder / "STATUS.txt", text)
-        except OSError as err:
+            ob.write_text_if_changed(folder / "STATUS.txt", text, root=settings.outbox)
+        except (OSError, OutboxError) as err:
             report.problems.append(error("", None, "", str(folder.name), f"STATUS.txt tidak dapat ditulis: {err}",
-                                         "Periksa izin tulis folder outbox."))
+                                         "Periksa izin tulis folder outbox.",
+                                         agenda=status.assessment.agenda))
     _note_printing(settings, report, tally.statuses)
     _write_recap(settings, report)
     return report
@@ -211,9 +219,10 @@ def archive(settings: Settings, caches: Caches | None = None,
             progress: Progress | None = None) -> tuple[RunReport, ArchiveReport]:
     """`sop-pipeline arsip`: bring outbox/ up to date, then archive every finished, error-free request."""
     caches = caches or Caches()
-    report = process(settings, progress, caches=caches)
-    result = archive_requests(settings, report.validations, settings.pdf,
-                              report.unsettled_folders(settings.outbox), progress=_phase(progress, ARCHIVING))
+    with office_lock(settings.outbox, settings.lock_wait, "arsip"):
+        report = _process(settings, progress, caches)
+        result = archive_requests(settings, report.validations, settings.pdf,
+                                  report.unsettled_folders(settings.outbox), progress=_phase(progress, ARCHIVING))
     return report, result
 
 
@@ -243,16 +252,102 @@ def _file_digest(path: Path) -> str:
         return ""
 
 
+def _validate_office(settings: Settings, report: RunReport, caches: Caches,
+                     progress: Progress | None = None) -> list[Validation]:
+    """Every register read and validated, then what needs them all at once: the same request in two
+    registers, the photo folders of all requests, request folders that are links, changes since archiving.
+    The one path to a verdict: `check` and `run` both come through here."""
+    report.problems += unreadable_spreadsheets(settings.inbox)
+    validations: list[Validation] = []
+    complete = True
+    for path in find_registers(settings.inbox):
+        if ob.is_link(path) and not path.resolve().is_relative_to(settings.inbox.resolve()):
+            report.problems.append(replace(error(
+                "", None, "", path.name, f"{path.name} adalah tautan (symlink) ke luar inbox/ "
+                f"({path.resolve()}); tidak dibaca.", "Simpan register sebagai berkas biasa di inbox/."),
+                source=path.name))
+            report.unread.append((path.name, "tautan (symlink) ke luar inbox/"))
+            complete = False
+            continue
+        if progress:
+            progress(f"{READING} {path.name}", 0, 1)
+        validation = _read_and_validate(path, settings, report, caches)
+        complete = complete and validation is not None
+        if validation is not None:
+            validations.append(validation)
+    validations = validate_registers(validations)
+    validations = _with_photos(settings, validations, caches, report, complete)
+    validations = [_with_folder_links(settings.outbox, v) for v in validations]
+    # Outside the cache: whether a request changed since it was archived depends on outbox/_arsip too.
+    validations = [mark_changed_since_archive(settings.outbox, v, caches.archives) for v in validations]
+    report.validations += validations
+    return validations
+
+
+PHOTO_CHECKS = "foto-diperiksa.json"  # in outbox/_log/: photos already decoded (documents/photos.PhotoChecks)
+
+
+def _with_photos(settings: Settings, validations: list[Validation], caches: Caches, report: RunReport,
+                 complete: bool) -> list[Validation]:
+    """Each request's documentation photos, from the one photo folder that is its own."""
+    if caches.photos is None:
+        caches.photos = PhotoChecks.load(settings.outbox / "_log" / PHOTO_CHECKS)
+    requests = [PhotoRequest(a.key[0], a.agenda, f"{v.register.name} baris {a.record.row}")
+                for v in validations for a in v.assessments]
+    found = locate_photos(settings.lampiran, requests, settings.max_photo_bytes, caches.photos, complete)
+    report.problems += found.unmatched
+    out, index = [], 0
+    for v in validations:
+        assessments = []
+        for a in v.assessments:
+            photos, problems = found.of(index)
+            index += 1
+            if photos or problems:
+                extra = tuple(replace(p, agenda=a.agenda, source=v.register.name) for p in problems)
+                a = replace(a, photos=photos, problems=(*a.problems, *extra))
+            assessments.append(a)
+        out.append(replace(v, assessments=tuple(assessments)))
+    return out
+
+
+def _with_folder_links(outbox: Path, validation: Validation) -> Validation:
+    """A request whose folder below outbox/ is a link (or lies behind one) is held: nothing is written or
+    copied through it."""
+    marked = []
+    for a in validation.assessments:
+        folder = request_folder(outbox, a)
+        link = ob.link_below(outbox, folder) if folder is not None else None
+        if link is not None:
+            shown = link.relative_to(outbox.resolve()).as_posix()
+            problem = error(PERMOHONAN, a.record.row, "", shown,
+                            f"Folder dokumen permohonan ini ada di balik tautan (symlink) 'outbox/{shown}'; "
+                            "dokumennya tidak ditulis melalui tautan.", "Hapus tautan itu dari outbox/ "
+                            "(folder aslinya tidak ikut terhapus).", agenda=a.agenda)
+            a = replace(a, problems=(*a.problems, replace(problem, source=validation.register.name)))
+        marked.append(a)
+    return replace(validation, assessments=tuple(marked))
+
+
+def _save_photo_checks(settings: Settings, caches: Caches) -> None:
+    if caches.photos is None:
+        return
+    target = settings.outbox / "_log" / PHOTO_CHECKS
+    try:
+        ob.write_bytes_if_changed(target, caches.photos.dump(), root=settings.outbox)
+    except (OSError, OutboxError) as err:  # only a hint for the next run
+        log.info("%s tidak ditulis: %s", target, err)
+
+
 def _read_and_validate(path: Path, settings: Settings, report: RunReport, caches: Caches) -> Validation | None:
+    """One register read and validated on its own (kept in ``caches`` by the bytes it was read from)."""
     digest = _file_digest(path)
     cached = caches.registers.get(path)
     if digest and cached and cached[0] == digest and cached[1] == settings:
-        validation = mark_changed_since_archive(settings.outbox, cached[2], caches.archives)
-        report.validations.append(validation)
-        return validation
+        return cached[2]
     try:
         register = read_register(path, settings.max_register_bytes)
     except RegisterError as err:
+        report.unread.append((path.name, str(err).removeprefix(f"{path.name}: ")))
         report.problems.append(replace(error(
             "", None, "", path.name, str(err),
             "Perbaiki atau simpan ulang register dari Excel; permohonan di register ini belum diproses."),
@@ -263,16 +358,18 @@ def _read_and_validate(path: Path, settings: Settings, report: RunReport, caches
     log.debug("%s: %d permohonan dibaca dan diperiksa", path.name, len(validation.assessments))
     # Keyed by the bytes actually read: a save between hashing and copying must not pin a stale result.
     caches.registers[path] = (register.digest, settings, validation)
-    # Outside the cache: whether a request changed since it was archived depends on outbox/_arsip too.
-    validation = mark_changed_since_archive(settings.outbox, validation, caches.archives)
-    report.validations.append(validation)
     return validation
 
 
 def _write_recap(settings: Settings, report: RunReport) -> None:
     target = settings.outbox / RECAP_NAME
+    if ob.is_link(target):  # not even read: a link could stand for anything
+        report.recap_error = f"REKAP.xlsx tidak diperbarui: {ob.link_problem(settings.outbox, target)}."
+        return
+    if report.unread and _keep_last_recap(settings, report):
+        return
     try:
-        kinerja = kinerja_figures(report.validations, settings.today, settings.lampiran)  # sheet Kinerja
+        kinerja = kinerja_figures(report.validations, settings.today)  # sheet Kinerja
         digest = recap_digest(report.validations, settings.today, report.problems, kinerja, report.print_list)
         if stored_digest(target) == digest:
             report.recap = target
@@ -286,8 +383,61 @@ def _write_recap(settings: Settings, report: RunReport) -> None:
     try:
         if reason:
             raise PermissionError(reason)
-        ob.atomic_write(target, data)
+        ob.atomic_write(target, data, root=settings.outbox)
         report.recap = target
-    except OSError as err:
+    except (OSError, OutboxError) as err:
         report.recap_error = (f"REKAP.xlsx tidak diperbarui: {reason or err}. Tutup file itu di Excel; "
                               "rekap diperbarui pada putaran berikutnya.")
+
+
+STALE_SHEET = "TIDAK MUTAKHIR"
+
+
+def _keep_last_recap(settings: Settings, report: RunReport) -> bool:
+    """A register could not be read (mid-save, damaged): the last good REKAP.xlsx keeps its rows — a recap
+    of 0 requests would say they vanished — with a first sheet saying it is not current, and why. False
+    when there is no earlier recap to keep (a new one is written with what could be read)."""
+    target = settings.outbox / RECAP_NAME
+    try:
+        import openpyxl  # only on this rare path
+        from openpyxl.styles import Alignment, Font
+        workbook = openpyxl.load_workbook(io.BytesIO(ob.read_regular(target)))
+    except Exception:  # none yet, or not one we can read: write a new one
+        return False
+    lines = [f"REKAP INI TIDAK MUTAKHIR (per {format_date(settings.today)}).",
+             *(f"Register '{name}' tidak dapat dibaca: {why}" for name, why in report.unread),
+             "Sheet lain berisi keadaan terakhir yang berhasil dibaca, bukan keadaan sekarang. Rekap ditulis "
+             "ulang begitu semua register dapat dibaca lagi (simpan ulang register itu dari Excel)."]
+    if STALE_SHEET in workbook.sheetnames:
+        if [row[0] for row in workbook[STALE_SHEET].iter_rows(values_only=True)] == lines:
+            report.recap_error = "REKAP.xlsx tetap TIDAK MUTAKHIR: " + "; ".join(lines[1:-1])
+            return True
+        del workbook[STALE_SHEET]
+    sheet = workbook.create_sheet(STALE_SHEET, 0)
+    sheet.column_dimensions["A"].width = 90
+    sheet.sheet_properties.tabColor = "C00000"
+    sheet.page_setup.orientation = "landscape"  # as the other sheets print
+    for n, line in enumerate(lines, start=1):
+        cell = sheet.cell(n, 1, line)
+        cell.data_type = "s"  # a file name starting with '=' stays text
+        cell.font = Font(bold=n == 1, color="C00000")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[n].height = 15 * (len(line) // 80 + 1)  # wrapped rows do not grow on open
+    workbook.active = 0
+    for other in workbook.worksheets[1:]:
+        other.sheet_view.tabSelected = False
+    props = workbook.custom_doc_props  # type: ignore[attr-defined]  # the digest goes: next run rewrites
+    for prop in [p for p in props.props if p.name == "sidik"]:
+        props.props.remove(prop)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    try:
+        if reason := ob.is_locked(target):
+            raise PermissionError(reason)
+        ob.atomic_write(target, buffer.getvalue(), root=settings.outbox)
+    except (OSError, OutboxError) as err:
+        report.recap_error = f"REKAP.xlsx tidak dapat ditandai TIDAK MUTAKHIR: {err}"
+        return True
+    report.recap = target
+    report.recap_error = "REKAP.xlsx ditandai TIDAK MUTAKHIR: " + "; ".join(lines[1:-1])
+    return True

@@ -44,6 +44,7 @@ class Settings:
     max_photo_bytes: int = 20 * 1024 * 1024
     workers: int = field(default_factory=_default_workers)
     pdf: bool = False  # also convert documents to PDF with LibreOffice (run and arsip)
+    lock_wait: float = 30.0  # seconds a run or arsip waits for another one's lock on outbox/ (outbox/lock.py)
     watch: WatchOptions = field(default_factory=WatchOptions)
 
     @property

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 from pipeline.documents.catalog import due_documents
+from pipeline.documents.photos import ImageRef
 from pipeline.problems import Problem, error, warning
 from pipeline.register import columns as C
 from pipeline.register.reader import Record, Register
@@ -31,6 +34,11 @@ class Assessment:
     next_deadline: date | None
     late: tuple[tuple[Step, int], ...]  # steps done after their deadline, with working days late
     overdue: int  # working days the next step is overdue today (0 when not)
+    photos: tuple[ImageRef, ...] = ()  # its documentation photos, checked (attached for the whole office)
+
+    @property
+    def key(self) -> tuple[int | None, str]:
+        return request_key(self.record)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -60,6 +68,14 @@ class Validation:
         return [*self.problems, *(p for a in self.assessments for p in a.problems)]
 
 
+def request_key(record: Record) -> tuple[int | None, str]:
+    """What identifies a request: (year of Tanggal Diterima, No. Agenda), as outbox/<tahun>/ does — the buku
+    agenda starts again at 1 every January. No. Agenda compares as Windows compares folder names."""
+    received = record.get("tgl_diterima")
+    agenda = unicodedata.normalize("NFC", record.text("no_agenda")).casefold()
+    return (received.year if isinstance(received, date) else None), agenda
+
+
 def build_calendar(register: Register) -> WorkCalendar:
     off = {r.get("tanggal"): r.text("keterangan") for r in register.libur
            if r.get("tanggal") and r.text("jenis") != "Masuk"}
@@ -72,9 +88,11 @@ def validate_register(register: Register, today: date, calendar: WorkCalendar | 
     staff = Staff.from_records(register.pegawai)
     own = [*register.problems, *_check_pegawai(register, today)]
     by_agenda: dict[str, list[Record]] = defaultdict(list)
+    by_key: dict[tuple[int | None, str], list[Record]] = defaultdict(list)
     for r in register.permohonan:
         if r.text("no_agenda"):
             by_agenda[r.text("no_agenda")].append(r)
+            by_key[request_key(r)].append(r)
     devices: dict[str, list[Record]] = defaultdict(list)
     for d in register.perangkat:
         devices[d.text("no_agenda")].append(d)
@@ -85,6 +103,15 @@ def validate_register(register: Register, today: date, calendar: WorkCalendar | 
             own.append(error(C.PERANGKAT.name, d.row, register.header("Perangkat", "no_agenda"), agenda,
                              f"No. Agenda '{agenda}' tidak ada di sheet Permohonan; perangkat ini tidak punya "
                              "permohonan.", "Perbaiki No. Agenda atau hapus baris perangkat ini."))
+        owners = by_agenda.get(agenda, [])
+        if len({request_key(r) for r in owners}) > 1:  # the same number in two years: whose device is it?
+            years = " dan ".join(f"tahun {_year(r)} (baris {r.row})" for r in owners)
+            device_problems[agenda].append(error(
+                C.PERANGKAT.name, d.row, register.header("Perangkat", "no_agenda"), agenda,
+                f"Perangkat baris {d.row}: No. Agenda '{agenda}' dipakai permohonan {years}; tidak dapat "
+                "dipastikan perangkat ini milik permohonan yang mana.",
+                "No. Agenda dimulai dari 1 lagi setiap Januari: pisahkan register per tahun (mis. "
+                "'register 2025.xlsx' dan 'register 2026.xlsx')."))
     for p in register.problems:
         if p.sheet == C.PERANGKAT.name and p.row:
             owner = next((d.text("no_agenda") for d in register.perangkat if d.row == p.row), "")
@@ -102,13 +129,48 @@ def validate_register(register: Register, today: date, calendar: WorkCalendar | 
         found = [replace(p, agenda=agenda) for p in row_problems.get(r.row, [])]
         found += device_problems.get(agenda, [])
         checker = _RequestCheck(register, r, devices.get(agenda, []), staff, calendar, today)
-        found += checker.run(by_agenda.get(agenda, [r]))
+        found += checker.run(by_key.get(request_key(r), [r]))
         found = [replace(p, agenda=agenda, source=register.name) for p in found]
         assessments.append(Assessment(agenda, r, tuple(found), tuple(checker.done), checker.next_step,
                                       checker.next_deadline, tuple(checker.late), checker.overdue))
     own = [replace(p, source=register.name) for p in own]
     blocked = any(p.is_error and (p.row is None or p.row == 1) and p.sheet != C.HARI_LIBUR.name for p in own)
     return Validation(register, tuple(assessments), tuple(own), blocked)
+
+
+def validate_registers(validations: Sequence[Validation]) -> list[Validation]:
+    """The checks that need every register at once: a request recorded in two registers (a copy of the
+    register beside it in inbox/, 'register - Salinan.xlsx') is an error on each, naming both files and rows.
+    `check` and `run` both call this: they give the same verdicts."""
+    places: dict[tuple[int | None, str], list[tuple[int, Assessment]]] = defaultdict(list)
+    for n, v in enumerate(validations):
+        for a in v.assessments:
+            key = a.key
+            if key[0] is not None and key[1]:
+                places[key].append((n, a))
+    extra: dict[tuple[int, int], Problem] = {}
+    for key, found in places.items():
+        if len({n for n, _ in found}) < 2:
+            continue  # within one register: the register's own check names the rows
+        shown = " dan ".join(f"{validations[n].register.name} baris {a.record.row}" for n, a in found)
+        for n, a in found:
+            problem = error(PERMOHONAN, a.record.row, validations[n].register.header(PERMOHONAN, "no_agenda"),
+                            a.agenda, f"No. Agenda '{a.agenda}' tahun {key[0]} tercatat di lebih dari satu "
+                            f"register: {shown}.", "Satu permohonan dicatat di satu register saja: hapus "
+                            "salinan register dari inbox/ (mis. 'register - Salinan.xlsx'), atau perbaiki "
+                            "No. Agenda.",
+                            agenda=a.agenda)
+            extra[(n, a.record.row)] = replace(problem, source=validations[n].register.name)
+    if not extra:
+        return list(validations)
+    return [replace(v, assessments=tuple(
+        replace(a, problems=(*a.problems, extra[(n, a.record.row)])) if (n, a.record.row) in extra else a
+        for a in v.assessments)) for n, v in enumerate(validations)]
+
+
+def _year(record: Record) -> str:
+    received = record.get("tgl_diterima")
+    return str(received.year) if isinstance(received, date) else "?"
 
 
 def _check_pegawai(register: Register, today: date) -> list[Problem]:

@@ -87,8 +87,13 @@ def test_archive_holds_documents_checksums_and_manifest(office: Path) -> None:
     archive(office, report)
     files = members(office / "outbox" / V1)
     assert sorted(files) == [*DOCS, "MANIFEST.json", "SHA256SUMS", "STATUS.txt", "_manifest.json"]
-    for name in [*DOCS, "STATUS.txt", "_manifest.json"]:
+    for name in [*DOCS, "STATUS.txt"]:
         assert files[name] == (folder / name).read_bytes(), name
+    # The folder's manifest now also records the archive made of it (for `arsip --verify`); nothing else.
+    recorded = json.loads((folder / "_manifest.json").read_bytes())
+    made = hashlib.sha256((office / "outbox" / V1).read_bytes()).hexdigest()
+    assert recorded.pop("arsip") == {V1.as_posix(): made}
+    assert json.loads(files["_manifest.json"]) == recorded
     sums = [f"{hashlib.sha256(files[n]).hexdigest()}  {n}" for n in sorted(files) if n != "SHA256SUMS"]
     assert files["SHA256SUMS"].decode().splitlines() == sums
     with zipfile.ZipFile(office / "outbox" / V1) as zf:

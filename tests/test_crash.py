@@ -13,6 +13,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -152,10 +153,10 @@ def test_unwritable_outbox_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     office = _office(tmp_path, 2)
     real = ob.atomic_write
 
-    def refuse(path: Path, data: bytes) -> None:
+    def refuse(path: Path, data: bytes, **options: Any) -> None:
         if "001 - " in str(path):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        real(path, data)
+        real(path, data, **options)
 
     monkeypatch.setattr(ob, "atomic_write", refuse)
     report = process(Settings.build(root=office, today=TODAY, workers=1))

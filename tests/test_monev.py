@@ -149,11 +149,10 @@ def test_charts_are_the_png_drawn_and_do_not_depend_on_global_matplotlib_setting
     from pipeline.process import check
 
     run = check(Settings.build(root=contoh, today=date(2026, 11, 28)))
-    from pipeline.monev.figures import photo_folders
     from pipeline.validate import build_calendar
 
     figures = compute_figures([(v, build_calendar(v.register)) for v in run.validations], parse_period("2026-Q4"),
-                              date(2026, 11, 28), photo_folders(contoh / "inbox" / "lampiran"))
+                              date(2026, 11, 28))
     with matplotlib.rc_context({"font.size": 20, "axes.facecolor": "red", "font.family": "serif"}):
         drawn = draw_charts(figures)
     assert media == sorted(drawn.values())

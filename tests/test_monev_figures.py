@@ -13,11 +13,12 @@ from pathlib import Path
 import holidays
 import pytest
 
-from pipeline.monev.figures import Figures, compute_figures, photo_folders
+from pipeline.monev.figures import Figures, compute_figures
 from pipeline.monev.period import Period, parse_period, quarter
 from pipeline.office.init import init_folder
-from pipeline.register.reader import read_register
-from pipeline.validate import build_calendar, validate_register
+from pipeline.process import check as check_office
+from pipeline.settings import Settings
+from pipeline.validate import build_calendar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import itertools
@@ -142,10 +143,9 @@ def year(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Truth]]:
 @pytest.fixture(scope="module")
 def year_figures(year: tuple[Path, list[Truth]]) -> dict[str, Figures]:
     root, _ = year
-    register = read_register(root / "inbox" / "register.xlsx")
-    validation = validate_register(register, TODAY)
-    photos = photo_folders(root / "inbox" / "lampiran")
-    return {key: compute_figures([(validation, build_calendar(register))], parse_period(key), TODAY, photos)
+    [validation] = check_office(Settings.build(root=root, today=TODAY)).validations  # photos attached
+    register = validation.register
+    return {key: compute_figures([(validation, build_calendar(register))], parse_period(key), TODAY)
             for key in ("2026", "2026-Q1", "2026-Q2", "2026-S2", "2026-03", "2026-11", "2026-12")}
 
 
@@ -195,10 +195,9 @@ def test_a_wrong_calendar_is_caught(year: tuple[Path, list[Truth]], year_figures
 def example(tmp_path_factory: pytest.TempPathFactory) -> Figures:
     root = tmp_path_factory.mktemp("contoh")
     init_folder(root, contoh=True)
-    register = read_register(root / "inbox" / "register.xlsx")
-    validation = validate_register(register, date(2026, 11, 28))
-    return compute_figures([(validation, build_calendar(register))], quarter(2026, 4), date(2026, 11, 28),
-                           photo_folders(root / "inbox" / "lampiran"))
+    [validation] = check_office(Settings.build(root=root, today=date(2026, 11, 28))).validations
+    return compute_figures([(validation, build_calendar(validation.register))], quarter(2026, 4),
+                           date(2026, 11, 28))
 
 
 def test_example_quarter_iv_by_hand(example: Figures) -> None:

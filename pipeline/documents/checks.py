@@ -44,7 +44,7 @@ def template_problem(spec: DocumentSpec, message: str, hint: str, value: str = "
 
 # A long-lived process (watch mode) checks each template version once; other runs use the cache file.
 # The checks depend on the fields the pipeline offers, so a new version or new fields check again.
-_CHECK_VERSION = f"{__version__}/{FIELDS_VERSION}"
+_CHECK_VERSION = f"{__version__}/{FIELDS_VERSION}/catatan-kaki"  # suffix: fields of notes and properties
 
 
 class CheckedTemplates:
@@ -123,6 +123,13 @@ def _read_passed(cache: Path | None) -> dict[str, list[str]]:
     return {k: v for k, v in data["lolos"].items() if isinstance(v, list) and all(isinstance(f, str) for f in v)}
 
 
+# What DocxTemplate.render renders besides the body, headers and footers (docxtpl 0.20): footnotes and these
+# core properties. A field used only there must be fingerprinted too, or a changed value never reaches the
+# document (tests/test_trust.py).
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+
+
 def _sources(data: bytes) -> Iterator[tuple[str, str, str]]:
     """The Jinja source of every part docxtpl renders, after docxtpl's own tag repair, and the part's XML as
     Word wrote it (the repair joins an unclosed tag with the text up to the next '}}': the raw XML shows
@@ -135,6 +142,14 @@ def _sources(data: bytes) -> Iterator[tuple[str, str, str]]:
         for _key, part in tpl.get_headers_footers(uri):
             raw = tpl.get_part_xml(part)
             yield where, tpl.patch_xml(raw), raw
+    for part in tpl.docx.part.package.parts:
+        if part.content_type == _FOOTNOTES:
+            blob = part.blob
+            raw = blob.decode("utf-8") if isinstance(blob, bytes) else blob
+            yield "catatan kaki", tpl.patch_xml(raw), raw
+    for name in _PROPERTIES:
+        if value := getattr(tpl.docx.core_properties, name):
+            yield f"properti dokumen '{name}'", value, value
 
 
 _OPENERS = {"{{": "}}", "{%": "%}", "{#": "#}"}

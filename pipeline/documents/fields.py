@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.documents.catalog import DocumentSpec
-from pipeline.documents.photos import ImageRef, find_photos, image_ref
-from pipeline.problems import Problem
+from pipeline.documents.photos import ImageRef, image_ref
 from pipeline.register import columns as C
 from pipeline.register.reader import Record, Register
 from pipeline.register.values import (
@@ -129,12 +128,6 @@ class FieldBuilder:
 
     def logo_digest(self) -> str:
         return self.logo.digest if self.logo else ""
-
-    def photos(self, agenda: str) -> tuple[list[ImageRef], list[Problem]]:
-        """The request's photos in inbox/lampiran/<No. Agenda>/, sorted by name; bad ones are warnings."""
-        if self.lampiran is None:
-            return [], []
-        return find_photos(self.lampiran, agenda, self.max_photo_bytes)
 
     def context(self, doc: DocumentSpec, r: Record, devices: Sequence[Record],
                 photos: Sequence[ImageRef] = ()) -> dict[str, Any]:

@@ -1,23 +1,19 @@
 """The figures of a monev report, computed from validated registers: requests by state, each step against
 its mutu baku, end-to-end working days, completeness. Pure: no printing, no writing; only
-``photo_folders`` looks at the disk (the documentation photos are part of the record the SOP asks for)."""
+the documentation photos are those validation attached to each request (``Assessment.photos``)."""
 
 from __future__ import annotations
 
 import bisect
 import hashlib
 import json
-import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 from pipeline.documents.catalog import DOCUMENTS
-from pipeline.documents.photos import PHOTO_TYPES
 from pipeline.monev.period import Period
-from pipeline.outbox.files import safe_name
 from pipeline.register.reader import Record
 from pipeline.register.values import MONTHS
 from pipeline.sop.calendar import WorkCalendar
@@ -129,25 +125,6 @@ class Figures:
         return hashlib.sha256(body.encode()).hexdigest()
 
 
-def photo_folders(lampiran: Path) -> frozenset[str]:
-    """Folder names in inbox/lampiran/ holding at least one JPEG/PNG (one directory listing per folder)."""
-    found: set[str] = set()
-    try:
-        with os.scandir(lampiran) as listing:
-            folders = [(entry.name, entry.path) for entry in listing if entry.is_dir()]
-    except OSError:
-        return frozenset()
-    for name, path in folders:
-        try:
-            with os.scandir(path) as files:
-                if any(f.is_file() and Path(f.name).suffix.lower() in PHOTO_TYPES
-                       and not f.name.startswith(("~$", ".")) for f in files):
-                    found.add(name)
-        except OSError:
-            continue
-    return frozenset(found)
-
-
 def sop_total(decision: str | None) -> int:
     """Working days the SOP allows from Tanggal Diterima to Tgl Selesai: the mutu baku of every step after
     step 1 that the request goes through (10 without step 8, 11 with it)."""
@@ -171,8 +148,8 @@ class _Tally:
                       s["ditahan"])
 
 
-def compute_figures(sources: Iterable[tuple[Validation, WorkCalendar]], period: Period, today: date,
-                    photos: frozenset[str] = frozenset()) -> Figures:
+def compute_figures(sources: Iterable[tuple[Validation, WorkCalendar]], period: Period,
+                    today: date) -> Figures:
     """The figures of ``period`` from each register's validation and working calendar.
 
     A request belongs to the period of its Tanggal Diterima. Its state is taken on ``today`` (the day the
@@ -217,7 +194,7 @@ def compute_figures(sources: Iterable[tuple[Validation, WorkCalendar]], period: 
             total.add(state, within)
             by_pd.setdefault(a.record.text("perangkat_daerah") or "(tanpa nama)", _Tally()).add(state, within)
             by_bucket[_bucket_of(starts, received)].add(state, within)
-            missing = _missing(a.record, devices[a.agenda], replaced[a.agenda], safe_name(a.agenda) in photos)
+            missing = _missing(a.record, devices[a.agenda], replaced[a.agenda], bool(a.photos))
             for number, kind in missing:
                 gaps[number][kind] += 1
                 if len(examples[number]) < EXAMPLES and a.agenda not in examples[number]:

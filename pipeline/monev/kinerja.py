@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
@@ -14,7 +13,7 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from pipeline.monev.figures import CHECKS, Figures, compute_figures, photo_folders
+from pipeline.monev.figures import CHECKS, Figures, compute_figures
 from pipeline.monev.period import year_period
 from pipeline.monev.text import step_actors
 from pipeline.register.values import format_date
@@ -30,10 +29,10 @@ _CHART_COLUMN = get_column_letter(len(_WIDTHS) + 2)
 _GREEN, _BLUE, _ORANGE, _GREY, _TEAL = "2E7D32", "1F5FA8", "EF8F00", "8D8D8D", "00897B"
 
 
-def kinerja_figures(validations: Iterable[Validation], today: date, lampiran: Path) -> Figures:
+def kinerja_figures(validations: Iterable[Validation], today: date) -> Figures:
     """The figures of the year of ``today`` (requests received from 1 January), as the report computes them."""
     return compute_figures(((v, build_calendar(v.register)) for v in validations), year_period(today.year),
-                           today, photo_folders(lampiran))
+                           today)
 
 
 class _Sheet:

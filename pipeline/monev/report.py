@@ -22,16 +22,17 @@ from pipeline.documents.catalog import DocumentSpec
 from pipeline.documents.checks import check_template, template_problem
 from pipeline.documents.docxfile import StrictTemplate, normalise_docx
 from pipeline.documents.fields import FieldBuilder, Office
-from pipeline.documents.photos import ImageRef, prepare_image
+from pipeline.documents.photos import ImageRef, check_logo, prepare_image
 from pipeline.documents.render import LoadedTemplate
 from pipeline.documents.sandbox import make_environment
 from pipeline.errors import OutboxError, PipelineError
 from pipeline.monev.charts import draw_charts
 from pipeline.monev.context import ChartRef, chart_refs, report_context
-from pipeline.monev.figures import Figures, compute_figures, photo_folders
+from pipeline.monev.figures import Figures, compute_figures
 from pipeline.monev.period import Period, year_period
 from pipeline.monev.template import TEMPLATE_NAME, template_bytes
 from pipeline.outbox import files as ob
+from pipeline.outbox.lock import office_lock
 from pipeline.problems import Problem
 from pipeline.register.columns import SETTINGS
 from pipeline.settings import Settings
@@ -68,8 +69,8 @@ def make_report(settings: Settings, period: Period) -> MonevResult:
     if not run.validations:
         unreadable = "; ".join(p.message for p in run.problems if p.is_error)
         raise PipelineError(unreadable or f"Tidak ada register .xlsx di {settings.inbox}.")
-    figures = compute_figures(((v, build_calendar(v.register)) for v in run.validations), period, settings.today,
-                              photo_folders(settings.lampiran))
+    figures = compute_figures(((v, build_calendar(v.register)) for v in run.validations), period,
+                              settings.today)
     tpl, problems, builtin = load_report_template(settings.templates, settings.today)
     if tpl is None:
         first = problems[0]
@@ -77,7 +78,8 @@ def make_report(settings: Settings, period: Period) -> MonevResult:
     context = _context(run.validations, figures, settings)
     data = render_report(tpl, context)
     target = report_path(settings.outbox, period)
-    written = _write(target, data)
+    with office_lock(settings.outbox, settings.lock_wait, "monev"):  # a run's cleanup must not take our temp
+        written = _write(target, data)
     skipped = tuple(p for p in run.problems if p.is_error and p.source)
     return MonevResult(target, written, figures, skipped, builtin)
 
@@ -86,20 +88,22 @@ def _context(validations: list[Validation], figures: Figures, settings: Settings
     # The office, its kop and its officials come from the first register (in name order).
     register = validations[0].register
     staff = Staff.from_records(register.pegawai)
-    builder = FieldBuilder(register, staff, settings.today, None, settings.templates / "logo.png")
+    builder = FieldBuilder(register, staff, settings.today, None, check_logo(settings.templates)[0])
     return report_context(figures, Office(register.pengaturan), staff, chart_refs(draw_charts(figures)),
                           [v.register.name for v in validations], builder.logo)
 
 
 def _write(target: Path, data: bytes) -> bool:
+    outbox = target.parent.parent  # outbox/monev/<report>: no link below outbox/ is followed
     try:
-        if target.is_file() and target.read_bytes() == data:
+        ob.refuse_links(outbox, target)
+        if target.is_file() and ob.read_regular(target) == data:
             return False
         reason = ob.is_locked(target)
         if reason:
             raise OutboxError(f"{target.name} {reason}; tutup dokumen itu lalu jalankan lagi.")
-        ob.keep_previous(target, datetime.now())  # the report is signed: an older version is kept, not lost
-        ob.atomic_write(target, data)
+        ob.keep_previous(target, datetime.now(), root=outbox)  # the report is signed: the old one is kept
+        ob.atomic_write(target, data, root=outbox)
     except PermissionError as err:
         raise OutboxError(f"{target.name} tidak dapat ditulis ({err.strerror}); tutup dokumen itu atau periksa "
                           "izin tulis folder outbox.") from err

@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from itertools import count
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pipeline import __version__
@@ -43,6 +43,7 @@ CHANGED = "berubah setelah diarsipkan"
 _FINAL_STEP = STEPS[-1].number
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed entry times: the same files always make the same entries
 _INFO_ONLY = frozenset({"STATUS.txt", MANIFEST_NAME})  # packed, never compared: STATUS.txt carries today's date
+MAX_MANIFEST_BYTES = 8 * 1024 * 1024  # MANIFEST.json or SHA256SUMS of one request: a few kilobytes at most
 
 
 @dataclass
@@ -68,9 +69,15 @@ class ArchiveFault:
     detail: str = ""
 
     def describe(self) -> str:
-        what = {"diubah": "isinya berubah (checksum tidak cocok)", "hilang": "hilang dari arsip",
-                "ditambahkan": "ditambahkan ke arsip (tidak tercatat di SHA256SUMS)", "rusak": "rusak"}[self.kind]
-        subject = f"berkas '{self.member}' " if self.member else "arsip "
+        if self.member:
+            what = {"diubah": "isinya berubah (checksum tidak cocok)", "hilang": "hilang dari arsip",
+                    "ditambahkan": "ditambahkan ke arsip (tidak tercatat di SHA256SUMS)",
+                    "rusak": "rusak"}[self.kind]
+            subject = f"berkas '{self.member}' "
+        else:
+            what = {"diubah": "berubah", "hilang": "tidak ada", "ditambahkan": "ditambahkan",
+                    "rusak": "rusak"}[self.kind]
+            subject = "arsip ini "
         return f"{self.archive}: {subject}{what}" + (f" — {self.detail}" if self.detail else "")
 
 
@@ -80,10 +87,12 @@ class Verification:
     faults: list[ArchiveFault] = field(default_factory=list)
 
     def summary(self) -> str:
-        if not self.checked:
+        missing = len({f.archive for f in self.faults if f.kind == "hilang" and not f.member})
+        if not self.checked and not missing:
             return "Belum ada arsip di outbox/_arsip/."
-        bad = len({f.archive for f in self.faults})
-        return (f"{len(self.checked)} arsip diperiksa: " + (f"{bad} bermasalah." if bad else "semua utuh."))
+        bad = len({f.archive for f in self.faults if f.member or f.kind != "hilang"})
+        text = f"{len(self.checked)} arsip diperiksa: " + (f"{bad} bermasalah" if bad else "semua utuh")
+        return text + (f"; {missing} arsip hilang." if missing else ".")
 
 
 def is_finished(a: Assessment) -> bool:
@@ -208,7 +217,7 @@ def _why_not(a: Assessment, v: Validation, folder: Path | None, seen: set[Path],
 def _archive_one(outbox: Path, a: Assessment, v: Validation, devices: list[Record], folder: Path,
                  now: datetime, report: ArchiveReport) -> None:
     # Read every file once: the zip, its SHA256SUMS and the comparison all see the same bytes.
-    contents = {p.name: p.read_bytes() for p in _packed_files(folder)}
+    contents = {p.name: ob.read_regular(p) for p in _packed_files(folder)}
     hashes = {name: hashlib.sha256(data).hexdigest() for name, data in contents.items()}
     values = request_values(a.record, devices)
     versions = archive_versions(outbox, folder)
@@ -216,16 +225,29 @@ def _archive_one(outbox: Path, a: Assessment, v: Validation, devices: list[Recor
         stored = _read_manifest(versions[-1][1])
         if stored is not None and not _difference(stored, hashes, _digest(values)):
             report.unchanged += 1
+            _remember(outbox, folder, versions[-1][1])  # archives made before the folder kept a record
             return
     for number in count(versions[-1][0] + 1 if versions else 1):
         target = archive_path(outbox, folder, number)
         if target.exists():
             continue
         manifest = _manifest(a, v, folder, values, contents, hashes, number, now)
-        if ob.atomic_write(target, _zip_bytes(contents, manifest), overwrite=False):  # never overwrites
+        data = _zip_bytes(contents, manifest)
+        if ob.atomic_write(target, data, overwrite=False, root=outbox):  # never overwrites, never via a link
             report.created.append(target)
             log.info("Diarsipkan: %s", target)
+            _remember(outbox, folder, target, hashlib.sha256(data).hexdigest())
             return
+
+
+def _remember(outbox: Path, folder: Path, archive: Path, digest: str = "") -> None:
+    """Record ``archive`` in the folder's _manifest.json: `arsip --verify` then notices if it disappears."""
+    manifest = Manifest.load(folder)
+    name = archive.relative_to(outbox.resolve()).as_posix()
+    if name in manifest.archives:
+        return
+    manifest.archives[name] = digest or pdfs.sha256_file(archive)
+    manifest.save()
 
 
 def _packed_files(folder: Path) -> list[Path]:
@@ -234,7 +256,12 @@ def _packed_files(folder: Path) -> list[Path]:
     manifest = Manifest.load(folder)
     files = []
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith(("~$", ".")):
+        if path.name.startswith(("~$", ".")) or path.name == ob.HISTORY:
+            continue
+        if ob.is_link(path):  # packing it would copy whatever it points at into the archive
+            raise OutboxError(f"'{folder.name}/{path.name}' adalah tautan (symlink); hapus tautan itu, "
+                              "arsip tidak menyalin melalui tautan")
+        if not path.is_file():
             continue
         suffix = path.suffix.lower()
         if path.name in _INFO_ONLY or suffix == ".docx" or (suffix == ".pdf" and not pdfs.is_stale(path, manifest)):
@@ -308,10 +335,21 @@ def _read_manifest(path: Path, memo: FileMemo | None = None) -> dict[str, Any] |
 def _unzip_manifest(path: Path) -> dict[str, Any] | None:
     try:
         with zipfile.ZipFile(path) as zf:
-            data = json.loads(zf.read(MANIFEST).decode("utf-8"))
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile, zlib.error):
+            data = json.loads(_read_capped(zf, MANIFEST, MAX_MANIFEST_BYTES).decode("utf-8"))
+    except (OSError, KeyError, ValueError, EOFError, RuntimeError, NotImplementedError, zipfile.BadZipFile,
+            zlib.error):
         return None
     return data if isinstance(data, dict) else None
+
+
+def _read_capped(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """A small member (MANIFEST.json, SHA256SUMS), read with a cap: a zip bomb in _arsip/ must not hold the
+    memory of every run. Raises ValueError when the member is larger than ``limit``."""
+    with zf.open(name) as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"{name} lebih dari {limit // (1024 * 1024)} MB")
+    return data
 
 
 def _difference(stored: Mapping[str, Any], hashes: Mapping[str, str], register_digest: str | None) -> str:
@@ -336,8 +374,11 @@ def _change_against(archive: Path, folder: Path, values: Mapping[str, Any] | Non
     stored = _read_manifest(archive, memo)
     if stored is None:
         return f"arsip terakhir '{archive.name}' tidak dapat dibaca"
-    files = _packed_files(folder) if folder.is_dir() else []
-    hashes = {p.name: memo.get(p, "sha256", pdfs.sha256_file) for p in files if p.name not in _INFO_ONLY}
+    try:
+        files = _packed_files(folder) if folder.is_dir() else []
+        hashes = {p.name: memo.get(p, "sha256", pdfs.sha256_file) for p in files if p.name not in _INFO_ONLY}
+    except (OSError, OutboxError) as err:  # a folder this account cannot read, a link in it
+        return f"folder dokumennya tidak dapat diperiksa ({err})"
     return _difference(stored, hashes, _digest(values) if values is not None else None)
 
 
@@ -354,16 +395,19 @@ def _archive_index(outbox: Path) -> dict[tuple[str, str], list[tuple[int, Path]]
     """(tahun, folder name) → its archives, from one listing of outbox/_arsip/."""
     root = outbox.resolve() / ARCHIVE_DIR
     index: dict[tuple[str, str], list[tuple[int, Path]]] = defaultdict(list)
-    if not root.is_dir():
+    if not root.is_dir() or ob.is_link(root):
         return index
     pattern = re.compile(r"(.+?)(?: \(versi (\d+)\))?\.zip")
-    for year in root.iterdir():
-        if not year.is_dir():
-            continue
-        for path in year.iterdir():
-            m = pattern.fullmatch(path.name)
-            if m and not path.name.startswith(ob.TEMP_PREFIX):
-                index[(year.name, m.group(1))].append((int(m.group(2) or 1), path))
+    try:
+        for year in root.iterdir():
+            if not year.is_dir() or ob.is_link(year):
+                continue
+            for path in year.iterdir():
+                m = pattern.fullmatch(path.name)
+                if m and not path.name.startswith(ob.TEMP_PREFIX) and not ob.is_link(path):
+                    index[(year.name, m.group(1))].append((int(m.group(2) or 1), path))
+    except OSError as err:  # a folder this account cannot read: no archive is compared, none is lost
+        log.warning("%s tidak dapat dibaca: %s", root, err)
     return index
 
 
@@ -395,20 +439,58 @@ def _digest(values: Mapping[str, Any]) -> str:
 
 
 def verify_archives(outbox: Path) -> Verification:
-    """Re-check every archive under outbox/_arsip/ against its SHA256SUMS (and MANIFEST.json)."""
+    """Re-check every archive under outbox/_arsip/ against its SHA256SUMS (and MANIFEST.json), and every
+    archive a request folder recorded (so a deleted or replaced archive shows too)."""
     result = Verification()
     root = outbox / ARCHIVE_DIR
-    if not root.is_dir():
-        return result
-    for path in sorted(root.rglob("*.zip")):
-        if path.is_file() and not path.name.startswith(ob.TEMP_PREFIX):
-            result.checked.append(path)
-            result.faults += verify_archive(path, path.relative_to(outbox).as_posix())
+    found: list[Path] = []
+    links = [p for p in (root, *(root.rglob("*") if root.is_dir() else ())) if ob.is_link(p)]
+    result.faults += [ArchiveFault(p.relative_to(outbox).as_posix(), "", "rusak", "tautan (symlink) di dalam "
+                                   "outbox/_arsip tidak diperiksa dan tidak diikuti; hapus tautan itu")
+                      for p in links]
+    if root.is_dir() and root not in links:
+        found = sorted(p for p in root.rglob("*.zip")
+                       if p.is_file() and p not in links and not p.name.startswith(ob.TEMP_PREFIX))
+    for path in found:
+        result.checked.append(path)
+        result.faults += verify_archive(path, path.relative_to(outbox).as_posix())
+    result.faults += _missing_archives(outbox, found, {f.archive for f in result.faults})
     return result
 
 
+def _missing_archives(outbox: Path, found: list[Path], faulty: set[str]) -> list[ArchiveFault]:
+    """Archives that should be there: recorded in a request folder's _manifest.json, or an earlier version of
+    one that is there ('… (versi 3).zip' without '… (versi 2).zip'); and a recorded archive replaced by
+    another that checks out by itself (one with faults of its own is reported by those)."""
+    present = {p.relative_to(outbox).as_posix(): p for p in found}
+    faults: dict[str, ArchiveFault] = {}
+    for path in found:
+        m = re.fullmatch(r"(.+) \(versi (\d+)\)\.zip", path.name)
+        if not m:
+            continue
+        for number in range(1, int(m.group(2))):
+            name = f"{m.group(1)}.zip" if number == 1 else f"{m.group(1)} (versi {number}).zip"
+            label = path.with_name(name).relative_to(outbox).as_posix()
+            if label not in present:
+                faults[label] = ArchiveFault(label, "", "hilang", f"versi sesudahnya ({path.name}) ada")
+    for manifest in sorted(outbox.glob(f"*/*/{MANIFEST_NAME}")):
+        if manifest.parts[-3].startswith("_"):
+            continue  # _arsip/, _log/…: not request folders
+        for label, digest in sorted(Manifest.load(manifest.parent).archives.items()):
+            parts = PurePosixPath(label).parts
+            if len(parts) != 3 or parts[0] != ARCHIVE_DIR or ".." in parts:
+                continue  # not a name the pipeline writes: ignored, never followed
+            if label not in present:
+                faults[label] = ArchiveFault(label, "", "hilang", f"tercatat di {manifest.parent.name}/"
+                                             f"{MANIFEST_NAME}, tetapi arsipnya tidak ada")
+            elif label not in faulty and pdfs.sha256_file(present[label]) != digest:
+                faults[label] = ArchiveFault(label, "", "diubah", "berkas zip bukan lagi yang dibuat saat "
+                                             "diarsipkan (diganti atau dibuat ulang)")
+    return [faults[k] for k in sorted(faults)]
+
+
 def verify_archive(path: Path, label: str = "") -> list[ArchiveFault]:
-    """Every file missing from, added to or altered in one archive."""
+    """Every file missing from, added to or altered in one archive; members are hashed as a stream."""
     label = label or path.name
     faults: list[ArchiveFault] = []
     try:
@@ -416,16 +498,19 @@ def verify_archive(path: Path, label: str = "") -> list[ArchiveFault]:
             names = [n for n in zf.namelist() if not n.endswith("/")]
             if SUMS not in names:
                 return [ArchiveFault(label, SUMS, "hilang", "isi arsip tidak dapat diperiksa tanpa daftar ini")]
-            sums, unreadable = _parse_sums(zf.read(SUMS))
+            try:
+                sums, unreadable = _parse_sums(_read_capped(zf, SUMS, MAX_MANIFEST_BYTES))
+            except _UNREADABLE as err:
+                return [ArchiveFault(label, SUMS, "rusak", f"tidak dapat dibaca: {_why(err)}")]
             faults += [ArchiveFault(label, SUMS, "rusak", f"baris tidak terbaca: {line!r}") for line in unreadable]
             for name, expected in sums.items():
                 if name not in names:
                     faults.append(ArchiveFault(label, name, "hilang"))
                     continue
                 try:
-                    actual = hashlib.sha256(zf.read(name)).hexdigest()
-                except (zipfile.BadZipFile, zlib.error, OSError) as err:
-                    faults.append(ArchiveFault(label, name, "diubah", f"tidak dapat dibaca: {err}"))
+                    actual = _member_sha256(zf, name)
+                except _UNREADABLE as err:
+                    faults.append(ArchiveFault(label, name, "diubah", f"tidak dapat dibaca: {_why(err)}"))
                     continue
                 if actual != expected:
                     faults.append(ArchiveFault(label, name, "diubah"))
@@ -435,9 +520,31 @@ def verify_archive(path: Path, label: str = "") -> list[ArchiveFault]:
                 elif n > 1:
                     faults.append(ArchiveFault(label, name, "ditambahkan", f"nama ini ada {n} kali di arsip"))
             faults += _check_manifest(zf, label, sums, {f.member for f in faults})
-    except (OSError, zipfile.BadZipFile, zlib.error) as err:
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as err:
         return [ArchiveFault(label, "", "rusak", f"tidak dapat dibuka sebagai zip: {err}")]
     return faults
+
+
+# What reading one member can raise: damaged data, an encrypted member (RuntimeError), a compression method
+# zipfile does not know (NotImplementedError), a member larger than its cap (ValueError).
+_UNREADABLE = (OSError, EOFError, ValueError, RuntimeError, NotImplementedError, zipfile.BadZipFile,
+               zlib.error)
+
+
+def _why(err: BaseException) -> str:
+    if isinstance(err, RuntimeError) and "encrypted" in str(err):
+        return "terenkripsi (berkata sandi)"
+    if isinstance(err, NotImplementedError):
+        return f"metode kompresi tidak dikenal ({err})"
+    return str(err) or type(err).__name__
+
+
+def _member_sha256(zf: zipfile.ZipFile, name: str) -> str:
+    digest = hashlib.sha256()
+    with zf.open(name) as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _parse_sums(data: bytes) -> tuple[dict[str, str], list[str]]:
@@ -458,9 +565,9 @@ def _check_manifest(zf: zipfile.ZipFile, label: str, sums: Mapping[str, str],
     if MANIFEST not in sums or MANIFEST in already:
         return []
     try:
-        stored = json.loads(zf.read(MANIFEST).decode("utf-8"))
+        stored = json.loads(_read_capped(zf, MANIFEST, MAX_MANIFEST_BYTES).decode("utf-8"))
         listed = {f["berkas"]: f["sha256"] for f in stored.get("berkas", [])}
-    except (KeyError, TypeError, ValueError, AttributeError, zipfile.BadZipFile, zlib.error):
+    except (KeyError, TypeError, AttributeError, *_UNREADABLE):
         return [ArchiveFault(label, MANIFEST, "rusak", "isinya tidak terbaca")]
     present = set(zf.namelist())
     return [ArchiveFault(label, name, "diubah" if name in present else "hilang", "tidak cocok dengan MANIFEST.json")

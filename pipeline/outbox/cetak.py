@@ -111,11 +111,19 @@ def add_to_list(outbox: Path, new: Sequence[PrintItem]) -> PrintList:
             item = PrintItem(item.path, item.agenda, item.perangkat_daerah, reason, item.time,
                              old.archived or item.archived, item.register)
         merged[item.path] = item
-    kept = sorted((i for i in merged.values() if (outbox / i.path).is_file()), key=lambda i: _natural(i.path))
+    kept = sorted((i for i in merged.values() if _still_there(outbox / i.path)), key=lambda i: _natural(i.path))
     result = PrintList(kept, current.cleared, current.cleared_by)
     if result != current:
         save_list(outbox, result)
     return result
+
+
+def _still_there(path: Path) -> bool:
+    """A listed document still exists; one this account cannot see (a folder's rights) stays listed."""
+    try:
+        return path.is_file()
+    except OSError:
+        return True
 
 
 def clear_list(outbox: Path, now: datetime | None = None, by: str | None = None) -> int:

@@ -4,6 +4,7 @@ replacement with the office's file modes, previous versions kept in _riwayat/. N
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import re
@@ -14,7 +15,7 @@ import unicodedata
 from datetime import datetime
 from pathlib import Path
 
-from pipeline.errors import OutboxError
+from pipeline.errors import LinkError, OutboxError
 
 log = logging.getLogger(__name__)
 
@@ -41,23 +42,32 @@ def safe_name(text: str, fallback: str = "tanpa-nama", limit: int = MAX_NAME) ->
 
 
 def inside(root: Path, *parts: str) -> Path:
-    """``root/parts…``, refusing anything that would resolve outside ``root``."""
+    """``root/parts…`` (``root`` resolved: outbox/ may be a link), refusing any part that is not one plain
+    name. Links below ``root`` are not followed here; writing refuses them (atomic_write's ``root``)."""
     base = root.resolve()
-    target = base.joinpath(*parts).resolve()
-    if target != base and base not in target.parents:
-        raise OutboxError(f"jalur keluar dari outbox ditolak: {target}")
-    return target
+    for part in parts:
+        if part in ("", ".", "..") or any(sep in part for sep in ("/", "\\", "\x00")) or Path(part).anchor:
+            raise OutboxError(f"jalur keluar dari outbox ditolak: {part!r}")
+    return base.joinpath(*parts)
 
 
-def atomic_write(path: Path, data: bytes, *, overwrite: bool = True, fsync: bool = True) -> bool:
+def atomic_write(path: Path, data: bytes, *, overwrite: bool = True, fsync: bool = True,
+                 root: Path | None = None) -> bool:
     """The one way the pipeline writes a file: to a temporary file in the same folder, flushed to disk,
     then renamed over ``path`` in one step — a reader sees the old file or the new one, never half.
 
     The new file gets the mode of the file it replaces, or for a new file what the umask gives (0644
     under umask 022): clerks reading the outbox over Samba/NFS as another user must be able to open it.
     ``overwrite=False``: never replace an existing file, not even one created meanwhile by another run
-    (a hard link fails when the name is taken); returns False when ``path`` already exists."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    (a hard link fails when the name is taken); returns False when ``path`` already exists.
+    ``root`` (outbox/): no folder between it and ``path``, nor ``path`` itself, may be a symbolic link or
+    junction — the write is refused (OutboxError) instead of landing wherever the link points."""
+    if root is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        real_folder(root, *_below(root, path).parts[:-1])
+        if is_link(path):
+            raise LinkError(_link_message(root, path))
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except OSError:
@@ -78,13 +88,114 @@ def atomic_write(path: Path, data: bytes, *, overwrite: bool = True, fsync: bool
         except FileExistsError:
             return False
         except OSError:  # no hard links here (FAT, some network shares)
-            if path.exists():
+            if os.path.lexists(path):
                 return False
             os.replace(tmp, path)
         return True
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+# --- links below outbox/ ------------------------------------------------------------------------------
+# outbox/ itself may be a link an administrator set up (to a bigger disk, say); nothing below it may be:
+# a '_riwayat' or a document replaced by a link would send writes, or copies of what the link points at,
+# outside outbox/.
+
+_JUNCTION = 0xA0000003  # IO_REPARSE_TAG_MOUNT_POINT: a Windows junction, a link os.path.islink misses
+
+
+def is_link(path: Path) -> bool:
+    """A symbolic link or a Windows junction (OneDrive placeholders and other reparse points are not)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISLNK(st.st_mode) or getattr(st, "st_reparse_tag", 0) == _JUNCTION
+
+
+def link_below(root: Path, path: Path) -> Path | None:
+    """The first of the folders between ``root`` and ``path`` (``path`` included) that is a link, or None."""
+    current = root
+    for part in _below(root, path).parts:
+        current = current / part
+        if is_link(current):
+            return current
+        if not os.path.lexists(current):
+            return None
+    return None
+
+
+def refuse_links(root: Path, path: Path) -> None:
+    """Raise OutboxError when ``path`` or a folder between ``root`` and it is a link."""
+    link = link_below(root, path)
+    if link is not None:
+        raise LinkError(_link_message(root, link))
+
+
+def real_folder(root: Path, *parts: str) -> Path:
+    """``root/parts…``, each folder created when missing and refused when it is a link or a file (``root``
+    itself is trusted: created with its parents when missing, and may be a link)."""
+    root.mkdir(parents=True, exist_ok=True)
+    current = root
+    for part in parts:
+        current = current / part
+        if not os.path.lexists(current):
+            current.mkdir(exist_ok=True)
+        if is_link(current):
+            raise LinkError(_link_message(root, current))
+        if not current.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "bukan folder; pindahkan berkas dengan nama itu",
+                                     _shown(root, current))
+    return current
+
+
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file, never through a link (nor of a device or pipe a link could stand for).
+    Raises OSError like any read, ValueError when the file is larger than ``limit``."""
+    # O_NONBLOCK: opening a named pipe does not wait for a writer (it is then refused as not a regular file).
+    flags = os.O_RDONLY
+    for name in ("O_NOFOLLOW", "O_NONBLOCK", "O_BINARY"):  # each where the system has it
+        flags |= getattr(os, name, 0)
+    if is_link(path):
+        raise OSError(errno.ELOOP, "tautan (symlink) tidak diikuti", str(path))
+    fd = os.open(path, flags)
+    with open(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "bukan berkas biasa", str(path))
+        if limit is None:
+            return fh.read()
+        data = fh.read(limit + 1)
+        if st.st_size > limit or len(data) > limit:
+            raise ValueError(f"{path.name} lebih dari {limit} bita")
+        return data
+
+
+def _below(root: Path, path: Path) -> Path:
+    for base in (root, root.resolve()):
+        if path.is_relative_to(base):
+            return path.relative_to(base)
+    raise OutboxError(f"jalur keluar dari outbox ditolak: {path}")
+
+
+def _shown(root: Path, path: Path) -> str:
+    return (Path(root.name) / _below(root, path)).as_posix()
+
+
+def link_problem(root: Path, link: Path) -> str:
+    """Why ``link`` below ``root`` is refused, in Indonesian."""
+    return _link_message(root, link)
+
+
+def _link_message(root: Path, link: Path) -> str:
+    try:
+        target = f" ke {os.readlink(link)}"
+    except OSError:
+        target = ""
+    return (f"'{_shown(root, link)}' adalah tautan (symlink/junction){target}; pipeline tidak menulis atau "
+            "menyalin melalui tautan di dalam outbox. Hapus tautan itu (folder atau berkas aslinya tidak "
+            "ikut terhapus)")
 
 
 _UMASK: int | None = None
@@ -125,12 +236,12 @@ def is_locked(path: Path) -> str | None:
     names are replaced), on local disks and network shares alike.
     """
     owners = {path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:])}
-    for owner in owners:
-        if owner.exists():
-            return "sedang dibuka di Excel" if path.suffix.lower() == ".xlsx" else "sedang dibuka di Word"
     try:
+        for owner in owners:
+            if owner.exists():
+                return "sedang dibuka di Excel" if path.suffix.lower() == ".xlsx" else "sedang dibuka di Word"
         mode = path.stat().st_mode
-    except OSError:
+    except OSError:  # missing, or a folder this account cannot read: writing it will say which
         return None
     # The permission bits, not os.access: a service running as root/Administrator could still replace
     # a file someone marked read-only on purpose.
@@ -139,27 +250,35 @@ def is_locked(path: Path) -> str | None:
     return None
 
 
-def keep_previous(target: Path, now: datetime) -> Path | None:
-    """Copy the current version of ``target`` into _riwayat/ before it is replaced."""
-    if not target.exists():
+def keep_previous(target: Path, now: datetime, root: Path | None = None) -> Path | None:
+    """Copy the current version of ``target`` into _riwayat/ before it is replaced. With ``root``, a
+    ``target`` or a _riwayat/ that is a link is refused (OutboxError): a link's target is never copied."""
+    if root is not None:
+        refuse_links(root, target)
+    if not os.path.lexists(target):
         return None
     history = target.parent / HISTORY
+    if root is not None:
+        real_folder(root, *_below(root, history).parts)
     stamp = now.strftime("%Y%m%d-%H%M%S")
     dest = history / f"{target.stem} {stamp}{target.suffix}"
     n = 1
     while dest.exists():
         n += 1
         dest = history / f"{target.stem} {stamp}-{n}{target.suffix}"
-    atomic_write(dest, target.read_bytes())
+    atomic_write(dest, read_regular(target) if root is not None else target.read_bytes(), root=root)
     return dest
 
 
-def write_text_if_changed(path: Path, text: str) -> bool:
-    data = text.encode("utf-8")
+def write_text_if_changed(path: Path, text: str, root: Path | None = None) -> bool:
+    return write_bytes_if_changed(path, text.encode("utf-8"), root)
+
+
+def write_bytes_if_changed(path: Path, data: bytes, root: Path | None = None) -> bool:
     try:
-        if path.read_bytes() == data:
+        if (read_regular(path) if root is not None else path.read_bytes()) == data:
             return False
     except OSError:
         pass
-    atomic_write(path, data)
+    atomic_write(path, data, root=root)
     return True

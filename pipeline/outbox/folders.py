@@ -6,9 +6,12 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.outbox.files import MAX_NAME, inside, safe_name
-from pipeline.validate import Assessment
+
+if TYPE_CHECKING:  # validate.py uses the folder names too
+    from pipeline.validate import Assessment
 
 
 def request_folder_name(agenda: str, perangkat_daerah: str) -> str:

@@ -90,10 +90,10 @@ def outbox_documents(outbox: Path) -> list[Path]:
     if not outbox.is_dir():
         return found
     for year in sorted(outbox.iterdir()):
-        if not (year.is_dir() and year.name.isdigit()):
+        if not (year.is_dir() and year.name.isdigit()) or ob.is_link(year):
             continue
         for folder in sorted(year.iterdir()):
-            if folder.is_dir():
+            if folder.is_dir() and not ob.is_link(folder):  # links below outbox/ are never followed
                 found += folder_documents(folder)
     return found
 
@@ -104,7 +104,8 @@ def folder_documents(folder: Path) -> list[Path]:
 
 
 def _is_document(path: Path) -> bool:
-    return path.is_file() and not path.name.startswith(("~$", ".")) and path.suffix.lower() == ".docx"
+    return (path.is_file() and not ob.is_link(path) and not path.name.startswith(("~$", "."))
+            and path.suffix.lower() == ".docx")
 
 
 def is_current(document: Path, manifest: Manifest, pdfa: bool = False) -> bool:
@@ -256,9 +257,10 @@ def _publish(doc: Path, made: Path, manifest: Manifest, pdfa: bool, report: PdfR
     target = doc.with_suffix(".pdf")
     try:
         data = made.read_bytes()
-        if target.exists() and not _ours(target, manifest):
-            ob.keep_previous(target, datetime.now())  # someone else's PDF (a signed scan?) is never lost
-        ob.atomic_write(target, data)
+        if os.path.lexists(target) and not _ours(target, manifest):
+            # someone else's PDF (a signed scan?) is never lost; a link in its place is refused, not copied
+            ob.keep_previous(target, datetime.now(), root=target.parent)
+        ob.atomic_write(target, data, root=target.parent)
     except (OSError, OutboxError) as err:
         report.failed.append(doc)
         report.problems.append(warning("", None, "", target.name, f"PDF '{target.name}' tidak dapat ditulis: "

@@ -8,17 +8,18 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.documents.catalog import due_documents
 from pipeline.documents.checks import TemplateSet
 from pipeline.documents.fields import FIELDS_VERSION, FieldBuilder, fingerprint
+from pipeline.documents.photos import check_logo
 from pipeline.outbox import cetak
 from pipeline.outbox.folders import request_folder
 from pipeline.outbox.manifest import Manifest
 from pipeline.outbox.writer import FolderJob, PlannedDocument
-from pipeline.problems import Problem, error
+from pipeline.problems import Problem
 from pipeline.register.reader import Record
 from pipeline.settings import Settings
 from pipeline.sop.staff import Staff
@@ -43,7 +44,6 @@ class Tally:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     statuses: list[StatusJob] = field(default_factory=list)
-    folders: dict[Path, str] = field(default_factory=dict)  # casefolded folder → the request that owns it
 
 
 def plan_folders(validation: Validation, settings: Settings, templates: TemplateSet,
@@ -51,7 +51,7 @@ def plan_folders(validation: Validation, settings: Settings, templates: Template
     """One item per request: the work its folder needs, or None when it needs none."""
     register = validation.register
     staff = Staff.from_records(register.pegawai)
-    logo = settings.templates / "logo.png"
+    logo, _ = check_logo(settings.templates)  # a logo that cannot be used is reported by process()
     builder = FieldBuilder(register, staff, settings.today, settings.lampiran, logo, settings.max_photo_bytes)
     devices: dict[str, list[Record]] = defaultdict(list)
     for d in register.perangkat:
@@ -62,16 +62,8 @@ def plan_folders(validation: Validation, settings: Settings, templates: Template
         [r.values for r in register.pegawai], sorted((k, t.digest) for k, t in templates.templates.items()),
         builder.logo_digest()], sort_keys=True, default=str).encode()).hexdigest()
     for a in validation.assessments:
+        # Two requests never share a folder: the same (year, No. Agenda) twice is an error of validation.
         folder = request_folder(settings.outbox, a)
-        key = f"{register.name}\x00{a.agenda}"
-        # Folders compare case-insensitively: Windows and SMB shares see 'DINKES' and 'Dinkes' as one.
-        if folder is not None and tally.folders.setdefault(Path(str(folder).casefold()), key) != key:
-            folder = None  # another request (or the same one in another register) already owns this folder
-            tally.problems.append(replace(error(
-                "Permohonan", a.record.row, register.header("Permohonan", "no_agenda"), a.agenda,
-                f"Folder dokumen untuk No. Agenda {a.agenda} sudah dipakai permohonan lain dengan No. Agenda dan "
-                "Perangkat Daerah yang sama (atau hanya beda huruf besar/kecil).",
-                "Pastikan setiap permohonan punya No. Agenda sendiri.", agenda=a.agenda), source=register.name))
         docs = due_documents(a.record)
         if folder is not None:
             tally.statuses.append(StatusJob(folder, a, validation, tuple(d.filename for d in docs)))
@@ -80,8 +72,7 @@ def plan_folders(validation: Validation, settings: Settings, templates: Template
             yield None
             continue
         manifest = Manifest.load(folder)
-        photos, photo_problems = builder.photos(a.agenda)
-        tally.problems += [replace(p, source=register.name) for p in photo_problems]
+        photos = list(a.photos)  # found and checked with the request (process._validate_office)
         own = devices.get(a.agenda, [])
         # An unchanged request costs nothing: same rows, same shared inputs, documents still on disk.
         masukan = hashlib.sha256(json.dumps([shared, a.record.values, [d.values for d in own], photos],

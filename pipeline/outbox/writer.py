@@ -86,9 +86,10 @@ def _write_document(target: Path, data: bytes, now: datetime, agenda: str, resul
         result.problems.append(_locked_problem(target, reason, agenda))
         return False
     try:
-        if target.exists() and target.read_bytes() != data:
-            ob.keep_previous(target, now)
-        ob.atomic_write(target, data)
+        ob.refuse_links(target.parent, target)  # the folder itself was checked with the request
+        if os.path.lexists(target) and ob.read_regular(target) != data:
+            ob.keep_previous(target, now, root=target.parent)
+        ob.atomic_write(target, data, root=target.parent)
     except PermissionError as err:
         result.locked.append((target, "terkunci"))
         result.problems.append(_locked_problem(target, f"terkunci ({err.strerror})", agenda))

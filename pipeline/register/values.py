@@ -85,6 +85,16 @@ _TIME = re.compile(r"^(\d{1,2})[.:](\d{2})(?:[.:](\d{2}))?$")
 # Excel serial numbers we accept in a date column: 1 Jan 1990 .. 31 Dec 2099.
 _SERIAL_MIN, _SERIAL_MAX = 32874, 73050
 _EPOCH_1900 = datetime(1899, 12, 30)
+# Every date a register may hold. '31/12/9999' ("no end date") or a mistyped year is a problem on its cell:
+# outside this window the working-day calendar would count millennia (or overflow) for one bad cell.
+DATE_RANGE = (date(2000, 1, 1), date(2100, 12, 31))
+
+
+def _in_range(day: date) -> date:
+    low, high = DATE_RANGE
+    if not low <= day <= high:
+        raise ValueError(f"tahun {day.year} di luar rentang {low.year}–{high.year}")
+    return day
 
 
 def _date_from_parts(year: int, month: int, day: int, typed: str) -> date:
@@ -95,7 +105,11 @@ def _date_from_parts(year: int, month: int, day: int, typed: str) -> date:
 
 
 def parse_date(value: object, epoch: datetime = _EPOCH_1900) -> date:
-    """A date from an Excel date, a serial number, or text in one of the accepted forms."""
+    """A date from an Excel date, a serial number, or text in one of the accepted forms, within DATE_RANGE."""
+    return _in_range(_parse_date(value, epoch))
+
+
+def _parse_date(value: object, epoch: datetime) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -148,6 +162,12 @@ def parse_time(value: object) -> time:
 
 def parse_datetime(value: object, epoch: datetime = _EPOCH_1900) -> datetime:
     """A date with a time: an Excel date-time, a serial with a fraction, or text '15/06/2026 08.00'."""
+    moment = _parse_datetime(value, epoch)
+    _in_range(moment.date())
+    return moment
+
+
+def _parse_datetime(value: object, epoch: datetime) -> datetime:
     if isinstance(value, datetime):
         return value.replace(microsecond=0)
     if isinstance(value, date):

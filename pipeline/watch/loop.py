@@ -22,6 +22,7 @@ from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
+from pipeline.errors import BusyError
 from pipeline.process import Caches, RunReport, process
 from pipeline.register.reader import find_registers
 from pipeline.settings import Settings, WatchOptions
@@ -35,6 +36,7 @@ from pipeline.watch.observers import (
 )
 
 log = logging.getLogger(__name__)
+BUSY_RETRY = 5.0  # seconds before trying again when another run held the office lock for all of lock_wait
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,11 @@ class Watcher:
         error = ""
         try:
             report = self._run(settings)
+        except BusyError as err:  # a manual `run` or `arsip` holds outbox/: no failure, our turn comes next
+            error = str(err)
+            log.info("Menunggu giliran: %s.", err)
+            self._carry = changes
+            self._retry_at = self._clock() + BUSY_RETRY
         except Exception as err:  # an unreadable folder, a full disk…: log it, try again later
             error = f"{type(err).__name__}: {err}"
             log.exception("Putaran gagal (%s): %s; dicoba lagi.", describe(list(changes) + pending.reasons),

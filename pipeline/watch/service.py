@@ -12,6 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from pipeline.errors import OutboxError
+from pipeline.outbox import files as ob
+
 log = logging.getLogger(__name__)
 
 LOG_FOLDER = "_log"
@@ -20,10 +23,13 @@ LOG_FOLDER = "_log"
 def log_to_file(outbox: Path) -> logging.Handler | None:
     """Also log the pipeline's messages to outbox/_log/watch.log, rotated at 1 MB, 5 old files kept."""
     try:
-        (outbox / LOG_FOLDER).mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(outbox / LOG_FOLDER / "watch.log", maxBytes=1_000_000,
+        outbox.mkdir(parents=True, exist_ok=True)
+        folder = ob.real_folder(outbox, LOG_FOLDER)  # never a link: the log would land wherever it points
+        if any(ob.is_link(folder / name) for name in ("watch.log", *(f"watch.log.{n}" for n in range(1, 6)))):
+            raise OutboxError(f"{LOG_FOLDER}/watch.log adalah tautan (symlink); hapus tautan itu")
+        handler = logging.handlers.RotatingFileHandler(folder / "watch.log", maxBytes=1_000_000,
                                                        backupCount=5, encoding="utf-8")
-    except OSError as err:
+    except (OSError, OutboxError) as err:
         log.warning("Log file di %s tidak dapat dibuat: %s", outbox / LOG_FOLDER, err)
         return None
     handler.setLevel(logging.INFO)
