@@ -211,24 +211,27 @@ def monev(folder: Path | None, today: date | None, periode: str | None, dari: da
 @click.argument("template", required=False)
 @_today_option
 def fields(template: str | None, today: date | None) -> None:
-    """Daftar kolom yang dapat dipakai di templat, dengan contoh nilainya."""
+    """Daftar kolom yang dapat dipakai di templat, dengan arti dan contoh nilainya."""
     from pipeline.documents.catalog import DOCUMENTS
     from pipeline.documents.checks import flatten_fields
-    from pipeline.documents.sample import sample_contexts
-    samples = sample_contexts(today or date.today())
+    from pipeline.documents.sample import FieldInfo, field_list
     from pipeline.monev.report import SPEC as MONEV  # laporan_monev.docx, the monev report
     from pipeline.monev.report import sample_context as monev_sample
-    samples[MONEV.key] = monev_sample(today or date.today())
-    keys = [d.key for d in DOCUMENTS] + [MONEV.key]
+    day = today or date.today()
+    specs = {d.key: d for d in (*DOCUMENTS, MONEV)}
+    keys = list(specs)
     if template:
         stem = Path(template).stem
-        if stem not in samples:
+        if stem not in specs:
             raise click.UsageError(f"Templat '{template}' tidak dikenal. Pilihan: {', '.join(keys)}")
         keys = [stem]
     for key in keys:
-        spec = next(d for d in (*DOCUMENTS, MONEV) if d.key == key)
+        spec = specs[key]
         click.echo(f"# {spec.template} — {spec.title}")
-        for name, value in flatten_fields(samples[key]).items():
+        listed = field_list(key, day) if key != MONEV.key else [
+            FieldInfo(name, "", value) for name, value in flatten_fields(monev_sample(day)).items()]
+        for info in listed:
+            name, value = info.name, info.example
             if name == "kop.logo":
                 shown = "(gambar templates_docx/logo.png; kosong bila file itu tidak ada)"
             elif name.startswith("grafik."):
@@ -245,6 +248,8 @@ def fields(template: str | None, today: date | None) -> None:
             else:
                 tag = f"{{{{ {name} }}}}"
             click.echo(f"  {tag}  →  {shown}")
+            if info.meaning:
+                click.echo(f"      {info.meaning}")
         click.echo("")
 
 

@@ -10,11 +10,12 @@ from datetime import date
 from pipeline.documents.catalog import due_documents
 from pipeline.problems import Problem, error, warning
 from pipeline.register import columns as C
+from pipeline.register.columns import YaTidak
 from pipeline.register.reader import Record, Register
 from pipeline.register.values import check_nip, format_date, split_list
 from pipeline.sop.calendar import WorkCalendar
 from pipeline.sop.staff import Staff
-from pipeline.sop.steps import DECISION_STEP, STEPS, Actor, Step, applicable_steps
+from pipeline.sop.steps import DECISION_STEP, STEPS, Actor, Step, applicable_steps, decision, withdrawn
 
 PERMOHONAN = C.PERMOHONAN.name
 
@@ -194,8 +195,8 @@ class _RequestCheck:
                      "Periksa tahun dan bulan tanggal surat.")
 
     def _steps(self) -> None:
-        decision = self.r.text("perangkat_diganti") or None
-        steps = applicable_steps(decision)
+        decided = decision(self.r)
+        steps = applicable_steps(decided)
         previous: tuple[Step, date] | None = None
         gap: Step | None = None
         for s in steps:
@@ -204,7 +205,7 @@ class _RequestCheck:
                 if gap is None and s.column not in self.r.unreadable:
                     gap = s
                 continue
-            if gap is not None and not (gap.number == DECISION_STEP and decision is None):
+            if gap is not None and not (gap.number == DECISION_STEP and decided is None):
                 self.err(s.column, f"{s.label} sudah diisi, tetapi {gap.label} belum diisi. "
                          "Langkah SOP harus berurutan.",
                          f"Isi '{self.h(gap.column)}' terlebih dahulu, atau periksa apakah tanggal ini "
@@ -237,7 +238,7 @@ class _RequestCheck:
             self._step_needs(s)
             self.done.append((s, day))
             previous = (s, day)
-        self._next(steps, decision)
+        self._next(steps, decided)
 
     def _step_needs(self, s: Step) -> None:
         for key in s.needs:
@@ -249,7 +250,7 @@ class _RequestCheck:
                 self.warn(key, f"{s.label} sudah diisi, tetapi '{self.h(key)}' masih kosong; di dokumen akan "
                           "tercetak titik-titik.", f"Isi '{self.h(key)}' bila sudah diketahui.")
 
-    def _next(self, steps: tuple[Step, ...], decision: str | None) -> None:
+    def _next(self, steps: tuple[Step, ...], decided: YaTidak | None) -> None:
         recorded = {s.number for s, _ in self.done}
         last = self.done[-1] if self.done else None
         for s in steps:
@@ -262,7 +263,7 @@ class _RequestCheck:
         if self.today > self.next_deadline:
             self.overdue = self.cal.workdays_between(self.next_deadline, self.today)
             if self.overdue > 0:
-                column = self.next_step.column if decision or self.next_step.number != DECISION_STEP \
+                column = self.next_step.column if decided or self.next_step.number != DECISION_STEP \
                     else "perangkat_diganti"
                 actors = ", ".join(a.value for a in self.next_step.actors)
                 self.warn(column, f"{self.next_step.label} belum dilaksanakan; batas waktunya "
@@ -271,10 +272,10 @@ class _RequestCheck:
                           f"Bila permohonan sudah selesai, isi '{self.h(column)}'.", value="")
 
     def _decision(self) -> None:
-        decision = self.r.text("perangkat_diganti")
-        replaced = [d for d in self.devices if d.text("tindakan") in ("Diganti", "Ditarik")]
+        decided = decision(self.r)
+        replaced = [d for d in self.devices if withdrawn(d)]
         after = [s for s in STEPS if s.number > DECISION_STEP and self.date_of(s.column)]
-        if not decision and "perangkat_diganti" not in self.r.unreadable:
+        if decided is None and "perangkat_diganti" not in self.r.unreadable:
             if after:
                 self.err("perangkat_diganti", f"{after[0].label} sudah diisi, tetapi keputusan langkah 8 "
                          f"('{self.h('perangkat_diganti')}') belum diisi.", "Isi Ya atau Tidak.")
@@ -282,14 +283,14 @@ class _RequestCheck:
                 self.err("perangkat_diganti", f"'{self.h('tgl_penarikan')}' diisi, tetapi "
                          f"'{self.h('perangkat_diganti')}' kosong.", "Isi Ya bila ada perangkat yang diganti/ditarik.")
         rows = ", ".join(str(d.row) for d in replaced)
-        if decision == "Ya" and not replaced:
+        if decided is YaTidak.YA and not replaced:
             self.err("perangkat_diganti", "Perangkat Diganti = Ya, tetapi di sheet Perangkat tidak ada perangkat "
                      "permohonan ini dengan Tindakan Diganti atau Ditarik.",
                      "Isi Tindakan pada baris perangkat yang diganti/ditarik, atau ubah menjadi Tidak.")
-        if decision == "Tidak" and replaced:
+        if decided is YaTidak.TIDAK and replaced:
             self.err("perangkat_diganti", f"Perangkat Diganti = Tidak, tetapi sheet Perangkat baris {rows} "
                      "bertindakan Diganti/Ditarik.", "Ubah menjadi Ya, atau perbaiki Tindakan perangkat itu.")
-        if decision == "Tidak" and self.date_of("tgl_penarikan"):
+        if decided is YaTidak.TIDAK and self.date_of("tgl_penarikan"):
             self.err("tgl_penarikan", "Perangkat Diganti = Tidak, tetapi Tgl Penarikan diisi; langkah 8 "
                      "dilewati bila tidak ada perangkat yang diganti.",
                      "Kosongkan Tgl Penarikan, atau ubah Perangkat Diganti menjadi Ya.")

@@ -6,15 +6,38 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.documents.catalog import DocumentSpec
+from pipeline.documents.catalog import DOCUMENTS, Condition, DocumentSpec
+from pipeline.documents.context import (
+    TITIK,
+    Ada,
+    BeritaAcara,
+    Cek,
+    Doc,
+    DocumentFields,
+    Foto,
+    FotoBaris,
+    Henti,
+    Kantor,
+    Kop,
+    Laporan,
+    Narahubung,
+    Penandatangan,
+    PerangkatRow,
+    PetugasRow,
+    Sop,
+    Ttd,
+    step_key,
+    template_dict,
+)
 from pipeline.documents.photos import ImageRef, find_photos, image_ref
 from pipeline.problems import Problem
 from pipeline.register import columns as C
+from pipeline.register.columns import Status, YaTidak
 from pipeline.register.reader import Record, Register
 from pipeline.register.values import (
     date_in_words,
@@ -27,9 +50,8 @@ from pipeline.register.values import (
     terbilang,
 )
 from pipeline.sop.staff import Person, Staff
-from pipeline.sop.steps import STEPS, Actor
+from pipeline.sop.steps import STEPS, Actor, decision, withdrawn
 
-TITIK = "…………………………"
 CHECKED, UNCHECKED = "☑", "☐"
 # Bumped whenever the way fields are built changes, so every document is re-rendered once.
 FIELDS_VERSION = "2"
@@ -78,27 +100,31 @@ class Office:
     def get(self, key: str) -> str:
         return self.settings.get(key, "")
 
-    def kop(self, logo: ImageRef | None) -> dict[str, Any]:
+    def kop(self, logo: ImageRef | None) -> Kop:
         contact = [f"{label} {self.get(key)}" for label, key in
                    (("Telepon", "telepon"), ("Laman", "laman"), ("Pos-el", "email")) if self.get(key)]
-        return {"pemerintah": _or_dots(self.get("pemerintah").upper()), "dinas": _or_dots(self.get("dinas").upper()),
-                "alamat": _or_dots(self.get("alamat")), "kontak": _or_dots(", ".join(contact)),
-                "logo": logo if logo else ""}
+        return Kop(pemerintah=_or_dots(self.get("pemerintah").upper()),
+                   dinas=_or_dots(self.get("dinas").upper()),
+                   alamat=_or_dots(self.get("alamat")), kontak=_or_dots(", ".join(contact)),
+                   logo=logo if logo else "")
 
-    def kantor(self) -> dict[str, str]:
-        return {key: _or_dots(self.get(key)) for key in ("kota", "dinas", "daerah", "bidang")} | {
-            "pusat_data": _or_dots(self.get("lokasi_pusat_data")),
-            "tim": self.get("tim") or "Tim Teknis Pusat Data"}
+    def kantor(self) -> Kantor:
+        return Kantor(kota=_or_dots(self.get("kota")), dinas=_or_dots(self.get("dinas")),
+                      daerah=_or_dots(self.get("daerah")), bidang=_or_dots(self.get("bidang")),
+                      pusat_data=_or_dots(self.get("lokasi_pusat_data")),
+                      tim=self.get("tim") or "Tim Teknis Pusat Data")
 
 
-def _signer(person: Person | None, jabatan: str) -> dict[str, str]:
+def signer(person: Person | None, jabatan: str) -> Penandatangan:
+    """The lines of one signature block; dotted lines where the register does not say."""
     if person is None:
-        return {"jabatan": jabatan, "nama": TITIK, "pangkat": TITIK, "nip": _nip("")}
-    return {"jabatan": jabatan, "nama": person.nama,
-            "pangkat": pangkat_golongan(person.pangkat) or _or_dots(person.pangkat), "nip": _nip(person.nip)}
+        return Penandatangan(jabatan=jabatan, nama=TITIK, pangkat=TITIK, nip=_nip(""))
+    return Penandatangan(jabatan=jabatan, nama=person.nama,
+                         pangkat=pangkat_golongan(person.pangkat) or _or_dots(person.pangkat),
+                         nip=_nip(person.nip))
 
 
-def _official_title(person: Person | None, role: Actor, office: Office) -> str:
+def official_title(person: Person | None, role: Actor, office: Office) -> str:
     """'KEPALA DINAS KOMUNIKASI DAN INFORMATIKA\nKABUPATEN KARANGANYAR,'; 'Plt. KEPALA …' when acting."""
     if role is Actor.KADIS:
         base = f"Kepala {office.get('dinas') or 'Dinas'}"
@@ -106,7 +132,7 @@ def _official_title(person: Person | None, role: Actor, office: Office) -> str:
         base = f"Kepala {office.get('bidang') or 'Bidang'}"
     if person and person.jabatan and person.jabatan.lower().startswith("kepala"):
         base = person.jabatan
-    prefix = f"{person.status} " if person and person.status in ("Plt.", "Plh.") else ""
+    prefix = f"{person.status.value} " if person and person.status.acting else ""
     title = base.upper()
     daerah = office.get("daerah").upper()
     if role is Actor.KADIS and daerah and daerah not in title:
@@ -115,7 +141,7 @@ def _official_title(person: Person | None, role: Actor, office: Office) -> str:
 
 
 class FieldBuilder:
-    """Builds the context of every document of one request."""
+    """Builds the fields of every document of one request."""
 
     def __init__(self, register: Register, staff: Staff, today: date, lampiran: Path | None = None,
                  logo: Path | None = None, max_photo_bytes: int = 20 * 1024 * 1024) -> None:
@@ -123,8 +149,7 @@ class FieldBuilder:
         self.max_photo_bytes = max_photo_bytes
         self.office = Office(register.pengaturan)
         self.lampiran = lampiran
-        self._common: dict[str, Any] = {}
-        self._common_key: tuple[Any, ...] | None = None
+        self._base: tuple[tuple[Any, ...], DocumentFields, dict[str, Any]] | None = None
         self.logo = image_ref(logo, 22) if logo and logo.is_file() else None
 
     def logo_digest(self) -> str:
@@ -136,118 +161,141 @@ class FieldBuilder:
             return [], []
         return find_photos(self.lampiran, agenda, self.max_photo_bytes)
 
+    def fields(self, doc: DocumentSpec, r: Record, devices: Sequence[Record],
+               photos: Sequence[ImageRef] = ()) -> DocumentFields:
+        """The fields of one document: the request's fields plus the document's own (`doc`, its signers)."""
+        return self._fields(doc, r, devices, photos)[0]
+
     def context(self, doc: DocumentSpec, r: Record, devices: Sequence[Record],
                 photos: Sequence[ImageRef] = ()) -> dict[str, Any]:
-        """The fields of one document: the request's common fields plus the document's own."""
-        key = (id(r), id(devices), tuple(photos))
-        if self._common_key != key:  # the documents of one request are built one after another
-            self._common, self._common_key = self._request_context(r, devices, photos), key
-        common = self._common
+        """The same fields as the dict a template is rendered with."""
+        return self._fields(doc, r, devices, photos)[1]
+
+    def _fields(self, doc: DocumentSpec, r: Record, devices: Sequence[Record],
+                photos: Sequence[ImageRef]) -> tuple[DocumentFields, dict[str, Any]]:
         doc_day = r.get(doc.date_column)
 
         def on(column: str) -> date:
             value = r.get(column) if column else None
-            return value if isinstance(value, date) else (doc_day if isinstance(doc_day, date) else self.today)
+            if isinstance(value, date):
+                return value
+            return doc_day if isinstance(doc_day, date) else self.today
 
         signer_dates = {s.role: on(s.date_column) for s in doc.signers}
         kadis = self.staff.holder(Actor.KADIS, signer_dates.get(Actor.KADIS, on("")))
         kabid = self.staff.holder(Actor.KABID, signer_dates.get(Actor.KABID, on("")))
-        return {**common,
-                "doc": {"nomor": common["p"].get(doc.number_column, TITIK) if doc.number_column else TITIK,
-                        "tanggal": _date(doc_day), "judul": doc.title},
-                "ttd": {"kadis": _signer(kadis, _official_title(kadis, Actor.KADIS, self.office)),
-                        "kabid": _signer(kabid, _official_title(kabid, Actor.KABID, self.office)),
-                        **common["ttd"]}}
+        key = (id(r), id(devices), tuple(photos))
+        if self._base is None or self._base[0] != key:  # the documents of one request are built in a row
+            base = self._request_fields(r, devices, photos)
+            self._base = key, base, template_dict(base)
+        _, base, base_dict = self._base
+        nomor = base.p.get(doc.number_column, TITIK) if doc.number_column else TITIK
+        own = replace(base, doc=Doc(nomor=nomor, tanggal=_date(doc_day), judul=doc.title),
+                      ttd=replace(base.ttd,
+                                  kadis=signer(kadis, official_title(kadis, Actor.KADIS, self.office)),
+                                  kabid=signer(kabid, official_title(kabid, Actor.KABID, self.office))))
+        return own, {**base_dict, "doc": template_dict(own.doc), "ttd": template_dict(own.ttd)}
 
-    def _request_context(self, r: Record, devices: Sequence[Record], photos: Sequence[ImageRef]) -> dict[str, Any]:
+    def _request_fields(self, r: Record, devices: Sequence[Record],
+                        photos: Sequence[ImageRef]) -> DocumentFields:
         office = self.office
         req = _request_fields(r)
-        team = [self.staff.find(n) or Person(n, "", "", "", Actor.TIM, None, None, "Definitif", 0)
+        team = [self.staff.find(n) or Person(n, "", "", "", Actor.TIM, None, None, Status.DEFINITIF, 0)
                 for n in split_list(r.text("petugas"))]
-        leader_title = f"{'Ketua ' if len(team) > 1 else ''}{office.kantor()['tim']},"
+        kantor = office.kantor()
+        leader_title = f"{'Ketua ' if len(team) > 1 else ''}{kantor.tim},"
         sifat = r.text("sifat") or "Biasa"
-        diganti = r.text("perangkat_diganti")
+        diganti = decision(r)
         start, end = r.get("henti_mulai"), r.get("henti_selesai")
         pelaksanaan = r.get("tgl_pelaksanaan")
         dev_rows = [_device(i, d) for i, d in enumerate(devices, 1)]
-        pulled = [d for d in devices if d.text("tindakan") in ("Diganti", "Ditarik")]
+        pulled = [d for d in devices if withdrawn(d)]
         layanan = split_list(r.text("layanan_terdampak")) or [req["nama_domain"] if r.text("nama_domain")
                                                              else req["nama_server"]]
-        photo_rows = [{"kiri": _photo(photos, i), "kanan": _photo(photos, i + 1)} for i in range(0, len(photos), 2)]
+        photo_rows = [FotoBaris(kiri=_photo(photos, i), kanan=_photo(photos, i + 1))
+                      for i in range(0, len(photos), 2)]
         contact = r.text("narahubung")
         if contact and r.text("telepon_narahubung"):
             contact += f" ({r.text('telepon_narahubung')})"
-        return {
-            "kop": office.kop(self.logo),
-            "kantor": office.kantor(),
-            "sop": {"nomor": _or_dots(office.get("nomor_sop")), "tanggal": _or_dots(office.get("tanggal_sop"))},
-            "p": req,
-            "tgl": {_step_key(s.column): _date(r.get(s.column)) for s in STEPS} | {"surat": _date(r.get("tgl_surat"))},
-            "hari": {_step_key(s.column): _day(r.get(s.column)) for s in STEPS} | {"surat": _day(r.get("tgl_surat"))},
-            "cek": {
-                "sifat_biasa": _box(sifat == "Biasa"), "sifat_segera": _box(sifat == "Segera"),
-                "sifat_sangat_segera": _box(sifat == "Sangat Segera"), "sifat_rahasia": _box(sifat == "Rahasia"),
-                "diteruskan_kabid": _box(bool(r.get("tgl_disposisi_kadis"))),
-                "harap_tanggapan": UNCHECKED, "harap_proses": _box(bool(r.get("tgl_disposisi_kadis"))),
-                "harap_koordinasi": UNCHECKED,
-                "preventif": _box(r.text("jenis_pemeliharaan") == "Preventif"),
-                "korektif": _box(r.text("jenis_pemeliharaan") == "Korektif"),
-                "diganti_ya": _box(diganti == "Ya"), "diganti_tidak": _box(diganti == "Tidak"),
-            },
-            "ada": {"penarikan": diganti == "Ya", "foto": bool(photos)},
-            "narahubung": {"nama": req["narahubung"], "nip": _nip(r.text("nip_narahubung")),
-                           "jabatan": req["jabatan_narahubung"], "telepon": req["telepon_narahubung"]},
-            "ttd": {
-                "tim": _signer(team[0] if team else None, leader_title),
-                "pd": {"jabatan": f"{r.text('jabatan_narahubung') or TITIK},\n{r.text('perangkat_daerah')}",
-                       "nama": req["narahubung"], "pangkat": "", "nip": _nip(r.text("nip_narahubung"))},
-            },
-            "petugas": [{"no": str(i), **{k: v for k, v in _signer(p, p.jabatan).items()},
-                         "jabatan": _or_dots(p.jabatan)} for i, p in enumerate(team, 1)]
-                       or [{"no": "1", "nama": TITIK, "nip": _nip(""), "pangkat": TITIK, "jabatan": TITIK}],
-            "petugas_teks": "\n".join(f"{i}. {p.nama}" for i, p in enumerate(team, 1)) or TITIK,
-            "perangkat": dev_rows or _blank_devices(3),
-            "perangkat_tarik": [_device(i, d) for i, d in enumerate(pulled, 1)] or _blank_devices(2),
-            "henti": _outage(start, end),
-            "layanan": layanan,
-            "kontak": contact or TITIK,
-            "ba": {"pembukaan": "Pada " + date_in_words(pelaksanaan) if isinstance(pelaksanaan, date)
-                   else f"Pada hari ini {TITIK} tanggal {TITIK} bulan {TITIK} tahun {TITIK}",
-                   "lokasi": _or_dots(office.get("lokasi_pusat_data")),
-                   "waktu": _work_hours(start, end, pelaksanaan), "rangkap": f"2 ({terbilang(2)})"},
-            "laporan": {"simpulan": _conclusion(r, req, devices)},
-            "foto_baris": photo_rows,
-            "lampiran": _attachments(diganti == "Ya", bool(photos)),
-        }
+        nobody = signer(None, "")
+        disposed = bool(r.get("tgl_disposisi_kadis"))
+        return DocumentFields(
+            kop=office.kop(self.logo),
+            kantor=kantor,
+            sop=Sop(nomor=_or_dots(office.get("nomor_sop")), tanggal=_or_dots(office.get("tanggal_sop"))),
+            doc=Doc(nomor=TITIK, tanggal=TITIK, judul=""),
+            p=req,
+            tgl={step_key(s.column): _date(r.get(s.column)) for s in STEPS}
+            | {"surat": _date(r.get("tgl_surat"))},
+            hari={step_key(s.column): _day(r.get(s.column)) for s in STEPS}
+            | {"surat": _day(r.get("tgl_surat"))},
+            cek=Cek(
+                sifat_biasa=_box(sifat == "Biasa"), sifat_segera=_box(sifat == "Segera"),
+                sifat_sangat_segera=_box(sifat == "Sangat Segera"), sifat_rahasia=_box(sifat == "Rahasia"),
+                diteruskan_kabid=_box(disposed), harap_tanggapan=UNCHECKED, harap_proses=_box(disposed),
+                harap_koordinasi=UNCHECKED,
+                preventif=_box(r.text("jenis_pemeliharaan") == "Preventif"),
+                korektif=_box(r.text("jenis_pemeliharaan") == "Korektif"),
+                diganti_ya=_box(diganti is YaTidak.YA), diganti_tidak=_box(diganti is YaTidak.TIDAK),
+            ),
+            ada=Ada(penarikan=diganti is YaTidak.YA, foto=bool(photos)),
+            narahubung=Narahubung(nama=req["narahubung"], nip=_nip(r.text("nip_narahubung")),
+                                  jabatan=req["jabatan_narahubung"], telepon=req["telepon_narahubung"]),
+            ttd=Ttd(
+                kadis=nobody, kabid=nobody,
+                tim=signer(team[0] if team else None, leader_title),
+                pd=Penandatangan(jabatan=f"{r.text('jabatan_narahubung') or TITIK},\n"
+                                         f"{r.text('perangkat_daerah')}",
+                                 nama=req["narahubung"], pangkat="", nip=_nip(r.text("nip_narahubung"))),
+            ),
+            petugas=[PetugasRow(no=str(i), nama=p.nama, pangkat=signer(p, "").pangkat, nip=_nip(p.nip),
+                                jabatan=_or_dots(p.jabatan)) for i, p in enumerate(team, 1)]
+            or [PetugasRow(no="1", nama=TITIK, nip=_nip(""), pangkat=TITIK, jabatan=TITIK)],
+            petugas_teks="\n".join(f"{i}. {p.nama}" for i, p in enumerate(team, 1)) or TITIK,
+            perangkat=dev_rows or _blank_devices(3),
+            perangkat_tarik=[_device(i, d) for i, d in enumerate(pulled, 1)] or _blank_devices(2),
+            henti=_outage(start, end),
+            layanan=layanan,
+            kontak=contact or TITIK,
+            ba=BeritaAcara(
+                pembukaan="Pada " + date_in_words(pelaksanaan) if isinstance(pelaksanaan, date)
+                else f"Pada hari ini {TITIK} tanggal {TITIK} bulan {TITIK} tahun {TITIK}",
+                lokasi=_or_dots(office.get("lokasi_pusat_data")),
+                waktu=_work_hours(start, end, pelaksanaan), rangkap=f"2 ({terbilang(2)})"),
+            laporan=Laporan(simpulan=_conclusion(r, req, devices)),
+            foto_baris=photo_rows,
+            lampiran=_attachments(diganti is YaTidak.YA, bool(photos)),
+        )
 
 
-def _step_key(column: str) -> str:
-    return column.removeprefix("tgl_")
+def _device(no: int, d: Record) -> PerangkatRow:
+    def text(key: str) -> str:
+        return d.text(key) or "-"
+
+    return PerangkatRow(no=str(no), nama=text("nama_perangkat"), merk_tipe=text("merk_tipe"),
+                        nomor_seri=text("nomor_seri"), kode_barang=text("kode_barang"),
+                        spesifikasi=text("spesifikasi"), alamat_ip=text("alamat_ip"),
+                        lokasi_rak=text("lokasi_rak"),
+                        kondisi=text("kondisi"), tindakan=text("tindakan"), keterangan=text("keterangan"))
 
 
-def _device(no: int, d: Record) -> dict[str, str]:
-    keys = ("nama_perangkat", "merk_tipe", "nomor_seri", "kode_barang", "spesifikasi", "alamat_ip", "lokasi_rak",
-            "kondisi", "tindakan", "keterangan")
-    row = {("nama" if k == "nama_perangkat" else k): d.text(k) or "-" for k in keys}
-    return {"no": str(no), **row}
+def _blank_devices(n: int) -> list[PerangkatRow]:
+    return [PerangkatRow(no="", nama="", merk_tipe="", nomor_seri="", kode_barang="", spesifikasi="",
+                         alamat_ip="", lokasi_rak="", kondisi="", tindakan="", keterangan="")
+            for _ in range(n)]
 
 
-def _blank_devices(n: int) -> list[dict[str, str]]:
-    keys = ("nama", "merk_tipe", "nomor_seri", "kode_barang", "spesifikasi", "alamat_ip", "lokasi_rak", "kondisi",
-            "tindakan", "keterangan")
-    return [{"no": "", **{k: "" for k in keys}} for _ in range(n)]
-
-
-def _outage(start: Any, end: Any) -> dict[str, str]:
+def _outage(start: Any, end: Any) -> Henti:
     if not (isinstance(start, datetime) and isinstance(end, datetime)):
-        return {"hari_tanggal": TITIK, "jam": f"{TITIK} s.d. {TITIK} WIB", "waktu": TITIK}
+        return Henti(hari_tanggal=TITIK, jam=f"{TITIK} s.d. {TITIK} WIB", waktu=TITIK)
     if start.date() == end.date():
         jam = f"{format_time(start.time())} s.d. {format_time(end.time())} WIB"
-        return {"hari_tanggal": format_day_date(start), "jam": jam, "waktu": f"{format_day_date(start)} pukul {jam}"}
+        return Henti(hari_tanggal=format_day_date(start), jam=jam,
+                     waktu=f"{format_day_date(start)} pukul {jam}")
     waktu = (f"{format_day_date(start)} pukul {format_time(start.time())} WIB s.d. "
              f"{format_day_date(end)} pukul {format_time(end.time())} WIB")
-    return {"hari_tanggal": f"{format_day_date(start)} s.d. {format_day_date(end)}",
-            "jam": f"{format_time(start.time())} WIB s.d. {format_time(end.time())} WIB", "waktu": waktu}
+    return Henti(hari_tanggal=f"{format_day_date(start)} s.d. {format_day_date(end)}",
+                 jam=f"{format_time(start.time())} WIB s.d. {format_time(end.time())} WIB", waktu=waktu)
 
 
 def _work_hours(start: Any, end: Any, day: Any) -> str:
@@ -264,27 +312,32 @@ def _conclusion(r: Record, req: Mapping[str, str], devices: Sequence[Record]) ->
             f"{format_day_date(r.get('tgl_pelaksanaan'))} sesuai SOP Pemeliharaan Server.")
     if r.text("hasil_pemeliharaan"):
         text += f" Hasil: {r.text('hasil_pemeliharaan').rstrip('.')}."
-    pulled = [d.text("nama_perangkat") for d in devices if d.text("tindakan") in ("Diganti", "Ditarik")]
+    pulled = [d.text("nama_perangkat") for d in devices if withdrawn(d)]
     if pulled:
         text += f" Perangkat yang diganti/ditarik dari Pusat Data: {', '.join(pulled)}."
     return text
 
 
 def _attachments(withdrawal: bool, photos: bool) -> list[str]:
-    items = ["Berita Acara Pekerjaan", "Formulir Pemeliharaan", "Formulir Isian Kelengkapan"]
-    if withdrawal:
-        items.append("Formulir Penarikan Perangkat")
+    """The laporan's lampiran: the documents declared attached to it (catalog), in their declared order."""
+    items: list[str] = []
+    for doc in sorted((d for d in DOCUMENTS if d.lampiran), key=lambda d: d.lampiran):
+        if doc.only_if is Condition.DIGANTI and not withdrawal:
+            continue
+        items.append(doc.title)
+        if doc.key == "berita_acara":
+            items.append("Formulir Pemeliharaan")  # printed inside the berita acara
     if photos:
         items.append("Dokumentasi foto")
     return items
 
 
-def _photo(photos: Sequence[ImageRef], i: int) -> dict[str, Any]:
+def _photo(photos: Sequence[ImageRef], i: int) -> Foto:
     if i >= len(photos):
-        return {"gambar": "", "keterangan": ""}
+        return Foto(gambar="", keterangan="")
     caption = photos[i].path.stem.replace("_", " ").strip()
     caption = caption.lstrip("0123456789 .-") or caption
-    return {"gambar": photos[i], "keterangan": f"Gambar {i + 1}. {caption}"}
+    return Foto(gambar=photos[i], keterangan=f"Gambar {i + 1}. {caption}")
 
 
 def used_values(context: Mapping[str, Any], fields: set[str]) -> dict[str, Any]:

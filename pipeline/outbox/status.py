@@ -8,6 +8,7 @@ from datetime import date
 
 from pipeline.problems import Problem
 from pipeline.register.values import format_date
+from pipeline.sop.steps import DECISION_STEP, decision
 from pipeline.validate import Assessment, Validation
 
 
@@ -15,7 +16,7 @@ def next_step_text(a: Assessment) -> str:
     if a.next_step is None:
         return "Selesai"
     text = a.next_step.label
-    if a.next_step.number == 8 and not a.record.text("perangkat_diganti"):
+    if a.next_step.number == DECISION_STEP and decision(a.record) is None:
         text += ": putuskan 'Perangkat Diganti' (Ya/Tidak)"
     return text
 

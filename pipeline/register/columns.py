@@ -4,9 +4,12 @@ Petunjuk sheet are all derived from these tables."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, StrEnum
+from typing import TypeVar
 
 from pipeline.register.values import norm_key
+
+E = TypeVar("E", bound=Enum)
 
 
 class Kind(str, Enum):
@@ -59,15 +62,54 @@ class Sheet:
         raise KeyError(key)
 
 
+class YaTidak(StrEnum):
+    YA = "Ya"
+    TIDAK = "Tidak"
+
+
+class Tindakan(StrEnum):
+    """What was done to a device (sheet Perangkat, column Tindakan)."""
+
+    DIPELIHARA = "Dipelihara"
+    DIGANTI = "Diganti"
+    DITARIK = "Ditarik"
+
+    @property
+    def leaves(self) -> bool:
+        """The device leaves the data centre (the penarikan lists it)."""
+        return self in (Tindakan.DIGANTI, Tindakan.DITARIK)
+
+
+class Status(StrEnum):
+    """How an official holds the post (sheet Pegawai, column Status)."""
+
+    DEFINITIF = "Definitif"
+    PLT = "Plt."
+    PLH = "Plh."
+
+    @property
+    def acting(self) -> bool:
+        return self is not Status.DEFINITIF
+
+
+def choice_of(kind: type[E], text: str) -> E | None:
+    """The member whose value a (cleaned) register cell holds, or None."""
+    for member in kind:
+        if member.value == text:
+            return member
+    return None
+
+
 SIFAT = (Choice("Biasa"), Choice("Segera"), Choice("Sangat Segera", ("SS",)), Choice("Rahasia"))
-YA_TIDAK = (Choice("Ya", ("Y", "Iya")), Choice("Tidak", ("T", "Tdk", "Tidak Diganti")))
+YA_TIDAK = (Choice(YaTidak.YA.value, ("Y", "Iya")),
+            Choice(YaTidak.TIDAK.value, ("T", "Tdk", "Tidak Diganti")))
 JENIS = (Choice("Preventif", ("Pencegahan",)), Choice("Korektif", ("Perbaikan",)))
 KONDISI = (Choice("Baik", ("B",)), Choice("Rusak Ringan", ("RR",)), Choice("Rusak Berat", ("RB",)))
-TINDAKAN = (Choice("Dipelihara"), Choice("Diganti"), Choice("Ditarik"))
+TINDAKAN = tuple(Choice(t.value) for t in Tindakan)
 PERAN = (Choice("Kepala Dinas", ("Kadis",)), Choice("Kepala Bidang", ("Kabid",)),
          Choice("Tim Teknis", ("Tim Teknis Pusat Data", "Teknisi")))
-STATUS = (Choice("Definitif"), Choice("Plt.", ("Plt", "Pelaksana Tugas")),
-          Choice("Plh.", ("Plh", "Pelaksana Harian")))
+STATUS = (Choice(Status.DEFINITIF.value), Choice(Status.PLT.value, ("Plt", "Pelaksana Tugas")),
+          Choice(Status.PLH.value, ("Plh", "Pelaksana Harian")))
 JENIS_LIBUR = (Choice("Libur"), Choice("Masuk", ("Hari Kerja",)))
 
 _D = Kind.DATE

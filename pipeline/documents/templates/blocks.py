@@ -330,14 +330,14 @@ def title(document: DocxDocument, text: str, *, size: float | None = None, under
 
 
 @dataclass(frozen=True)
-class Signer:
+class SignatureBlock:
     """One signature: `key` of `ttd.<key>`, and lines printed above the jabatan ("Mengetahui,")."""
 
     key: str
     above: tuple[str, ...] = ()
 
 
-def _signature_parts(signer: Signer, gap: int) -> tuple[list[tuple[str, Look]], ...]:
+def _signature_parts(signer: SignatureBlock, gap: int) -> tuple[list[tuple[str, Look]], ...]:
     """(lines above the jabatan, the jabatan, room to sign + name + pangkat + NIP)."""
     ttd = f"ttd.{signer.key}"
     above = [(text, PLAIN) for text in signer.above]
@@ -357,14 +357,15 @@ def _lines(container: Container, lines: Sequence[tuple[str, Look]], *, style: st
             keep=keep_last or index < len(lines) - 1)
 
 
-def signature(container: Container, signer: Signer, *, left: float | None = None, gap: int = SIGNATURE_GAP,
+def signature(container: Container, signer: SignatureBlock, *, left: float | None = None,
+              gap: int = SIGNATURE_GAP,
               style: str = "Tanpa Spasi") -> None:
     """Jabatan, room to sign, name (bold, underlined), pangkat, NIP — centred, kept together."""
     _lines(container, [line for part in _signature_parts(signer, gap) for line in part], style=style,
            left=left)
 
 
-def signatures(document: DocxDocument, signers: Sequence[Signer], *, dated: str | None = None,
+def signatures(document: DocxDocument, signers: Sequence[SignatureBlock], *, dated: str | None = None,
                mengetahui: str | None = None, style: str = "Tanpa Spasi", gap: int = SIGNATURE_GAP) -> None:
     """Signers side by side, names on one line, and an optional "Mengetahui," block centred below;
     `dated` ("{{ kantor.kota }}, …") is printed above the right-most signer.
@@ -391,10 +392,10 @@ def signatures(document: DocxDocument, signers: Sequence[Signer], *, dated: str 
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM  # role lines sit on the jabatan
             _lines(cell, lines, style=style, keep_last=row < len(rows) - 1)
     if mengetahui is not None:
-        signature(area, Signer(mengetahui, ("Mengetahui,",)), style=style, gap=gap)
+        signature(area, SignatureBlock(mengetahui, ("Mengetahui,",)), style=style, gap=gap)
 
 
-def signature_right(document: DocxDocument, signer: Signer, *, left: float = 6.5) -> None:
+def signature_right(document: DocxDocument, signer: SignatureBlock, *, left: float = 6.5) -> None:
     """A single signer in the right part of the page (the usual place for the penanda tangan)."""
     par(document, "", style="Tanpa Spasi", keep=True)
     signature(document, signer, left=left)

@@ -10,7 +10,7 @@ from pipeline.documents.templates.blocks import (
     CENTER,
     Labels,
     Look,
-    Signer,
+    SignatureBlock,
     add_kop,
     add_text,
     continuation,
@@ -69,8 +69,8 @@ def build_penarikan_perangkat(document: DocxDocument) -> None:
     par(document, "", style="Tanpa Spasi", keep=True)
     signatures(
         document,
-        (Signer("tim", ("Yang Menyerahkan,",)), Signer("pd", ("Yang Menerima,",)),
-         Signer("kabid", ("Mengetahui,",))),
+        (SignatureBlock("tim", ("Yang Menyerahkan,",)), SignatureBlock("pd", ("Yang Menerima,",)),
+         SignatureBlock("kabid", ("Mengetahui,",))),
         dated="{{ kantor.kota }}, {{ doc.tanggal }}",
         style="Isi Tabel",
     )
@@ -179,7 +179,7 @@ def build_berita_acara(document: DocxDocument) -> None:
     par(document, "", style="Tanpa Spasi", keep=True)
     signatures(
         document,
-        (Signer("pd", ("PIHAK KEDUA,",)), Signer("tim", ("PIHAK PERTAMA,",))),
+        (SignatureBlock("pd", ("PIHAK KEDUA,",)), SignatureBlock("tim", ("PIHAK PERTAMA,",))),
         dated="{{ kantor.kota }}, {{ doc.tanggal }}",
         mengetahui="kabid",
     )
@@ -332,7 +332,7 @@ def build_laporan(document: DocxDocument) -> None:
     _bab(document, "E.", "PENUTUP")
     _body(document, "Demikian laporan ini disampaikan untuk menjadi periksa dan bahan lebih lanjut.",
           left=0.6)
-    signature_right(document, Signer("tim", ("{{ kantor.kota }}, {{ doc.tanggal }}",)))
+    signature_right(document, SignatureBlock("tim", ("{{ kantor.kota }}, {{ doc.tanggal }}",)))
     _review_trail(document)
     par(document, "Lampiran:", Look(size=11), style="Tanpa Spasi", before=12, keep=True)
     par(document, "{%p for l in lampiran %}", style="Tanpa Spasi")

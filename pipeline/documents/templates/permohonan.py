@@ -10,7 +10,7 @@ from pipeline.documents.templates.blocks import (
     CENTER,
     JUSTIFY,
     Labels,
-    Signer,
+    SignatureBlock,
     add_kop,
     continuation,
     device_table,
@@ -76,7 +76,8 @@ def build_lembar_disposisi(document: DocxDocument) -> None:
     catatan = tbl.rows[3].cells[0]
     par(catatan, "Catatan Kepala Dinas:", BOLD, style=_CELL_STYLE, after=2)
     par(catatan, "{{ p.isi_disposisi_kadis }}", style=_CELL_STYLE)
-    signature(merge_row(tbl, 3, 1, 2), Signer("kadis", ("{{ kantor.kota }}, {{ tgl.disposisi_kadis }}",)),
+    signature(merge_row(tbl, 3, 1, 2),
+              SignatureBlock("kadis", ("{{ kantor.kota }}, {{ tgl.disposisi_kadis }}",)),
               style=_CELL_STYLE, gap=3)
 
     par(merge_row(tbl, 4), "Disposisi Kepala Bidang kepada {{ kantor.tim }}", BOLD, style=_CELL_STYLE)
@@ -86,7 +87,8 @@ def build_lembar_disposisi(document: DocxDocument) -> None:
     par(tim, "{{ petugas_teks }}", style=_CELL_STYLE, after=4)
     par(tim, "Catatan:", BOLD, style=_CELL_STYLE, after=2)
     par(tim, "{{ p.isi_disposisi_kabid }}", style=_CELL_STYLE)
-    signature(merge_row(tbl, 5, 1, 2), Signer("kabid", ("{{ kantor.kota }}, {{ tgl.disposisi_kabid }}",)),
+    signature(merge_row(tbl, 5, 1, 2),
+              SignatureBlock("kabid", ("{{ kantor.kota }}, {{ tgl.disposisi_kabid }}",)),
               style=_CELL_STYLE, gap=3)
 
 
@@ -156,7 +158,7 @@ def build_isian_kelengkapan(document: DocxDocument) -> None:
     par(document, "", style="Tanpa Spasi", keep=True)
     signatures(
         document,
-        (Signer("pd", ("Pemohon,",)), Signer("tim", ("Pemeriksa,",))),
+        (SignatureBlock("pd", ("Pemohon,",)), SignatureBlock("tim", ("Pemeriksa,",))),
         dated="{{ kantor.kota }}, {{ tgl.kelengkapan }}",
         mengetahui="kabid",
     )
@@ -188,5 +190,5 @@ def build_pengumuman(document: DocxDocument) -> None:
         "menghubungi {{ kontak }}.", style="Isi Naskah", first=1.25)
     par(document, "Demikian pengumuman ini disampaikan untuk menjadi perhatian. Atas pengertian dan kerja "
         "samanya diucapkan terima kasih.", style="Isi Naskah", first=1.25, align=JUSTIFY)
-    signature_right(document, Signer("kadis", ("{{ kantor.kota }}, {{ doc.tanggal }}",)))
+    signature_right(document, SignatureBlock("kadis", ("{{ kantor.kota }}, {{ doc.tanggal }}",)))
 
