@@ -52,13 +52,15 @@ def cli(verbose: bool) -> None:
 @click.option("--contoh", is_flag=True, help="Isi register dengan contoh permohonan (dan foto contoh).")
 def init(folder: Path | None, contoh: bool) -> None:
     """Siapkan folder kantor: inbox/, outbox/, templates_docx/ dan register kosong (atau contoh)."""
-    from pipeline.office.init import init_folder
+    from pipeline.office.init import LOGO_NOTE, init_folder, missing_logo
     root = (folder or Path.cwd()).resolve()
     created = init_folder(root, contoh=contoh)
     for path in created:
         click.echo(f"dibuat  {path.relative_to(root) if path.is_relative_to(root) else path}")
     if not created:
         click.echo("Semua sudah ada; tidak ada yang ditimpa.")
+    if missing_logo(root):
+        click.echo(LOGO_NOTE)
 
 
 @cli.command()

@@ -26,7 +26,7 @@ from pipeline.outbox.writer import FolderResult, start_pool, write_folders
 from pipeline.problems import Problem, error
 from pipeline.register.reader import find_registers, read_register, unreadable_spreadsheets
 from pipeline.settings import Settings
-from pipeline.validate import Validation, validate_register
+from pipeline.validate import Validation, validate_register, with_photo_warnings
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -171,6 +171,7 @@ def _read_and_validate(path: Path, settings: Settings, report: RunReport, caches
     cached = caches.registers.get(path)
     if digest and cached and cached[0] == digest and cached[1] == settings:
         validation = mark_changed_since_archive(settings.outbox, cached[2], caches.archives)
+        validation = with_photo_warnings(validation, settings.lampiran, settings.max_photo_bytes)
         report.validations.append(validation)
         return validation
     try:
@@ -185,8 +186,10 @@ def _read_and_validate(path: Path, settings: Settings, report: RunReport, caches
     validation = validate_register(register, settings.today)
     # Keyed by the bytes actually read: a save between hashing and copying must not pin a stale result.
     caches.registers[path] = (register.digest, settings, validation)
-    # Outside the cache: whether a request changed since it was archived depends on outbox/_arsip too.
+    # Outside the cache: whether a request changed since it was archived depends on outbox/_arsip too,
+    # whether it lacks photos on inbox/lampiran/.
     validation = mark_changed_since_archive(settings.outbox, validation, caches.archives)
+    validation = with_photo_warnings(validation, settings.lampiran, settings.max_photo_bytes)
     report.validations.append(validation)
     return validation
 

@@ -6,15 +6,17 @@ import difflib
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 
 from pipeline.documents.catalog import due_documents
+from pipeline.documents.photos import find_photos
 from pipeline.problems import Problem, error, warning
 from pipeline.register import columns as C
 from pipeline.register.columns import YaTidak
 from pipeline.register.reader import Record, Register
-from pipeline.register.values import check_nip, format_date, split_list
+from pipeline.register.values import age_on, check_nip, format_date, nip_birth_date, split_list
 from pipeline.sop.calendar import WorkCalendar
-from pipeline.sop.staff import Staff
+from pipeline.sop.staff import Person, Staff
 from pipeline.sop.steps import DECISION_STEP, STEPS, Actor, Step, applicable_steps, decision, withdrawn
 
 PERMOHONAN = C.PERMOHONAN.name
@@ -230,7 +232,8 @@ class _RequestCheck:
                                   f"{format_date(day)}, padahal batas waktunya {format_date(deadline)} — "
                                   f"{s.standard_days} hari kerja setelah langkah {prev_step.number} "
                                   f"({format_date(prev_day)}).",
-                                  "Catat alasan keterlambatan di kolom Catatan.")
+                                  f"Alasan di kolom Catatan: {self.r.text('catatan')}" if self.r.text("catatan")
+                                  else "Catat alasan keterlambatan di kolom Catatan.")
             holiday = self.cal.holiday_name(day)
             if holiday and s.number != 1:
                 self.warn(s.column, f"{s.label} bertanggal {format_date(day)}, bukan hari kerja ({holiday}).",
@@ -330,8 +333,43 @@ class _RequestCheck:
                 signed = self.date_of(column)
                 if signed:
                     needed.setdefault((signer.role, signed), column)
+        retired: set[str] = set()
         for (role, day), column in sorted(needed.items(), key=lambda kv: kv[0][1]):
-            if self.staff.holder(role, day) is None:
+            holder = self.staff.holder(role, day)
+            if holder is not None and holder.nama not in retired and _past_retirement(holder, role, day):
+                retired.add(holder.nama)
+                limit = _RETIREMENT[role]
+                self.warn(column, f"{holder.nama} ({role.value}) menurut NIP-nya berusia {limit} tahun atau lebih "
+                          f"pada {format_date(day)}: melewati batas usia pensiun {limit} tahun.",
+                          "Periksa NIP dan masa jabatan (Mulai–Selesai) di sheet Pegawai; tambahkan pejabat "
+                          "yang menjabat pada tanggal itu.", value=holder.nip)
+            if holder is None:
                 self.err(column, f"Tidak ada {role.value} yang menjabat pada {format_date(day)} untuk "
                          "menandatangani.", f"Tambahkan {role.value} (Definitif, Plt. atau Plh.) di sheet Pegawai "
                          "dengan masa jabatan (Mulai–Selesai) yang mencakup tanggal itu.")
+
+
+# Batas usia pensiun: 60 for a pejabat pimpinan tinggi (the Kepala Dinas), 58 for an administrator (the
+# Kepala Bidang) and for the others who sign (UU ASN).
+_RETIREMENT = {Actor.KADIS: 60, Actor.KABID: 58, Actor.TIM: 58, Actor.PD: 58}
+
+
+def _past_retirement(person: Person, role: Actor, day: date) -> bool:
+    born = nip_birth_date(person.nip)
+    return born is not None and age_on(born, day) >= _RETIREMENT[role]
+
+
+def with_photo_warnings(validation: Validation, lampiran: Path, max_bytes: int) -> Validation:
+    """From step 7 (Pelaksanaan, whose output is its documentation) on, a request without photos in
+    inbox/lampiran/<No. Agenda>/ is a warning: incomplete documentation defeats oversight (SOP)."""
+    step7 = STEPS[6]
+    changed = []
+    for a in validation.assessments:
+        if a.record.get(step7.column) and not find_photos(lampiran, a.agenda, max_bytes)[0]:
+            a = replace(a, problems=(*a.problems, warning(
+                "Permohonan", a.record.row, validation.register.header("Permohonan", step7.column), "",
+                f"{step7.label} sudah diisi, tetapi tidak ada foto dokumentasi di lampiran/{a.agenda}/.",
+                f"Simpan foto pelaksanaan di folder inbox/lampiran/{a.agenda}/ (JPEG/PNG); laporan memuatnya.",
+                agenda=a.agenda)))
+        changed.append(a)
+    return replace(validation, assessments=tuple(changed))

@@ -101,7 +101,7 @@ def test_package_is_lean(built: dict[str, Path], name: str) -> None:
         styles = archive.read("word/styles.xml")
     assert names == {
         "[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/_rels/document.xml.rels",
-        "word/styles.xml", "word/settings.xml", "docProps/core.xml",
+        "word/styles.xml", "word/settings.xml", "docProps/core.xml", "word/footer1.xml",
     }
     assert len(styles) < 8_000
     assert b"latentStyles" not in styles
@@ -177,11 +177,14 @@ def test_page_is_a4_with_the_naskah_dinas_margins(built: dict[str, Path]) -> Non
 def test_kop_opens_page_one_with_a_double_line(built: dict[str, Path], name: str) -> None:
     document = docx.Document(str(built[name]))
     kop = document.tables[0]
-    right = kop.rows[0].cells[1]
-    assert [p.text for p in right.paragraphs] == [
-        "{{ kop.pemerintah }}", "{{ kop.dinas }}", "{{ kop.alamat }}", "{{ kop.kontak }}",
-    ]
-    assert kop.rows[0].cells[0].paragraphs[0].text == "{{ kop.logo }}"
+    names = ["{{ kop.pemerintah }}", "{{ kop.dinas }}", "{{ kop.alamat }}", "{{ kop.kontak }}"]
+    # With a logo: the lambang beside the names; without: the names centred on the whole width.
+    assert [kop.rows[i].cells[0].text for i in (0, 2, 4)] == ["{%tr if kop.logo %}", "{%tr else %}",
+                                                               "{%tr endif %}"]
+    right, whole = kop.rows[1].cells[1], kop.rows[3].cells[0]
+    assert kop.rows[1].cells[0].paragraphs[0].text == "{{ kop.logo }}"
+    assert [p.text for p in right.paragraphs] == [p.text for p in whole.paragraphs] == names
+    assert round(whole.width.cm, 1) == 16.5
     assert [r.font.size.pt for p in right.paragraphs for r in p.runs] == [14, 16, 10, 10]
     line = kop._element.getnext()
     assert line.xpath("./w:pPr/w:pBdr/w:bottom/@w:val") == ["thickThinSmallGap"]
@@ -203,7 +206,7 @@ def _rendered(built: dict[str, Path], tmp_path: Path, name: str, **kwargs: Any) 
 
 def test_lembar_disposisi_content(built: dict[str, Path], tmp_path: Path) -> None:
     text = _rendered(built, tmp_path, "lembar_disposisi.docx")
-    for expected in ("LEMBAR DISPOSISI", "Surat dari\t:\tDinas Kesehatan", "No. Agenda\t:\t017",
+    for expected in ("LEMBAR DISPOSISI", "Surat dari\t:\tDinas Kesehatan", "Nomor Agenda\t:\t017",
                      "☑ Segera", "☐ Sangat Segera", "☑\tKepala Bidang Tata Kelola Informatika",
                      "☑\tProses lebih lanjut", "Mohon ditindaklanjuti sesuai SOP.", SAMPLE_KADIS.nama,
                      SAMPLE_KADIS.nip, "1. Andi Prasetyo, S.T.", SAMPLE["lembar_disposisi"].ttd.kabid.nama):
@@ -215,20 +218,27 @@ SAMPLE_KADIS = SAMPLE["pengumuman"].ttd.kadis
 
 def test_signature_block_order_and_look(built: dict[str, Path], tmp_path: Path) -> None:
     document = render(built["pengumuman.docx"], sample_context("pengumuman"), tmp_path / "p.docx")
-    lines = [p.text for p in document.paragraphs]
+    area = document.tables[-1]
+    assert area.rows[0]._tr.xpath("./w:trPr/w:cantSplit")  # the closing paragraph and the signature together
+    paragraphs = area.rows[0].cells[0].paragraphs
+    lines = [p.text for p in paragraphs]
+    assert lines[0].startswith("Demikian pengumuman ini disampaikan")
     start = lines.index("Karanganyar, 12 Juni 2026")
     block = lines[start:start + 9]
     assert block[1] == "KEPALA DINAS KOMUNIKASI DAN INFORMATIKA\nKABUPATEN KARANGANYAR,"
     assert block[2:6] == ["", "", "", ""]
     assert block[6:9] == [SAMPLE_KADIS.nama, SAMPLE_KADIS.pangkat, SAMPLE_KADIS.nip]
     assert SAMPLE_KADIS.pangkat.endswith(")") and SAMPLE_KADIS.nip.startswith("NIP. ")
-    name = document.paragraphs[start + 6].runs[0]
+    name = paragraphs[start + 6].runs[0]
     assert name.bold and name.underline
 
 
 def test_pengumuman_lists_each_service(built: dict[str, Path], tmp_path: Path) -> None:
     text = _rendered(built, tmp_path, "pengumuman.docx")
     assert "1.\tSIMPUS\n2.\tAntrean Online" in text
+    assert "PENGHENTIAN SEMENTARA LAYANAN SIMPUS DAN ANTREAN ONLINE" in text
+    assert "Alamat Layanan\t:\tsimpus.karanganyarkab.go.id" in text
+    assert "menghubungi Andi Prasetyo, S.T. (Tim Teknis Pusat Data), telepon (0271) 495039." in text
     assert "NOMOR 555/044/VI/2026" in text
     assert "Hari/Tanggal\t:\tSenin, 15 Juni 2026" in text and "Pukul\t:\t08.00 s.d. 12.00 WIB" in text
 
@@ -237,18 +247,20 @@ def test_device_rows_repeat_per_device(built: dict[str, Path], tmp_path: Path) -
     document = render(built["isian_kelengkapan.docx"], sample_context("isian_kelengkapan"),
                       tmp_path / "i.docx")
     devices = document.tables[1]
-    assert [c.text for c in devices.rows[0].cells][:3] == ["No", "Nama Perangkat", "Merk/Tipe"]
-    assert [row.cells[1].text for row in devices.rows[1:]] == ["Server aplikasi", "Catu daya (PSU) redundan"]
-    assert devices.rows[2].cells[4].text == "1.3.2.10.02.04.002"
+    assert [c.text for c in devices.rows[0].cells][:3] == ["No", "Nama Perangkat", "Merek/Tipe"]
+    assert [row.cells[1].text for row in devices.rows[1:]] == ["Server aplikasi", "Catu daya (PSU) redundan",
+                                                              "UPS"]
+    # Serial number over kode barang; no break inside: a word joiner after each '-'.
+    assert devices.rows[2].cells[4].text == "CN-\u20600PJMDN-\u206017972\n1.3.2.10.02.04.002"
 
 
 def test_penarikan_lists_only_withdrawn_devices(built: dict[str, Path], tmp_path: Path) -> None:
     document = render(built["penarikan_perangkat.docx"], sample_context("penarikan_perangkat"),
                       tmp_path / "t.docx")
     devices = document.tables[1]
-    assert len(devices.rows) == 2
+    assert len(devices.rows) == 2  # the UPS whose battery was replaced stays in the data centre: not here
     assert devices.rows[1].cells[1].text == "Catu daya (PSU) redundan"
-    assert devices.rows[1].cells[8].text == "PSU mati total"
+    assert devices.rows[1].cells[7].text == "PSU mati total"
     text = all_text(document)
     ttd = SAMPLE["penarikan_perangkat"].ttd
     for expected in ("Yang Menyerahkan,", "Yang Menerima,", "Mengetahui,", ttd.tim.nama, ttd.pd.nama,
@@ -270,7 +282,7 @@ def test_berita_acara_has_parties_checklist_and_closing(built: dict[str, Path], 
 def test_side_by_side_signers_have_their_names_on_one_row(built: dict[str, Path], tmp_path: Path) -> None:
     document = render(built["berita_acara.docx"], sample_context("berita_acara"), tmp_path / "b.docx")
     ttd = SAMPLE["berita_acara"].ttd
-    outer = document.tables[-1]
+    outer = next(t for t in document.tables if t.rows[0].cells[0].tables)  # the BA's signatures
     assert outer.rows[0]._tr.xpath("./w:trPr/w:cantSplit")  # the whole signature area stays on one page
     inner = outer.rows[0].cells[0].tables[0]
     roles, jabatan, names = ([c.text for c in row.cells] for row in inner.rows)
@@ -279,7 +291,7 @@ def test_side_by_side_signers_have_their_names_on_one_row(built: dict[str, Path]
     assert names[0].split("\n")[4] == ttd.pd.nama
     assert names[1].split("\n")[4:] == [ttd.tim.nama, ttd.tim.pangkat, ttd.tim.nip]
     below = [p.text for p in outer.rows[0].cells[0].paragraphs]
-    assert below[0] == "Karanganyar, 15 Juni 2026"
+    assert below[0].startswith("Demikian Berita Acara ini dibuat") and below[2] == "Karanganyar, 15 Juni 2026"
     assert below[-3:] == [ttd.kabid.nama, ttd.kabid.pangkat, ttd.kabid.nip]
 
 
@@ -315,8 +327,8 @@ def test_kop_logo_renders_as_an_image(built: dict[str, Path], tmp_path: Path) ->
     assert len(document.tables[0].rows[0].cells[0]._tc.xpath(".//w:drawing")) == 1
 
 
-PAGES = {"lembar_disposisi.docx": 1, "pengumuman.docx": 1, "penarikan_perangkat.docx": 1,
-         "berita_acara.docx": 2}
+PAGES = {"lembar_disposisi.docx": 1, "pengumuman.docx": 1, "penarikan_perangkat.docx": 2,
+         "berita_acara.docx": 3}
 
 
 @pytest.fixture(scope="module")

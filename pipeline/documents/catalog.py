@@ -55,6 +55,7 @@ class DocumentSpec:
     builder: str = ""
     template_title: str = ""
     lampiran: int = 0  # its place in the laporan's lampiran list (0: not attached to the laporan)
+    attached: tuple[str, ...] = ()  # lampiran printed inside it, listed after it in the laporan
 
     @property
     def template(self) -> str:
@@ -84,6 +85,7 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
                  template_title="Formulir Penarikan Perangkat Server"),
     DocumentSpec("berita_acara", "Berita Acara Pekerjaan", 5, 7, "tgl_pelaksanaan", (_S(Actor.KABID),),
                  number_column="nomor_ba", builder="pelaksanaan:build_berita_acara", lampiran=1,
+                 attached=("Formulir Pemeliharaan Server",),
                  template_title="Berita Acara Pekerjaan Pemeliharaan Server"),
     DocumentSpec("laporan", "Laporan Hasil Pelaksanaan", 6, 9, "tgl_laporan",
                  (_S(Actor.KABID, "tgl_pemeriksaan_kabid"), _S(Actor.KADIS, "tgl_reviu_kadis")),

@@ -62,8 +62,9 @@ class Penandatangan:
 
     jabatan: Annotated[str, Arti("Jabatan penanda tangan (dengan Plt./Plh. bila bukan definitif)")]
     nama: Annotated[str, Arti("Nama dengan gelar")]
-    pangkat: Annotated[str, Arti("Pangkat (golongan)")]
-    nip: Annotated[str, Arti("NIP, dengan awalan 'NIP.'")]
+    pangkat: Annotated[str, Arti("Pangkat (golongan), atau titik-titik")]
+    nip: Annotated[str, Arti("NIP (atau NI PPPK), dengan awalannya")]
+    peran: Annotated[str, Arti("Sebutan singkat dalam kalimat/tabel, mis. 'Plh. Kepala Bidang'")]
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,12 @@ class Cek:
     harap_koordinasi: Annotated[str, Arti("Harap: koordinasi/konfirmasikan")]
     preventif: Annotated[str, Arti("Jenis pemeliharaan Preventif")]
     korektif: Annotated[str, Arti("Jenis pemeliharaan Korektif")]
-    diganti_ya: Annotated[str, Arti("Perangkat Diganti = Ya")]
-    diganti_tidak: Annotated[str, Arti("Perangkat Diganti = Tidak")]
+    diganti_ya: Annotated[str, Arti("Perangkat Diganti = Ya (kosong pada dokumen sebelum langkah 8)")]
+    diganti_tidak: Annotated[str, Arti("Perangkat Diganti = Tidak (kosong pada dokumen sebelum langkah 8)")]
+    sesuai_spesifikasi: Annotated[str, Arti("Kesesuaian: spesifikasi sesuai (kolom Spesifikasi Sesuai)")]
+    sesuai_fisik: Annotated[str, Arti("Kesesuaian: fisik sesuai (kolom Fisik Sesuai)")]
+    sesuai_ip: Annotated[str, Arti("Kesesuaian: alamat IP sesuai (kolom IP Sesuai)")]
+    sesuai_domain: Annotated[str, Arti("Kesesuaian: nama domain sesuai (kolom Domain Sesuai)")]
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,9 @@ class Ada:
     """Conditions for {%p if … %}."""
 
     penarikan: Annotated[bool, Arti("Ada perangkat yang ditarik/diganti (Perangkat Diganti = Ya)")]
+    komponen: Annotated[bool, Arti("Ada komponen yang diganti di dalam perangkat yang tetap di Pusat Data")]
     foto: Annotated[bool, Arti("Ada foto dokumentasi")]
+    pemeriksaan: Annotated[bool, Arti("Formulir pemeliharaan diisi dari sheet Pemeriksaan")]
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,17 @@ class PerangkatRow:
     lokasi_rak: Annotated[str, Arti("Lokasi rak")]
     kondisi: Annotated[str, Arti("Kondisi")]
     tindakan: Annotated[str, Arti("Tindakan")]
+    komponen: Annotated[str, Arti("Komponen yang diganti (Tindakan Komponen Diganti)")]
+    keterangan: Annotated[str, Arti("Keterangan")]
+
+
+@dataclass(frozen=True)
+class PemeriksaanRow:
+    no: Annotated[str, Arti("Nomor urut")]
+    item: Annotated[str, Arti("Item yang diperiksa")]
+    sebelum: Annotated[str, Arti("Kondisi sebelum")]
+    tindakan: Annotated[str, Arti("Tindakan")]
+    sesudah: Annotated[str, Arti("Kondisi sesudah")]
     keterangan: Annotated[str, Arti("Keterangan")]
 
 
@@ -149,7 +167,8 @@ class BeritaAcara:
 
 @dataclass(frozen=True)
 class Laporan:
-    simpulan: Annotated[str, Arti("Simpulan laporan")]
+    simpulan: Annotated[str, Arti("Simpulan: yang dikerjakan, yang diganti/ditarik, kondisi sesudahnya")]
+    saran: Annotated[str, Arti("Saran (dari Keterangan perangkat atau Catatan); kosong bila tidak ada")]
 
 
 @dataclass(frozen=True)
@@ -183,9 +202,13 @@ class DocumentFields:
     petugas_teks: Annotated[str, Arti("Petugas bernomor, satu per baris")]
     perangkat: Annotated[list[PerangkatRow], Arti("Perangkat permohonan (sheet Perangkat)")]
     perangkat_tarik: Annotated[list[PerangkatRow], Arti("Perangkat yang diganti/ditarik")]
+    komponen: Annotated[list[PerangkatRow], Arti("Perangkat yang komponennya diganti (tetap di Pusat Data)")]
+    pemeriksaan: Annotated[list[PemeriksaanRow], Arti("Formulir pemeliharaan: sheet Pemeriksaan, atau "
+                                                          "item baku dengan kolom kosong")]
     henti: Annotated[Henti, Arti("Penghentian layanan")]
     layanan: Annotated[list[str], Arti("Layanan terdampak")]
-    kontak: Annotated[str, Arti("Narahubung dan teleponnya")]
+    layanan_judul: Annotated[str, Arti("Layanan terdampak untuk judul pengumuman (huruf kapital)")]
+    kontak: Annotated[str, Arti("Yang dapat dihubungi di kantor: ketua tim dan telepon kantor")]
     ba: Annotated[BeritaAcara, Arti("Berita acara")]
     laporan: Annotated[Laporan, Arti("Laporan")]
     foto_baris: Annotated[list[FotoBaris], Arti("Foto dokumentasi, dua per baris")]

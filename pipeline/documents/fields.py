@@ -26,6 +26,7 @@ from pipeline.documents.context import (
     Kop,
     Laporan,
     Narahubung,
+    PemeriksaanRow,
     Penandatangan,
     PerangkatRow,
     PetugasRow,
@@ -37,7 +38,7 @@ from pipeline.documents.context import (
 from pipeline.documents.photos import ImageRef, find_photos, image_ref
 from pipeline.problems import Problem
 from pipeline.register import columns as C
-from pipeline.register.columns import Status, YaTidak
+from pipeline.register.columns import Status, Tindakan, YaTidak, choice_of
 from pipeline.register.reader import Record, Register
 from pipeline.register.values import (
     date_in_words,
@@ -50,11 +51,14 @@ from pipeline.register.values import (
     terbilang,
 )
 from pipeline.sop.staff import Person, Staff
-from pipeline.sop.steps import STEPS, Actor, decision, withdrawn
+from pipeline.sop.steps import DECISION_STEP, STEPS, Actor, decision, withdrawn
 
 CHECKED, UNCHECKED = "☑", "☐"
 # Bumped whenever the way fields are built changes, so every document is re-rendered once.
-FIELDS_VERSION = "2"
+FIELDS_VERSION = "3"
+NBSP, WJ = "\u00a0", "\u2060"  # no break at a space; no break at all (word joiner)
+# Printed in narrow cells; the document's own numbers are not joined, so they copy out of Word unchanged.
+_IDENTIFIERS = frozenset({"nomor_surat", "alamat_ip", "nama_domain"})
 
 
 def _or_dots(text: str | None) -> str:
@@ -73,8 +77,15 @@ def _box(flag: bool) -> str:
     return CHECKED if flag else UNCHECKED
 
 
-def _nip(nip: str) -> str:
-    return f"NIP. {format_nip(nip)}" if nip else f"NIP. {TITIK}"
+def _nip(nip: str, label: str = "NIP.") -> str:
+    return f"{label} {format_nip(nip)}" if nip else f"{label} {TITIK}"
+
+
+def unbroken(text: str) -> str:
+    """An identifier that a line never breaks inside (serial numbers, kode barang, rack positions, IP
+    addresses, domains, letter numbers): a word joiner after each '-' and '/', where Word and LibreOffice
+    would otherwise break. A list ('a; b') still breaks after its separators."""
+    return text.replace("-", "-" + WJ).replace("/", "/" + WJ) if text else text
 
 
 def _request_fields(r: Record) -> dict[str, str]:
@@ -88,6 +99,8 @@ def _request_fields(r: Record) -> dict[str, str]:
             out[col.key] = format_date(value)
         elif col.key in ("petugas", "layanan_terdampak"):
             out[col.key] = _or_dots(", ".join(split_list(value or "")))
+        elif col.key in _IDENTIFIERS:
+            out[col.key] = _or_dots(unbroken(", ".join(split_list(value)) if isinstance(value, str) else ""))
         else:
             out[col.key] = _or_dots(value if isinstance(value, str) else "")
     return out
@@ -101,7 +114,8 @@ class Office:
         return self.settings.get(key, "")
 
     def kop(self, logo: ImageRef | None) -> Kop:
-        contact = [f"{label} {self.get(key)}" for label, key in
+        # An item never breaks inside ('Pos-el diskominfo@…' together); the line breaks between items.
+        contact = [f"{label} {self.get(key)}".replace(" ", NBSP).replace("-", "\u2011") for label, key in
                    (("Telepon", "telepon"), ("Laman", "laman"), ("Pos-el", "email")) if self.get(key)]
         return Kop(pemerintah=_or_dots(self.get("pemerintah").upper()),
                    dinas=_or_dots(self.get("dinas").upper()),
@@ -115,13 +129,30 @@ class Office:
                       tim=self.get("tim") or "Tim Teknis Pusat Data")
 
 
-def signer(person: Person | None, jabatan: str) -> Penandatangan:
+def signer(person: Person | None, jabatan: str, peran: str = "") -> Penandatangan:
     """The lines of one signature block; dotted lines where the register does not say."""
     if person is None:
-        return Penandatangan(jabatan=jabatan, nama=TITIK, pangkat=TITIK, nip=_nip(""))
+        return Penandatangan(jabatan=jabatan, nama=TITIK, pangkat=TITIK, nip=_nip(""), peran=peran)
     return Penandatangan(jabatan=jabatan, nama=person.nama,
                          pangkat=pangkat_golongan(person.pangkat) or _or_dots(person.pangkat),
-                         nip=_nip(person.nip))
+                         nip=_nip(person.nip), peran=peran)
+
+
+def official(person: Person | None, role: Actor, office: Office) -> Penandatangan:
+    """The Kepala Dinas or Kepala Bidang who signs: 'Plh. Kepala Bidang' wherever an acting one appears."""
+    prefix = f"{person.status.value} " if person and person.status.acting else ""
+    return signer(person, official_title(person, role, office), prefix + role.value)
+
+
+def _contact_signer(r: Record) -> Penandatangan:
+    """The Perangkat Daerah's contact as a signer: pangkat from the register (or dots), NIP or NI PPPK."""
+    pangkat = r.text("pangkat_narahubung")
+    pppk = "PPPK" in pangkat.upper()
+    shown = pangkat if pppk else pangkat_golongan(pangkat) or pangkat
+    jabatan = f"{r.text('jabatan_narahubung') or TITIK},\n{r.text('perangkat_daerah')}".upper()
+    return Penandatangan(jabatan=jabatan, nama=_or_dots(r.text("narahubung")), pangkat=_or_dots(shown),
+                         nip=_nip(r.text("nip_narahubung"), "NI PPPK." if pppk else "NIP."),
+                         peran="Narahubung")
 
 
 def official_title(person: Person | None, role: Actor, office: Office) -> str:
@@ -150,6 +181,9 @@ class FieldBuilder:
         self.office = Office(register.pengaturan)
         self.lampiran = lampiran
         self._base: tuple[tuple[Any, ...], DocumentFields, dict[str, Any]] | None = None
+        self._checks: dict[str, list[Record]] = {}  # sheet Pemeriksaan, by No. Agenda
+        for row in register.pemeriksaan:
+            self._checks.setdefault(row.text("no_agenda"), []).append(row)
         self.logo = image_ref(logo, 22) if logo and logo.is_file() else None
 
     def logo_digest(self) -> str:
@@ -192,8 +226,12 @@ class FieldBuilder:
         nomor = base.p.get(doc.number_column, TITIK) if doc.number_column else TITIK
         own = replace(base, doc=Doc(nomor=nomor, tanggal=_date(doc_day), judul=doc.title),
                       ttd=replace(base.ttd,
-                                  kadis=signer(kadis, official_title(kadis, Actor.KADIS, self.office)),
-                                  kabid=signer(kabid, official_title(kabid, Actor.KABID, self.office))))
+                                  kadis=official(kadis, Actor.KADIS, self.office),
+                                  kabid=official(kabid, Actor.KABID, self.office)))
+        if _step_of(doc.date_column) < DECISION_STEP:  # a form dated before step 8 leaves its decision open
+            own = replace(own, cek=replace(own.cek, diganti_ya=UNCHECKED, diganti_tidak=UNCHECKED))
+            return own, {**base_dict, "doc": template_dict(own.doc), "ttd": template_dict(own.ttd),
+                         "cek": template_dict(own.cek)}
         return own, {**base_dict, "doc": template_dict(own.doc), "ttd": template_dict(own.ttd)}
 
     def _request_fields(self, r: Record, devices: Sequence[Record],
@@ -203,7 +241,7 @@ class FieldBuilder:
         team = [self.staff.find(n) or Person(n, "", "", "", Actor.TIM, None, None, Status.DEFINITIF, 0)
                 for n in split_list(r.text("petugas"))]
         kantor = office.kantor()
-        leader_title = f"{'Ketua ' if len(team) > 1 else ''}{kantor.tim},"
+        leader_title = f"{'Ketua ' if len(team) > 1 else ''}{kantor.tim},".upper()
         sifat = r.text("sifat") or "Biasa"
         diganti = decision(r)
         start, end = r.get("henti_mulai"), r.get("henti_selesai")
@@ -214,10 +252,13 @@ class FieldBuilder:
                                                              else req["nama_server"]]
         photo_rows = [FotoBaris(kiri=_photo(photos, i), kanan=_photo(photos, i + 1))
                       for i in range(0, len(photos), 2)]
-        contact = r.text("narahubung")
-        if contact and r.text("telepon_narahubung"):
-            contact += f" ({r.text('telepon_narahubung')})"
+        leader = team[0].nama if team else ""
+        phone = office.get("telepon")
+        contact = f"{leader} ({kantor.tim})" if leader else kantor.tim
+        contact += f", telepon {phone}" if phone else ""
         nobody = signer(None, "")
+        components = [d for d in devices if _tindakan(d) is Tindakan.KOMPONEN]
+        checks = self._checks.get(r.text("no_agenda"), [])
         disposed = bool(r.get("tgl_disposisi_kadis"))
         return DocumentFields(
             kop=office.kop(self.logo),
@@ -237,51 +278,80 @@ class FieldBuilder:
                 preventif=_box(r.text("jenis_pemeliharaan") == "Preventif"),
                 korektif=_box(r.text("jenis_pemeliharaan") == "Korektif"),
                 diganti_ya=_box(diganti is YaTidak.YA), diganti_tidak=_box(diganti is YaTidak.TIDAK),
+                **{f"sesuai_{k}": _box(r.text(f"sesuai_{k}") == YaTidak.YA)
+                   for k in ("spesifikasi", "fisik", "ip", "domain")},
             ),
-            ada=Ada(penarikan=diganti is YaTidak.YA, foto=bool(photos)),
+            ada=Ada(penarikan=diganti is YaTidak.YA, komponen=bool(components), foto=bool(photos),
+                    pemeriksaan=bool(checks)),
             narahubung=Narahubung(nama=req["narahubung"], nip=_nip(r.text("nip_narahubung")),
                                   jabatan=req["jabatan_narahubung"], telepon=req["telepon_narahubung"]),
             ttd=Ttd(
                 kadis=nobody, kabid=nobody,
                 tim=signer(team[0] if team else None, leader_title),
-                pd=Penandatangan(jabatan=f"{r.text('jabatan_narahubung') or TITIK},\n"
-                                         f"{r.text('perangkat_daerah')}",
-                                 nama=req["narahubung"], pangkat="", nip=_nip(r.text("nip_narahubung"))),
+                pd=_contact_signer(r),
             ),
-            petugas=[PetugasRow(no=str(i), nama=p.nama, pangkat=signer(p, "").pangkat, nip=_nip(p.nip),
+            petugas=[PetugasRow(no=str(i), nama=p.nama, pangkat=signer(p, "").pangkat,
+                                nip=unbroken(_nip(p.nip)),
                                 jabatan=_or_dots(p.jabatan)) for i, p in enumerate(team, 1)]
             or [PetugasRow(no="1", nama=TITIK, nip=_nip(""), pangkat=TITIK, jabatan=TITIK)],
             petugas_teks="\n".join(f"{i}. {p.nama}" for i, p in enumerate(team, 1)) or TITIK,
             perangkat=dev_rows or _blank_devices(3),
             perangkat_tarik=[_device(i, d) for i, d in enumerate(pulled, 1)] or _blank_devices(2),
+            komponen=[_device(i, d) for i, d in enumerate(components, 1)],
+            pemeriksaan=[PemeriksaanRow(no=f"{i}.", item=c.text("item"), sebelum=c.text("kondisi_sebelum"),
+                                        tindakan=c.text("tindakan"), sesudah=c.text("kondisi_sesudah"),
+                                        keterangan=c.text("keterangan")) for i, c in enumerate(checks, 1)]
+            or [PemeriksaanRow(no=f"{i}.", item=item, sebelum="", tindakan="", sesudah="", keterangan="")
+                for i, item in enumerate(C.PEMERIKSAAN_ITEMS, 1)],
             henti=_outage(start, end),
             layanan=layanan,
-            kontak=contact or TITIK,
+            layanan_judul=_joined([x.removeprefix("Layanan ")
+                                   for x in split_list(r.text("layanan_terdampak"))]).upper()
+            or req["nama_server"].upper(),
+            kontak=contact,
             ba=BeritaAcara(
                 pembukaan="Pada " + date_in_words(pelaksanaan) if isinstance(pelaksanaan, date)
                 else f"Pada hari ini {TITIK} tanggal {TITIK} bulan {TITIK} tahun {TITIK}",
                 lokasi=_or_dots(office.get("lokasi_pusat_data")),
                 waktu=_work_hours(start, end, pelaksanaan), rangkap=f"2 ({terbilang(2)})"),
-            laporan=Laporan(simpulan=_conclusion(r, req, devices)),
+            laporan=Laporan(simpulan=_conclusion(r, req, devices), saran=_advice(r, devices)),
             foto_baris=photo_rows,
-            lampiran=_attachments(diganti is YaTidak.YA, bool(photos)),
+            lampiran=_attachments(diganti is YaTidak.YA, len(photos)),
         )
+
+
+def _tindakan(device: Record) -> Tindakan | None:
+    return choice_of(Tindakan, device.text("tindakan"))
+
+
+def _step_of(column: str) -> int:
+    return next((s.number for s in STEPS if s.column == column), 0)
+
+
+def _joined(items: Sequence[str]) -> str:
+    """'A', 'A dan B', 'A, B, dan C'."""
+    if len(items) < 3:
+        return " dan ".join(items)
+    return f"{', '.join(items[:-1])}, dan {items[-1]}"
 
 
 def _device(no: int, d: Record) -> PerangkatRow:
     def text(key: str) -> str:
         return d.text(key) or "-"
 
+    def ident(key: str) -> str:
+        return unbroken(text(key))
+
     return PerangkatRow(no=str(no), nama=text("nama_perangkat"), merk_tipe=text("merk_tipe"),
-                        nomor_seri=text("nomor_seri"), kode_barang=text("kode_barang"),
-                        spesifikasi=text("spesifikasi"), alamat_ip=text("alamat_ip"),
-                        lokasi_rak=text("lokasi_rak"),
-                        kondisi=text("kondisi"), tindakan=text("tindakan"), keterangan=text("keterangan"))
+                        nomor_seri=ident("nomor_seri"), kode_barang=ident("kode_barang"),
+                        spesifikasi=text("spesifikasi"), alamat_ip=ident("alamat_ip"),
+                        lokasi_rak=ident("lokasi_rak"), kondisi=text("kondisi"), tindakan=text("tindakan"),
+                        komponen=text("komponen"), keterangan=text("keterangan"))
 
 
 def _blank_devices(n: int) -> list[PerangkatRow]:
     return [PerangkatRow(no="", nama="", merk_tipe="", nomor_seri="", kode_barang="", spesifikasi="",
-                         alamat_ip="", lokasi_rak="", kondisi="", tindakan="", keterangan="")
+                         alamat_ip="", lokasi_rak="", kondisi="", tindakan="", komponen="", keterangan="")
             for _ in range(n)]
 
 
@@ -305,30 +375,73 @@ def _work_hours(start: Any, end: Any, day: Any) -> str:
     return f"pukul {TITIK} s.d. {TITIK} WIB"
 
 
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(".;")
+    return f"{text[:1].upper()}{text[1:]}." if text else ""
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _named(d: Record) -> str:
+    serial = d.text("nomor_seri")
+    name = " ".join(x for x in (d.text("nama_perangkat"), d.text("merk_tipe")) if x)
+    return f"{name} (nomor seri {unbroken(serial)})" if serial else name
+
+
 def _conclusion(r: Record, req: Mapping[str, str], devices: Sequence[Record]) -> str:
-    if not isinstance(r.get("tgl_pelaksanaan"), date):
+    """Simpulan, as sentences from the register: what was done, what was replaced or withdrawn, the
+    condition afterwards."""
+    day = r.get("tgl_pelaksanaan")
+    if not isinstance(day, date):
         return TITIK
-    text = (f"Pemeliharaan server {req['nama_server']} milik {req['perangkat_daerah']} telah dilaksanakan pada "
-            f"{format_day_date(r.get('tgl_pelaksanaan'))} sesuai SOP Pemeliharaan Server.")
+    jenis = r.text("jenis_pemeliharaan").lower()
+    sentences = [f"Pemeliharaan{' ' + jenis if jenis else ''} server {req['nama_server']} milik "
+                 f"{req['perangkat_daerah']} telah dilaksanakan pada {format_day_date(day)} sesuai SOP "
+                 "Pemeliharaan Server."]
+    if r.text("uraian_pekerjaan"):
+        sentences.append(_sentence(f"Pekerjaan yang dilakukan: {_lower_first(r.text('uraian_pekerjaan'))}"))
+    parts = [f"{d.text('komponen') or 'komponen'} pada {_named(d)}" for d in devices
+             if _tindakan(d) is Tindakan.KOMPONEN]
+    if parts:
+        sentences.append(f"Komponen yang diganti, dengan perangkatnya tetap di Pusat Data: {_joined(parts)}.")
+    for kind, verb in ((Tindakan.DIGANTI, "diganti dengan perangkat lain dan dikeluarkan dari Pusat Data"),
+                       (Tindakan.DITARIK, "ditarik dari Pusat Data")):
+        named = [_named(d) for d in devices if _tindakan(d) is kind]
+        if named:
+            sentences.append(f"Perangkat yang {verb}: {_joined(named)}.")
     if r.text("hasil_pemeliharaan"):
-        text += f" Hasil: {r.text('hasil_pemeliharaan').rstrip('.')}."
-    pulled = [d.text("nama_perangkat") for d in devices if withdrawn(d)]
-    if pulled:
-        text += f" Perangkat yang diganti/ditarik dari Pusat Data: {', '.join(pulled)}."
-    return text
+        after = _lower_first(r.text("hasil_pemeliharaan"))
+        sentences.append(_sentence(f"Kondisi setelah pemeliharaan: {after}"))
+    return " ".join(sentences)
 
 
-def _attachments(withdrawal: bool, photos: bool) -> list[str]:
-    """The laporan's lampiran: the documents declared attached to it (catalog), in their declared order."""
+_ADVICE = ("perlu", "disarankan", "sebaiknya", "dipantau", "saran")
+
+
+def _advice(r: Record, devices: Sequence[Record]) -> str:
+    """Saran, when a device's Keterangan or the Catatan gives one ('perlu dipantau')."""
+    found = [f"{d.text('nama_perangkat')} {d.text('merk_tipe')}".strip()
+             + f": {_lower_first(d.text('keterangan'))}" for d in devices if any(w in d.text("keterangan").lower() for w in _ADVICE)]
+    if any(w in r.text("catatan").lower() for w in _ADVICE):
+        found.append(r.text("catatan"))
+    if not found:
+        return ""
+    return "Disarankan untuk menindaklanjuti hal berikut: " + "; ".join(x.rstrip(".") for x in found) + "."
+
+
+def _attachments(withdrawal: bool, photos: int) -> list[str]:
+    """The laporan's lampiran: the documents declared attached to it (catalog), in their declared order,
+    each with what it carries inside, and the photos."""
     items: list[str] = []
     for doc in sorted((d for d in DOCUMENTS if d.lampiran), key=lambda d: d.lampiran):
         if doc.only_if is Condition.DIGANTI and not withdrawal:
             continue
         items.append(doc.title)
-        if doc.key == "berita_acara":
-            items.append("Formulir Pemeliharaan")  # printed inside the berita acara
+        items += doc.attached
     if photos:
-        items.append("Dokumentasi foto")
+        items.append(f"Dokumentasi foto ({photos} foto)")
     return items
 
 

@@ -43,12 +43,15 @@ _SAMPLE_VALUES: dict[str, Any] = {
     "nomor_pengumuman": "555/044/VI/2026", "nomor_laporan": "555/046/VI/2026", "catatan": "",
 }
 _DEVICE_KEYS = ("nama_perangkat", "merk_tipe", "nomor_seri", "kode_barang", "spesifikasi", "alamat_ip",
-                "lokasi_rak", "kondisi", "tindakan", "keterangan")
+                "lokasi_rak", "kondisi", "tindakan", "komponen", "keterangan")
 _SAMPLE_DEVICES = (
     ("Server aplikasi", "Dell PowerEdge R740", "CN7X2P3", "1.3.2.10.02.04.001", "2× Xeon Silver, RAM 64 GB",
-     "10.20.1.15", "R2/U12", "Baik", "Dipelihara", ""),
+     "10.20.1.15", "R2/U12", "Baik", "Dipelihara", "", ""),
     ("Catu daya (PSU) redundan", "Dell 750 W", "CN-0PJMDN-17972", "1.3.2.10.02.04.002", "750 W hot-plug", "",
-     "R2/U12", "Rusak Berat", "Diganti", "PSU mati total"),
+     "R2/U12", "Rusak Berat", "Diganti", "", "PSU mati total"),
+    ("UPS", "APC Smart-UPS SRT 3000", "AS1942160388", "1.3.2.10.02.05.002", "3 kVA online", "", "R2/U1",
+     "Rusak Ringan", "Komponen Diganti", "Baterai APCRBC152 (1 set)",
+     "Baterai menggelembung; perlu dipantau."),
 )
 _SAMPLE_PEOPLE = (  # officials plausible in 2026: none past retirement age
     ("Drs. SUJARNO, M.Si.", "197001071995031004", "IV/c", "Kepala Dinas Komunikasi dan Informatika",

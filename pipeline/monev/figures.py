@@ -18,10 +18,10 @@ from pipeline.documents.catalog import DOCUMENTS, Condition
 from pipeline.documents.photos import PHOTO_TYPES
 from pipeline.monev.period import Period
 from pipeline.outbox.files import safe_name
+from pipeline.register.columns import YaTidak
 from pipeline.register.reader import Record
 from pipeline.register.values import MONTHS
 from pipeline.sop.calendar import WorkCalendar
-from pipeline.register.columns import YaTidak
 from pipeline.sop.steps import DECISION_STEP, STEPS, Step, applicable_steps, decision, withdrawn
 from pipeline.validate import Assessment, Validation
 

@@ -17,11 +17,13 @@ from pipeline.documents.fields import FIELDS_VERSION, FieldBuilder, fingerprint
 from pipeline.outbox.folders import request_folder
 from pipeline.outbox.manifest import Manifest
 from pipeline.outbox.writer import FolderJob, PlannedDocument
-from pipeline.problems import Problem, error
+from pipeline.problems import Problem, error, warning
 from pipeline.register.reader import Record
 from pipeline.settings import Settings
 from pipeline.sop.staff import Staff
 from pipeline.validate import Assessment, Validation
+
+LOGO_MISSING = "templates_docx/logo.png"
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,10 @@ def plan_folders(validation: Validation, settings: Settings, templates: Template
     staff = Staff.from_records(register.pegawai)
     logo = settings.templates / "logo.png"
     builder = FieldBuilder(register, staff, settings.today, settings.lampiran, logo, settings.max_photo_bytes)
+    if builder.logo is None and not any(p.value == LOGO_MISSING for p in tally.problems):
+        tally.problems.append(warning(  # once per run: the kop is printed without the lambang daerah
+            "", None, "", LOGO_MISSING, f"Lambang daerah {LOGO_MISSING} tidak ada; kop "
+            "dokumen dicetak tanpa lambang.", f"Simpan lambang daerah (PNG) sebagai {LOGO_MISSING}."))
     devices: dict[str, list[Record]] = defaultdict(list)
     for d in register.perangkat:
         devices[d.text("no_agenda")].append(d)

@@ -67,15 +67,21 @@ def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[
     wb = openpyxl.Workbook(write_only=True)  # streams rows: flat memory for long registers
     if digest:
         wb.custom_doc_props.append(StringProperty(name="sidik", value=digest))  # type: ignore[attr-defined]
-    head = ["Register", "No. Agenda", "Perangkat Daerah", "Hal", "Langkah Terakhir", "Tanggal Langkah Terakhir",
-            "Langkah Berikutnya", "Batas Waktu", "Keadaan", "Galat", "Peringatan"]
-    widths = [16, 12, 28, 36, 30, 14, 34, 14, 22, 8, 11]
-    rows = ([v.register.name, a.agenda, a.record.text("perangkat_daerah"), a.record.text("hal"),
+    # The agenda columns a clerk expects, narrow enough (wrapped) to print at ≥ 8 pt on A4 landscape.
+    head = ["Register", "No. Agenda", "Tanggal Diterima", "Nomor Surat", "Sifat", "Perangkat Daerah", "Hal",
+            "Langkah Terakhir", "Tanggal Langkah Terakhir", "Langkah Berikutnya", "Batas Waktu", "Keadaan",
+            "Galat", "Peringatan"]
+    widths = [11, 8, 11, 16, 8, 19, 20, 20, 11, 20, 11, 13, 6, 10]
+    rows = ([v.register.name, a.agenda, a.record.get("tgl_diterima"), a.record.text("nomor_surat"),
+             a.record.text("sifat") or "Biasa", a.record.text("perangkat_daerah"), a.record.text("hal"),
              a.last_step.label if a.last_step else "-", a.done[-1][1] if a.done else None,
              next_step_text(a), a.next_deadline, state_text(a), len(a.errors), len(a.warnings)]
             for v in validations for a in v.assessments)
     count = sum(len(v.assessments) for v in validations)
-    _table(wb.create_sheet("Rekap"), head, widths, rows, count, date_cols={6, 8}, state_col=9)
+    rekap = wb.create_sheet("Rekap")
+    _print_setup(rekap, f"REKAP PERMOHONAN PEMELIHARAAN SERVER per {format_date(today)}")
+    _table(rekap, head, widths, rows, count, date_cols={3, 9, 11}, wrap_cols={4, 6, 7, 8, 10, 12},
+           state_col=12, counts=(13, 14), fit=False)
     head = ["Register", "No. Agenda", "Jenis", "Sheet", "Baris", "Kolom", "Nilai", "Masalah", "Yang perlu dilakukan"]
     widths = [16, 12, 11, 12, 7, 22, 24, 70, 50]
     problems = [*((p, p.source) for p in other),
@@ -105,18 +111,33 @@ def _text(ws: Any, value: str) -> Any:
     return cell
 
 
+def _print_setup(ws: Any, title: str) -> None:
+    """Printed: the title and date on every page, page numbers, 80 % (≥ 8 pt) on A4 with narrow margins."""
+    ws.oddHeader.center.text = f"&B{title}&B"
+    ws.oddFooter.center.text = "Halaman &P dari &N"
+    ws.page_setup.scale = 80
+    ws.page_margins.left = ws.page_margins.right = 0.25
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+
+
 def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[Any]], count: int,
-           date_cols: Collection[int], wrap_cols: Collection[int] = frozenset(), state_col: int = 0) -> None:
+           date_cols: Collection[int], wrap_cols: Collection[int] = frozenset(), state_col: int = 0,
+           counts: tuple[int, int] = (10, 11), fit: bool = True) -> None:
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
-    # Printed: landscape, all columns on one page width, the header row repeated on every page.
+    # Printed: landscape, the header row repeated on every page; all columns on one page width (or, with
+    # fit=False, at the sheet's own scale so the text stays readable).
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = "9"  # A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    if fit:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.print_title_rows = "1:1"
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{max(1, count + 1)}"
+    # The header's wrapped lines need their own height: LibreOffice does not grow the row on open.
+    lines = max(math.ceil(len(t) / (w * 1.1)) for t, w in zip(head, widths, strict=True))
+    ws.row_dimensions[1].height = 15 * lines
     header: list[Any] = []
     for text in head:
         cell = _text(ws, text)
@@ -136,7 +157,7 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[
                 if c in wrap_cols:
                     cell.alignment = _WRAP
                 if c == state_col:
-                    fill = _RED if row[9] else _YELLOW if row[10] else None
+                    fill = _RED if row[counts[0] - 1] else _YELLOW if row[counts[1] - 1] else None
                     if fill:
                         cell.fill = fill
                 cells.append(cell)

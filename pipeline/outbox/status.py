@@ -59,7 +59,8 @@ def status_text(a: Assessment, validation: Validation, today: date, documents: S
         lines += ["Tidak ada masalah.", ""]
     if documents:
         lines += ["Dokumen di folder ini:", *(f"  - {d}" for d in documents), ""]
-    return "\n".join(lines) + "\n"
+    # CRLF and a BOM: every Notepad on Windows shows it right (older ones neither break LF nor guess UTF-8).
+    return "\ufeff" + "\r\n".join(lines) + "\r\n"
 
 
 def _numbered(problems: Iterable[Problem]) -> list[str]:

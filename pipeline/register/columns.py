@@ -71,8 +71,9 @@ class Tindakan(StrEnum):
     """What was done to a device (sheet Perangkat, column Tindakan)."""
 
     DIPELIHARA = "Dipelihara"
-    DIGANTI = "Diganti"
-    DITARIK = "Ditarik"
+    KOMPONEN = "Komponen Diganti"  # a part replaced inside a device that stays in the data centre
+    DIGANTI = "Diganti"  # the device replaced by another: it leaves the data centre
+    DITARIK = "Ditarik"  # the device taken out of the data centre
 
     @property
     def leaves(self) -> bool:
@@ -105,7 +106,9 @@ YA_TIDAK = (Choice(YaTidak.YA.value, ("Y", "Iya")),
             Choice(YaTidak.TIDAK.value, ("T", "Tdk", "Tidak Diganti")))
 JENIS = (Choice("Preventif", ("Pencegahan",)), Choice("Korektif", ("Perbaikan",)))
 KONDISI = (Choice("Baik", ("B",)), Choice("Rusak Ringan", ("RR",)), Choice("Rusak Berat", ("RB",)))
-TINDAKAN = tuple(Choice(t.value) for t in Tindakan)
+TINDAKAN = (Choice(Tindakan.DIPELIHARA.value),
+            Choice(Tindakan.KOMPONEN.value, ("Ganti Komponen", "Penggantian Komponen", "Komponen")),
+            Choice(Tindakan.DIGANTI.value), Choice(Tindakan.DITARIK.value))
 PERAN = (Choice("Kepala Dinas", ("Kadis",)), Choice("Kepala Bidang", ("Kabid",)),
          Choice("Tim Teknis", ("Tim Teknis Pusat Data", "Teknisi")))
 STATUS = (Choice(Status.DEFINITIF.value), Choice(Status.PLT.value, ("Plt", "Pelaksana Tugas")),
@@ -135,6 +138,11 @@ PERMOHONAN = Sheet("Permohonan", (
     Column("nip_narahubung", "NIP Narahubung", Kind.NIP, width=22,
            help="NIP narahubung, 18 angka. Format sel sebagai Teks agar angka tidak dibulatkan Excel."),
     Column("jabatan_narahubung", "Jabatan Narahubung", width=26, help="Jabatan narahubung."),
+    Column("pangkat_narahubung", "Pangkat/Gol. Narahubung", width=24,
+           aliases=("Pangkat Narahubung", "Golongan Narahubung"),
+           help="Pangkat/golongan narahubung, mis. Penata (III/c) atau III/c; untuk PPPK tulis 'PPPK' dan "
+                "golongannya, mis. PPPK IX (NIP Narahubung lalu berisi NI PPPK). Boleh kosong: dicetak "
+                "titik-titik untuk diisi tangan."),
     Column("telepon_narahubung", "Telepon Narahubung", width=16, aliases=("No HP Narahubung", "HP Narahubung"),
            help="Nomor telepon/HP narahubung. Format sel sebagai Teks agar angka 0 di depan tidak hilang."),
     Column("tgl_disposisi_kadis", "Tgl Disposisi Kadis", _D,
@@ -149,6 +157,12 @@ PERMOHONAN = Sheet("Permohonan", (
     Column("tgl_pemeriksaan", "Tgl Pemeriksaan", _D,
            help="Langkah 4: tanggal Tim Teknis memeriksa server (spesifikasi, fisik, IP, domain)."),
     Column("hasil_pemeriksaan", "Hasil Pemeriksaan", width=30, help="Hasil pemeriksaan langkah 4."),
+    *(Column(f"sesuai_{key}", f"{label} Sesuai", Kind.CHOICE, choices=YA_TIDAK, width=12,
+             help=f"Langkah 4: Ya bila {what} sesuai data permohonan, Tidak bila tidak. Mencentang kotak "
+                  "Kesesuaian di isian kelengkapan; kosong berarti kotaknya diisi tangan.")
+      for key, label, what in (("spesifikasi", "Spesifikasi", "spesifikasi server"),
+                               ("fisik", "Fisik", "fisik server"), ("ip", "IP", "alamat IP"),
+                               ("domain", "Domain", "nama domain"))),
     Column("tgl_kelengkapan", "Tgl Kelengkapan", _D,
            help="Langkah 5: tanggal dokumen isian kelengkapan diisi bersama Perangkat Daerah."),
     Column("tgl_pengumuman", "Tgl Pengumuman", _D,
@@ -166,7 +180,8 @@ PERMOHONAN = Sheet("Permohonan", (
     Column("hasil_pemeliharaan", "Hasil Pemeliharaan", width=34, help="Hasil pemeliharaan."),
     Column("perangkat_diganti", "Perangkat Diganti", Kind.CHOICE, choices=YA_TIDAK,
            help="Langkah 8 (keputusan): Ya bila ada perangkat yang diganti/ditarik dari Pusat Data, "
-                "Tidak bila tidak ada (langkah 8 dilewati)."),
+                "Tidak bila tidak ada (langkah 8 dilewati). Komponen yang diganti di dalam perangkat yang "
+                "tetap di Pusat Data (Tindakan = Komponen Diganti) bukan penarikan."),
     Column("tgl_penarikan", "Tgl Penarikan", _D,
            help="Langkah 8: tanggal formulir penarikan perangkat diisi. Kosongkan bila Perangkat Diganti = Tidak."),
     Column("tgl_laporan", "Tgl Laporan", _D, help="Langkah 9: tanggal laporan hasil pelaksanaan dibuat."),
@@ -193,8 +208,16 @@ PERANGKAT = Sheet("Perangkat", (
     Column("kondisi", "Kondisi", Kind.CHOICE, choices=KONDISI,
            help="Baik, Rusak Ringan atau Rusak Berat (boleh B, RR, RB)."),
     Column("tindakan", "Tindakan", Kind.CHOICE, choices=TINDAKAN, default="Dipelihara",
-           help="Dipelihara, Diganti atau Ditarik. Kosong berarti Dipelihara."),
-    Column("keterangan", "Keterangan", width=30, help="Keterangan, mis. alasan penggantian."),
+           help="Dipelihara; Komponen Diganti (komponen di dalamnya diganti, perangkat tetap di Pusat Data); "
+                "Diganti (perangkat diganti perangkat lain dan dikeluarkan dari Pusat Data); Ditarik "
+                "(dikeluarkan tanpa pengganti). Hanya Diganti dan Ditarik masuk formulir penarikan. "
+                "Kosong berarti Dipelihara."),
+    Column("komponen", "Komponen", width=26,
+           help="Untuk Tindakan Komponen Diganti: komponen yang diganti, mis. 'Baterai UPS (1 set)'. "
+                "Kolom ini boleh tidak ada."),
+    Column("keterangan", "Keterangan", width=30,
+           help="Keterangan, mis. alasan penggantian. Tulis saran (mis. 'perlu dipantau') agar masuk saran "
+                "laporan."),
 ), help="Perangkat yang dipelihara; satu baris untuk satu perangkat, beberapa baris per permohonan.")
 
 PEGAWAI = Sheet("Pegawai", (
@@ -219,7 +242,36 @@ HARI_LIBUR = Sheet("Hari Libur", (
                 "kalender nasional libur."),
 ), required=False, help="Tambahan atas kalender libur nasional dan cuti bersama (opsional).")
 
-DATA_SHEETS = (PERMOHONAN, PERANGKAT, PEGAWAI, HARI_LIBUR)
+# The 'Formulir Pemeliharaan Server' of the berita acara: the items a technician checks at the server.
+PEMERIKSAAN_ITEMS = (
+    "Fisik dan kebersihan server/rak",
+    "Suhu dan kelembapan ruang server",
+    "Catu daya (PSU) dan UPS",
+    "Kipas pendingin (fan)",
+    "Media penyimpanan (storage/RAID)",
+    "Memori (RAM)",
+    "Log sistem dan peringatan (alert)",
+    "Pembaruan sistem operasi/patch keamanan",
+    "Cadangan data (backup)",
+    "Layanan/aplikasi berjalan",
+    "Koneksi jaringan dan alamat IP",
+    "DNS/nama domain",
+)
+
+PEMERIKSAAN = Sheet("Pemeriksaan", (
+    Column("no_agenda", "No. Agenda", required=True, width=12,
+           help="No. Agenda permohonan yang diperiksa (harus ada di sheet Permohonan)."),
+    Column("item", "Item", required=True, width=36, aliases=("Item yang Diperiksa", "Uraian"),
+           help="Yang diperiksa, mis. 'Catu daya (PSU) dan UPS'."),
+    Column("kondisi_sebelum", "Kondisi Sebelum", width=18, help="Kondisi sebelum pemeliharaan."),
+    Column("tindakan", "Tindakan", width=26, help="Yang dikerjakan pada item ini."),
+    Column("kondisi_sesudah", "Kondisi Sesudah", width=18, help="Kondisi sesudah pemeliharaan."),
+    Column("keterangan", "Keterangan", width=26, help="Keterangan."),
+), required=False, help="Formulir Pemeliharaan Server (opsional): satu baris untuk satu item yang diperiksa. "
+   "Bila permohonan tidak punya baris di sini, formulir dicetak kosong sebagai lampiran berita acara untuk "
+   "diisi tangan di ruang server.")
+
+DATA_SHEETS = (PERMOHONAN, PERANGKAT, PEGAWAI, HARI_LIBUR, PEMERIKSAAN)
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,7 @@ class Register:
     headers: Mapping[str, Mapping[str, str]]  # sheet → column key → header text as found in the file
     problems: tuple[Problem, ...] = ()
     digest: str = ""  # SHA-256 of the bytes actually read (the private copy)
+    pemeriksaan: tuple[Record, ...] = ()  # the optional sheet Pemeriksaan (formulir pemeliharaan)
 
     @property
     def name(self) -> str:
@@ -218,7 +219,8 @@ def _read_workbook(original: Path, copy: Path, sheetnames: list[str],
         problems += more
     problems = [p if p.source else _with_source(p, original.name) for p in problems]
     return Register(original, tables["Permohonan"], tables["Perangkat"], tables["Pegawai"],
-                    tables["Hari Libur"], pengaturan, headers, tuple(problems))
+                    tables["Hari Libur"], pengaturan, headers, tuple(problems),
+                    pemeriksaan=tables["Pemeriksaan"])
 
 
 def _with_source(p: Problem, source: str) -> Problem:

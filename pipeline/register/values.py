@@ -227,6 +227,9 @@ def check_nip(text: str, today: date) -> str | None:
     except ValueError:
         return f"8 angka pertama NIP ({digits[:8]}) bukan tanggal lahir yang ada"
     year, month = int(digits[8:12]), int(digits[12:14])
+    pppk = digits[12:14] == "21"  # an NI PPPK: year of appointment, then 21 where a NIP has the month
+    if pppk:
+        month = 1
     if not 1 <= month <= 12:
         return f"angka ke-13 dan ke-14 NIP ({digits[12:14]}) bukan bulan TMT CPNS"
     if born.year < 1940 or born.year > today.year - 17:
@@ -238,6 +241,21 @@ def check_nip(text: str, today: date) -> str | None:
     if digits[15:] == "000":
         return "nomor urut pada NIP (3 angka terakhir) tidak boleh 000"
     return None
+
+
+def nip_birth_date(text: str) -> date | None:
+    """The birth date a NIP (or NI PPPK) begins with, or None."""
+    digits = nip_digits(text)
+    if len(digits) != 18 or not digits.isdigit():
+        return None
+    try:
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 PANGKAT = {

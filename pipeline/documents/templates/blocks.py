@@ -283,14 +283,16 @@ def loop_row(tbl: Table, row: int, tag: str) -> None:
 
 
 def device_table(document: DocxDocument, loop: str, columns: tuple[tuple[str, str, float], ...]) -> None:
-    """Header row, `{%tr for %}` row, one data row, `{%tr endfor %}` row."""
+    """Header row, `{%tr for %}` row, one data row, `{%tr endfor %}` row. A key 'a/b' prints two fields
+    on two lines of one cell (a serial number over its kode barang)."""
     tbl = table(document, [width for _, _, width in columns], 4, margin=0.08)
     for cell, (heading, _, _) in zip(tbl.rows[0].cells, columns, strict=True):
         par(cell, heading, BOLD, style="Isi Tabel Rapat", align=CENTER)
     header_row(tbl)
     loop_row(tbl, 1, f"{{%tr for d in {loop} %}}")
-    for index, (cell, (_, key, _)) in enumerate(zip(tbl.rows[2].cells, columns, strict=True)):
-        par(cell, f"{{{{ d.{key} }}}}", style="Isi Tabel Rapat", align=CENTER if index == 0 else None)
+    for index, (cell, (_, keys, _)) in enumerate(zip(tbl.rows[2].cells, columns, strict=True)):
+        for key in keys.split("/"):
+            par(cell, f"{{{{ d.{key} }}}}", style="Isi Tabel Rapat", align=CENTER if index == 0 else None)
     loop_row(tbl, 3, "{%tr endfor %}")
     keep_rows(tbl)
 
@@ -301,17 +303,23 @@ KOP_LOGO_CM = 2.5
 
 
 def add_kop(document: DocxDocument) -> None:
-    """Letterhead in the body of page 1: logo cell, centred names, then the thick-thin kop line."""
-    tbl = table(document, (KOP_LOGO_CM, TEXT_WIDTH_CM - KOP_LOGO_CM), 1, grid=False, margin=0.05)
+    """Letterhead in the body of page 1: the lambang daerah beside the centred names, or, without
+    templates_docx/logo.png, the names centred on the whole width; then the thick-thin kop line."""
+    tbl = table(document, (KOP_LOGO_CM, TEXT_WIDTH_CM - KOP_LOGO_CM), 5, grid=False, margin=0.05)
     no_borders(tbl)
-    logo, names = tbl.rows[0].cells
-    for cell in (logo, names):
+    loop_row(tbl, 0, "{%tr if kop.logo %}")
+    logo, names = tbl.rows[1].cells
+    loop_row(tbl, 2, "{%tr else %}")
+    whole = merge_row(tbl, 3)
+    loop_row(tbl, 4, "{%tr endif %}")
+    for cell in (logo, names, whole):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     par(logo, "{{ kop.logo }}", style="Tanpa Spasi", align=CENTER)
-    par(names, "{{ kop.pemerintah }}", Look(bold=True, size=14), style="Tanpa Spasi", align=CENTER)
-    par(names, "{{ kop.dinas }}", Look(bold=True, size=16), style="Tanpa Spasi", align=CENTER)
-    par(names, "{{ kop.alamat }}", Look(size=10), style="Tanpa Spasi", align=CENTER)
-    par(names, "{{ kop.kontak }}", Look(size=10), style="Tanpa Spasi", align=CENTER)
+    for cell in (names, whole):
+        par(cell, "{{ kop.pemerintah }}", Look(bold=True, size=14), style="Tanpa Spasi", align=CENTER)
+        par(cell, "{{ kop.dinas }}", Look(bold=True, size=16), style="Tanpa Spasi", align=CENTER)
+        par(cell, "{{ kop.alamat }}", Look(size=10), style="Tanpa Spasi", align=CENTER)
+        par(cell, "{{ kop.kontak }}", Look(size=10), style="Tanpa Spasi", align=CENTER)
     line = par(document, "", Look(size=2), style="Tanpa Spasi", after=10)
     borders = _set(line._p.get_or_add_pPr(), "w:pBdr")
     _set(borders, "w:bottom", val="thickThinSmallGap", sz="24", space="1", color="000000")
@@ -365,17 +373,28 @@ def signature(container: Container, signer: SignatureBlock, *, left: float | Non
            left=left)
 
 
-def signatures(document: DocxDocument, signers: Sequence[SignatureBlock], *, dated: str | None = None,
-               mengetahui: str | None = None, style: str = "Tanpa Spasi", gap: int = SIGNATURE_GAP) -> None:
-    """Signers side by side, names on one line, and an optional "Mengetahui," block centred below;
-    `dated` ("{{ kantor.kota }}, …") is printed above the right-most signer.
+def _closing(area: _Cell, closing: Sequence[str]) -> None:
+    for text in closing:
+        par(area, text, style="Isi Naskah", first=1.25, align=JUSTIFY, keep=True)
+    if closing:
+        par(area, "", style="Tanpa Spasi", keep=True)
 
-    All of it sits in one borderless row that may not split, so no page break falls inside: LibreOffice
-    ignores keep-with-next on paragraphs that follow a table."""
+
+def signatures(document: DocxDocument, signers: Sequence[SignatureBlock], *, dated: str | None = None,
+               mengetahui: str | None = None, style: str = "Tanpa Spasi", gap: int = SIGNATURE_GAP,
+               closing: Sequence[str] = ()) -> None:
+    """Signers side by side, names on one line, and an optional "Mengetahui," block centred below;
+    `dated` ("{{ kantor.kota }}, …") is printed above the right-most signer; `closing` paragraphs
+    ("Demikian …") come first.
+
+    All of it sits in one borderless row that may not split, so no page break falls inside and the closing
+    text travels with the signatures: no page holds only signatures. (Word and LibreOffice both honour a
+    row that cannot split; LibreOffice ignores keep-with-next on a paragraph before a table.)"""
     outer = table(document, (TEXT_WIDTH_CM,), 1, grid=False, margin=0)
     no_borders(outer)
     keep_rows(outer)
     area = outer.rows[0].cells[0]
+    _closing(area, closing)
     column = TEXT_WIDTH_CM / len(signers)
     if dated is not None:
         par(area, dated, style=style, align=CENTER, left=column * (len(signers) - 1), keep=True)
@@ -395,7 +414,15 @@ def signatures(document: DocxDocument, signers: Sequence[SignatureBlock], *, dat
         signature(area, SignatureBlock(mengetahui, ("Mengetahui,",)), style=style, gap=gap)
 
 
-def signature_right(document: DocxDocument, signer: SignatureBlock, *, left: float = 6.5) -> None:
-    """A single signer in the right part of the page (the usual place for the penanda tangan)."""
-    par(document, "", style="Tanpa Spasi", keep=True)
-    signature(document, signer, left=left)
+def signature_right(document: DocxDocument, signer: SignatureBlock, *, left: float = 6.5,
+                    closing: Sequence[str] = ()) -> None:
+    """A single signer in the right part of the page (the usual place for the penanda tangan), in a row
+    that cannot split, with the `closing` paragraphs before it."""
+    outer = table(document, (TEXT_WIDTH_CM,), 1, grid=False, margin=0)
+    no_borders(outer)
+    keep_rows(outer)
+    area = outer.rows[0].cells[0]
+    _closing(area, closing)
+    if not closing:
+        par(area, "", style="Tanpa Spasi", keep=True)
+    signature(area, signer, left=left)

@@ -29,6 +29,7 @@ from pipeline.documents.templates.blocks import (
     table,
     title,
 )
+from pipeline.register.columns import PEMERIKSAAN_ITEMS
 
 # -- 4. Formulir penarikan perangkat server (SOP step 8) -------------------------------------------
 
@@ -36,13 +37,12 @@ _PEMOHON = Labels(start=0.6, colon=4.6, value=5.0)
 _SERVER = Labels(start=0.0, colon=4.6, value=5.0)
 _TARIK_DEVICES = (
     ("No", "no", 0.7),
-    ("Nama Barang", "nama", 2.2),
-    ("Merk/Tipe", "merk_tipe", 2.0),
-    ("Nomor Seri", "nomor_seri", 1.9),
-    ("Kode Barang", "kode_barang", 2.1),
-    ("Kondisi", "kondisi", 1.5),
-    ("Lokasi Rak", "lokasi_rak", 1.3),
-    ("Tindakan", "tindakan", 2.3),
+    ("Nama Barang", "nama", 2.3),
+    ("Merek/Tipe", "merk_tipe", 2.4),
+    ("Nomor Seri/ Kode Barang", "nomor_seri/kode_barang", 3.6),
+    ("Kondisi", "kondisi", 1.6),
+    ("Lokasi Rak", "lokasi_rak", 1.4),
+    ("Tindakan", "tindakan", 1.9),
     ("Keterangan/ Alasan", "keterangan", 2.5),
 )
 
@@ -64,15 +64,13 @@ def build_penarikan_perangkat(document: DocxDocument) -> None:
     par(document, "", style="Tanpa Spasi")
     field(document, _SERVER, "Server", "{{ p.nama_server }} ({{ p.alamat_ip }})")
     field(document, _SERVER, "Tanggal Penarikan", "{{ tgl.penarikan }}")
-    par(document, "Perangkat tersebut di atas telah dikeluarkan dari Pusat Data dan diserahkan kembali "
-        "kepada {{ p.perangkat_daerah }} dalam keadaan sebagaimana tercantum di atas.", style="Isi Naskah")
-    par(document, "", style="Tanpa Spasi", keep=True)
     signatures(
         document,
-        (SignatureBlock("tim", ("Yang Menyerahkan,",)), SignatureBlock("pd", ("Yang Menerima,",)),
-         SignatureBlock("kabid", ("Mengetahui,",))),
+        (SignatureBlock("tim", ("Yang Menyerahkan,",)), SignatureBlock("pd", ("Yang Menerima,",))),
         dated="{{ kantor.kota }}, {{ doc.tanggal }}",
-        style="Isi Tabel",
+        mengetahui="kabid",
+        closing=("Perangkat tersebut di atas telah dikeluarkan dari Pusat Data dan diserahkan kembali kepada "
+                 "{{ p.perangkat_daerah }} dalam keadaan sebagaimana tercantum di atas.",),
     )
 
 
@@ -81,21 +79,9 @@ def build_penarikan_perangkat(document: DocxDocument) -> None:
 _PIHAK = Labels(start=0.6, colon=4.4, value=4.8)
 _RINCIAN = Labels(start=0.6, colon=5.6, value=6.0)
 
-# Typical items of a server maintenance check (docs/NASKAH-DINAS.md); staff edit this list in Word.
-CHECKLIST = (
-    "Fisik dan kebersihan server/rak",
-    "Suhu dan kelembapan ruang server",
-    "Catu daya (PSU) dan UPS",
-    "Kipas pendingin (fan)",
-    "Media penyimpanan (storage/RAID)",
-    "Memori (RAM)",
-    "Log sistem dan peringatan (alert)",
-    "Pembaruan sistem operasi/patch keamanan",
-    "Cadangan data (backup)",
-    "Layanan/aplikasi berjalan",
-    "Koneksi jaringan dan alamat IP",
-    "DNS/nama domain",
-)
+# Typical items of a server maintenance check (docs/NASKAH-DINAS.md): printed blank for handwriting when
+# the register's sheet Pemeriksaan has no rows for the request.
+CHECKLIST = PEMERIKSAAN_ITEMS
 _CHECK_COLUMNS = (
     ("No", 0.8), ("Item yang diperiksa", 5.6), ("Kondisi sebelum", 2.4), ("Tindakan", 2.9),
     ("Kondisi sesudah", 2.4), ("Keterangan", 2.4),
@@ -116,26 +102,39 @@ def _pihak(document: DocxDocument, number: str, who: str, rows: tuple[tuple[str,
 
 
 def _checklist(document: DocxDocument) -> None:
-    tbl = table(document, [w for _, w in _CHECK_COLUMNS], len(CHECKLIST) + 1, margin=0.1)
-    for cell, (heading, _) in zip(tbl.rows[0].cells, _CHECK_COLUMNS, strict=True):
-        par(cell, heading, BOLD, style="Isi Tabel Rapat", align=CENTER)
+    """The Formulir Pemeliharaan Server: its own titled lampiran page, filled from sheet Pemeriksaan or,
+    without it, the standard items with empty columns to fill in by hand at the server."""
+    heading = title(document, "LAMPIRAN BERITA ACARA PEKERJAAN PEMELIHARAAN SERVER", size=11)
+    heading.paragraph_format.page_break_before = True
+    par(document, "Nomor: {{ doc.nomor }}", style="Tanpa Spasi", align=CENTER, after=12)
+    par(document, "FORMULIR PEMELIHARAAN SERVER", Look(bold=True), style="Judul", after=8)
+    field(document, _RINCIAN, "Nama Server", "{{ p.nama_server }} ({{ p.alamat_ip }})")
+    field(document, _RINCIAN, "Perangkat Daerah", "{{ p.perangkat_daerah }}")
+    field(document, _RINCIAN, "Hari/Tanggal", "{{ hari.pelaksanaan }}")
+    par(document, "", style="Tanpa Spasi")
+    tbl = table(document, [w for _, w in _CHECK_COLUMNS], 4, margin=0.1)
+    for cell, (heading_text, _) in zip(tbl.rows[0].cells, _CHECK_COLUMNS, strict=True):
+        par(cell, heading_text, BOLD, style="Isi Tabel Rapat", align=CENTER)
     header_row(tbl)
-    for number, item in enumerate(CHECKLIST, start=1):
-        cells = tbl.rows[number].cells
-        par(cells[0], f"{number}.", style="Isi Tabel Rapat", align=CENTER)
-        par(cells[1], item, style="Isi Tabel Rapat")
-        for cell in cells:
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        min_height(tbl, number, 0.75)
+    loop_row(tbl, 1, "{%tr for c in pemeriksaan %}")
+    cells = tbl.rows[2].cells
+    for index, (cell, key) in enumerate(zip(cells, ("no", "item", "sebelum", "tindakan", "sesudah",
+                                                    "keterangan"), strict=True)):
+        par(cell, f"{{{{ c.{key} }}}}", style="Isi Tabel Rapat", align=CENTER if index == 0 else None)
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    min_height(tbl, 2, 0.75)
+    loop_row(tbl, 3, "{%tr endfor %}")
     keep_rows(tbl)
-    keep_together(tbl)
+    signature_right(document, SignatureBlock("tim", ("Pemeriksa,",)), closing=(
+        "{%p if not ada.pemeriksaan %}", "Diisi oleh {{ kantor.tim }} di ruang server pada saat "
+        "pemeliharaan.", "{%p endif %}"))
 
 
 def build_berita_acara(document: DocxDocument) -> None:
     add_kop(document)
     title(document, "BERITA ACARA PEKERJAAN PEMELIHARAAN SERVER", underline=True)
     par(document, "Nomor: {{ doc.nomor }}", style="Tanpa Spasi", align=CENTER, after=12)
-    par(document, "{{ ba.pembukaan }}, bertempat di {{ ba.lokasi }}, yang bertanda tangan di bawah ini:",
+    par(document, "{{ ba.pembukaan }}, bertempat di {{ ba.lokasi }}, kami yang bertanda tangan di bawah ini:",
         style="Isi Naskah")
     _pihak(document, "1.", "PIHAK PERTAMA", (
         ("Nama", "{{ ttd.tim.nama }}"),
@@ -169,20 +168,25 @@ def build_berita_acara(document: DocxDocument) -> None:
         ("Penggantian Perangkat", "{{ p.perangkat_diganti }}"),
     ), start=1):
         field(document, _RINCIAN, label, value, number=f"{number}.", number_at=0.0)
+    par(document, "{%p if ada.komponen %}", style="Tanpa Spasi")
+    par(document, "Komponen yang diganti, dengan perangkatnya tetap di Pusat Data:", style="Isi Naskah",
+        keep=True)
+    par(document, "{%p for d in komponen %}", style="Tanpa Spasi")
+    hanging(document, "{{ loop.index }}.\t{{ d.komponen }} pada {{ d.nama }} {{ d.merk_tipe }}, nomor seri "
+            "{{ d.nomor_seri }}: {{ d.keterangan }}", at=1.2, start=0.6, style="Isi Naskah")
+    par(document, "{%p endfor %}", style="Tanpa Spasi")
+    par(document, "{%p endif %}", style="Tanpa Spasi")
     par(document, "Rincian pemeriksaan dan tindakan pemeliharaan tercantum dalam Formulir Pemeliharaan "
-        "berikut.", style="Isi Naskah", keep=True)
-    par(document, "FORMULIR PEMELIHARAAN SERVER", Look(bold=True, size=11), style="Judul", after=4)
-    _checklist(document)
-    par(document, "", style="Tanpa Spasi")
-    par(document, "Demikian Berita Acara ini dibuat dalam rangkap {{ ba.rangkap }} untuk dipergunakan "
-        "sebagaimana mestinya.", style="Isi Naskah", first=1.25, keep=True)
-    par(document, "", style="Tanpa Spasi", keep=True)
+        "Server yang menjadi lampiran Berita Acara ini.", style="Isi Naskah")
     signatures(
         document,
         (SignatureBlock("pd", ("PIHAK KEDUA,",)), SignatureBlock("tim", ("PIHAK PERTAMA,",))),
         dated="{{ kantor.kota }}, {{ doc.tanggal }}",
         mengetahui="kabid",
+        closing=("Demikian Berita Acara ini dibuat dalam rangkap {{ ba.rangkap }} untuk dipergunakan "
+                 "sebagaimana mestinya.",),
     )
+    _checklist(document)
 
 
 # -- 6. Laporan hasil pelaksanaan (SOP steps 9–11) -------------------------------------------------
@@ -249,7 +253,7 @@ def _kegiatan_dan_hasil(document: DocxDocument) -> None:
     _body(document, "Kegiatan dilaksanakan sesuai tahapan SOP Pemeliharaan Server sebagai berikut:", left=0.6)
     for number, (label, value) in enumerate((
         ("Pemeriksaan server", "{{ hari.pemeriksaan }}"),
-        ("Pengisian isian kelengkapan", "{{ hari.kelengkapan }}"),
+        ("Isian kelengkapan bersama Perangkat Daerah", "{{ hari.kelengkapan }}"),
         ("Pengumuman penghentian layanan", "{{ hari.pengumuman }}"),
         ("Pelaksanaan pemeliharaan", "{{ hari.pelaksanaan }}"),
         ("Jenis pemeliharaan", "{{ p.jenis_pemeliharaan }}"),
@@ -275,6 +279,13 @@ def _kegiatan_dan_hasil(document: DocxDocument) -> None:
     par(document, "{%p else %}", style="Tanpa Spasi")
     _body(document, "Tidak terdapat perangkat yang diganti atau ditarik dari Pusat Data.")
     par(document, "{%p endif %}", style="Tanpa Spasi")
+    par(document, "{%p if ada.komponen %}", style="Tanpa Spasi")
+    _body(document, "Komponen yang diganti, dengan perangkatnya tetap di Pusat Data:")
+    par(document, "{%p for d in komponen %}", style="Tanpa Spasi")
+    _item(document, "{{ loop.index }}.", "{{ d.komponen }} pada {{ d.nama }} {{ d.merk_tipe }}, nomor seri "
+          "{{ d.nomor_seri }}: {{ d.keterangan }}")
+    par(document, "{%p endfor %}", style="Tanpa Spasi")
+    par(document, "{%p endif %}", style="Tanpa Spasi")
 
 
 def _review_trail(document: DocxDocument) -> None:
@@ -287,8 +298,8 @@ def _review_trail(document: DocxDocument) -> None:
         par(cell, heading, BOLD, style="Isi Tabel", align=CENTER)
     header_row(tbl)
     for row, (tahap, nama, tanggal) in enumerate((
-        ("Diperiksa Kepala Bidang", "{{ ttd.kabid.nama }}", "{{ tgl.pemeriksaan_kabid }}"),
-        ("Direviu Kepala Dinas", "{{ ttd.kadis.nama }}", "{{ tgl.reviu_kadis }}"),
+        ("Diperiksa {{ ttd.kabid.peran }}", "{{ ttd.kabid.nama }}", "{{ tgl.pemeriksaan_kabid }}"),
+        ("Direviu {{ ttd.kadis.peran }}", "{{ ttd.kadis.nama }}", "{{ tgl.reviu_kadis }}"),
     ), start=1):
         cells = tbl.rows[row].cells
         par(cells[0], f"{row}.", style="Isi Tabel", align=CENTER)
@@ -329,10 +340,12 @@ def build_laporan(document: DocxDocument) -> None:
     _kegiatan_dan_hasil(document)
     _bab(document, "D.", "SIMPULAN DAN SARAN")
     _body(document, "{{ laporan.simpulan }}", left=0.6)
+    par(document, "{%p if laporan.saran %}", style="Tanpa Spasi")
+    _body(document, "{{ laporan.saran }}", left=0.6)
+    par(document, "{%p endif %}", style="Tanpa Spasi")
     _bab(document, "E.", "PENUTUP")
-    _body(document, "Demikian laporan ini disampaikan untuk menjadi periksa dan bahan lebih lanjut.",
-          left=0.6)
-    signature_right(document, SignatureBlock("tim", ("{{ kantor.kota }}, {{ doc.tanggal }}",)))
+    signature_right(document, SignatureBlock("tim", ("{{ kantor.kota }}, {{ doc.tanggal }}",)), closing=(
+        "Demikian laporan ini disampaikan untuk menjadi periksa dan bahan pertimbangan lebih lanjut.",))
     _review_trail(document)
     par(document, "Lampiran:", Look(size=11), style="Tanpa Spasi", before=12, keep=True)
     par(document, "{%p for l in lampiran %}", style="Tanpa Spasi")

@@ -8,7 +8,6 @@ from docx.table import _Cell
 from pipeline.documents.templates.blocks import (
     BOLD,
     CENTER,
-    JUSTIFY,
     Labels,
     SignatureBlock,
     add_kop,
@@ -29,8 +28,8 @@ from pipeline.documents.templates.blocks import (
 
 # -- 1. Lembar disposisi (SOP steps 2 and 3) -------------------------------------------------------
 
-_CELL = Labels(start=0.0, colon=2.2, value=2.5, style="Isi Tabel")
-_SIFAT_2 = 5.8  # second column of the Sifat boxes, clear of "☐ Sangat Segera"
+_CELL = Labels(start=0.0, colon=2.6, value=2.9, style="Isi Tabel")
+_SIFAT_2 = 6.2  # second column of the Sifat boxes, clear of "☐ Sangat Segera"
 _BOX_AT = 0.55  # text after a check box in the disposition lists
 _CELL_STYLE = "Isi Tabel"
 
@@ -49,11 +48,11 @@ def build_lembar_disposisi(document: DocxDocument) -> None:
     keep_rows(tbl)
     surat = merge_row(tbl, 0, 0, 1)
     field(surat, _CELL, "Surat dari", "{{ p.perangkat_daerah }}")
-    field(surat, _CELL, "No. Surat", "{{ p.nomor_surat }}")
+    field(surat, _CELL, "Nomor Surat", "{{ p.nomor_surat }}")
     field(surat, _CELL, "Tgl. Surat", "{{ tgl.surat }}")
     agenda = tbl.rows[0].cells[2]
-    field(agenda, _CELL, "Diterima Tgl", "{{ tgl.diterima }}")
-    field(agenda, _CELL, "No. Agenda", "{{ p.no_agenda }}")
+    field(agenda, _CELL, "Tgl. Diterima", "{{ tgl.diterima }}")
+    field(agenda, _CELL, "Nomor Agenda", "{{ p.no_agenda }}")
     hanging(agenda, "Sifat\t:\t{{ cek.sifat_biasa }} Biasa\t{{ cek.sifat_segera }} Segera",
             at=_CELL.value, tabs=(_CELL.colon, _SIFAT_2), style=_CELL_STYLE)
     hanging(agenda, "{{ cek.sifat_sangat_segera }} Sangat Segera\t{{ cek.sifat_rahasia }} Rahasia",
@@ -74,13 +73,13 @@ def build_lembar_disposisi(document: DocxDocument) -> None:
     _box_line(harap, "☐", "……………………………………………")
 
     catatan = tbl.rows[3].cells[0]
-    par(catatan, "Catatan Kepala Dinas:", BOLD, style=_CELL_STYLE, after=2)
+    par(catatan, "Catatan {{ ttd.kadis.peran }}:", BOLD, style=_CELL_STYLE, after=2)
     par(catatan, "{{ p.isi_disposisi_kadis }}", style=_CELL_STYLE)
     signature(merge_row(tbl, 3, 1, 2),
               SignatureBlock("kadis", ("{{ kantor.kota }}, {{ tgl.disposisi_kadis }}",)),
               style=_CELL_STYLE, gap=3)
 
-    par(merge_row(tbl, 4), "Disposisi Kepala Bidang kepada {{ kantor.tim }}", BOLD, style=_CELL_STYLE)
+    par(merge_row(tbl, 4), "Disposisi {{ ttd.kabid.peran }} kepada {{ kantor.tim }}", BOLD, style=_CELL_STYLE)
     header_row(tbl, 4, shade="F2F2F2", repeat=False)
     tim = tbl.rows[5].cells[0]
     par(tim, "Kepada Sdr.:", BOLD, style=_CELL_STYLE, after=2)
@@ -102,16 +101,16 @@ def _section(document: DocxDocument, letter: str, text: str) -> None:
     hanging(document, f"{letter}\t{text}", at=0.6, style="Subjudul")
 
 
+# Widths that fit the identifiers whole at 10 pt: a kode barang '1.3.2.10.02.04.001' needs 3.5 cm, an IP
+# address '10.20.10.14' 2.3 cm.
 _ISIAN_DEVICES = (
     ("No", "no", 0.7),
-    ("Nama Perangkat", "nama", 2.0),
-    ("Merk/Tipe", "merk_tipe", 2.1),
-    ("Nomor Seri", "nomor_seri", 1.9),
-    ("Kode Barang", "kode_barang", 2.1),
-    ("Spesifikasi", "spesifikasi", 2.3),
-    ("Alamat IP", "alamat_ip", 2.5),
-    ("Lokasi Rak", "lokasi_rak", 1.4),
-    ("Kondisi", "kondisi", 1.5),
+    ("Nama Perangkat", "nama", 2.2),
+    ("Merek/Tipe", "merk_tipe", 2.5),
+    ("Spesifikasi", "spesifikasi", 3.3),
+    ("Nomor Seri/ Kode Barang", "nomor_seri/kode_barang", 3.6),
+    ("Alamat IP/ Lokasi Rak", "alamat_ip/lokasi_rak", 2.5),
+    ("Kondisi", "kondisi", 1.6),
 )
 
 
@@ -148,19 +147,21 @@ def build_isian_kelengkapan(document: DocxDocument) -> None:
     _section(document, "D.", "HASIL PEMERIKSAAN TIM TEKNIS")
     field(document, _ISIAN, "Tanggal Pemeriksaan", "{{ tgl.pemeriksaan }}")
     field(document, _ISIAN, "Hasil Pemeriksaan", "{{ p.hasil_pemeriksaan }}")
-    hanging(document, "Kesesuaian\t:\t☐ Spesifikasi sesuai\t☐ Fisik sesuai",
-            at=_ISIAN.value, start=_ISIAN.start, tabs=(_ISIAN.colon, 11.6))
-    hanging(document, "☐ Alamat IP sesuai\t☐ Nama domain sesuai",
+    hanging(document, "Kesesuaian\t:\t{{ cek.sesuai_spesifikasi }} Spesifikasi sesuai\t"
+            "{{ cek.sesuai_fisik }} Fisik sesuai", at=_ISIAN.value, start=_ISIAN.start,
+            tabs=(_ISIAN.colon, 11.6))
+    hanging(document, "{{ cek.sesuai_ip }} Alamat IP sesuai\t{{ cek.sesuai_domain }} Nama domain sesuai",
             at=_ISIAN.value, start=_ISIAN.value, tabs=(11.6,))
     field(document, _ISIAN, "Catatan", _DOTS)
     continuation(document, _ISIAN, _DOTS)
 
-    par(document, "", style="Tanpa Spasi", keep=True)
     signatures(
         document,
         (SignatureBlock("pd", ("Pemohon,",)), SignatureBlock("tim", ("Pemeriksa,",))),
         dated="{{ kantor.kota }}, {{ tgl.kelengkapan }}",
         mengetahui="kabid",
+        closing=("Demikian isian kelengkapan ini diisi bersama oleh Perangkat Daerah pemohon dan "
+                 "{{ kantor.tim }} untuk dipergunakan sebagaimana mestinya.",),
     )
 
 
@@ -174,7 +175,7 @@ def build_pengumuman(document: DocxDocument) -> None:
     title(document, "PENGUMUMAN")
     title(document, "NOMOR {{ doc.nomor }}", bold=False)
     title(document, "TENTANG", bold=False)
-    title(document, "PENGHENTIAN SEMENTARA LAYANAN {{ p.nama_server }}", caps=True)
+    title(document, "PENGHENTIAN SEMENTARA LAYANAN {{ layanan_judul }}")
     title(document, "DALAM RANGKA PEMELIHARAAN SERVER")
     par(document, "", style="Tanpa Spasi")
     par(document, "Dalam rangka pemeliharaan server {{ p.nama_server }} milik {{ p.perangkat_daerah }} di "
@@ -186,9 +187,10 @@ def build_pengumuman(document: DocxDocument) -> None:
     par(document, "untuk sementara tidak dapat diakses pada:", style="Isi Naskah")
     field(document, _HENTI, "Hari/Tanggal", "{{ henti.hari_tanggal }}")
     field(document, _HENTI, "Pukul", "{{ henti.jam }}")
+    field(document, _HENTI, "Alamat Layanan", "{{ p.nama_domain }}")
     par(document, "Layanan akan kembali normal setelah pemeliharaan selesai. Informasi lebih lanjut dapat "
         "menghubungi {{ kontak }}.", style="Isi Naskah", first=1.25)
-    par(document, "Demikian pengumuman ini disampaikan untuk menjadi perhatian. Atas pengertian dan kerja "
-        "samanya diucapkan terima kasih.", style="Isi Naskah", first=1.25, align=JUSTIFY)
-    signature_right(document, SignatureBlock("kadis", ("{{ kantor.kota }}, {{ doc.tanggal }}",)))
+    signature_right(document, SignatureBlock("kadis", ("{{ kantor.kota }}, {{ doc.tanggal }}",)),
+                    closing=("Demikian pengumuman ini disampaikan untuk menjadi perhatian. Atas pengertian "
+                             "dan kerja samanya diucapkan terima kasih.",))
 
