@@ -55,7 +55,7 @@ from pipeline.sop.steps import DECISION_STEP, STEPS, Actor, decision, withdrawn
 
 CHECKED, UNCHECKED = "☑", "☐"
 # Bumped whenever the way fields are built changes, so every document is re-rendered once.
-FIELDS_VERSION = "3"
+FIELDS_VERSION = "4"
 NBSP, WJ = "\u00a0", "\u2060"  # no break at a space; no break at all (word joiner)
 # Printed in narrow cells; the document's own numbers are not joined, so they copy out of Word unchanged.
 _IDENTIFIERS = frozenset({"nomor_surat", "alamat_ip", "nama_domain"})
@@ -241,7 +241,7 @@ class FieldBuilder:
         team = [self.staff.find(n) or Person(n, "", "", "", Actor.TIM, None, None, Status.DEFINITIF, 0)
                 for n in split_list(r.text("petugas"))]
         kantor = office.kantor()
-        leader_title = f"{'Ketua ' if len(team) > 1 else ''}{kantor.tim},".upper()
+        leader_role = f"{'Ketua' if len(team) > 1 else 'Petugas'} {kantor.tim}"
         sifat = r.text("sifat") or "Biasa"
         diganti = decision(r)
         start, end = r.get("henti_mulai"), r.get("henti_selesai")
@@ -253,7 +253,7 @@ class FieldBuilder:
         photo_rows = [FotoBaris(kiri=_photo(photos, i), kanan=_photo(photos, i + 1))
                       for i in range(0, len(photos), 2)]
         leader = team[0].nama if team else ""
-        phone = office.get("telepon")
+        phone = office.get("telepon").replace(" ", NBSP)  # '(0271) 495039' stays on one line
         contact = f"{leader} ({kantor.tim})" if leader else kantor.tim
         contact += f", telepon {phone}" if phone else ""
         nobody = signer(None, "")
@@ -287,11 +287,11 @@ class FieldBuilder:
                                   jabatan=req["jabatan_narahubung"], telepon=req["telepon_narahubung"]),
             ttd=Ttd(
                 kadis=nobody, kabid=nobody,
-                tim=signer(team[0] if team else None, leader_title),
+                tim=signer(team[0] if team else None, f"{leader_role},".upper(), leader_role),
                 pd=_contact_signer(r),
             ),
             petugas=[PetugasRow(no=str(i), nama=p.nama, pangkat=signer(p, "").pangkat,
-                                nip=unbroken(_nip(p.nip)),
+                                nip=_nip(p.nip).replace(" ", NBSP),  # never broken in its narrow cell
                                 jabatan=_or_dots(p.jabatan)) for i, p in enumerate(team, 1)]
             or [PetugasRow(no="1", nama=TITIK, nip=_nip(""), pangkat=TITIK, jabatan=TITIK)],
             petugas_teks="\n".join(f"{i}. {p.nama}" for i, p in enumerate(team, 1)) or TITIK,
@@ -305,9 +305,8 @@ class FieldBuilder:
                 for i, item in enumerate(C.PEMERIKSAAN_ITEMS, 1)],
             henti=_outage(start, end),
             layanan=layanan,
-            layanan_judul=_joined([x.removeprefix("Layanan ")
-                                   for x in split_list(r.text("layanan_terdampak"))]).upper()
-            or req["nama_server"].upper(),
+            layanan_judul=_title_services(split_list(r.text("layanan_terdampak")),
+                                          split_list(r.text("nama_domain")), r.text("nama_server")),
             kontak=contact,
             ba=BeritaAcara(
                 pembukaan="Pada " + date_in_words(pelaksanaan) if isinstance(pelaksanaan, date)
@@ -328,11 +327,11 @@ def _step_of(column: str) -> int:
     return next((s.number for s in STEPS if s.column == column), 0)
 
 
-def _joined(items: Sequence[str]) -> str:
+def _joined(items: Sequence[str], word: str = "dan") -> str:
     """'A', 'A dan B', 'A, B, dan C'."""
     if len(items) < 3:
-        return " dan ".join(items)
-    return f"{', '.join(items[:-1])}, dan {items[-1]}"
+        return f" {word} ".join(items)
+    return f"{', '.join(items[:-1])}, {word} {items[-1]}"
 
 
 def _device(no: int, d: Record) -> PerangkatRow:
@@ -387,7 +386,19 @@ def _lower_first(text: str) -> str:
 def _named(d: Record) -> str:
     serial = d.text("nomor_seri")
     name = " ".join(x for x in (d.text("nama_perangkat"), d.text("merk_tipe")) if x)
-    return f"{name} (nomor seri {unbroken(serial)})" if serial else name
+    return f"{name} bernomor seri {unbroken(serial)}" if serial else name
+
+
+def _title_services(services: Sequence[str], domains: Sequence[str], server: str) -> str:
+    """The pengumuman's title: the services in capitals, each with its domain as written (a domain is
+    lower case even in a title): 'SIM PBB-P2 (simpbb.karanganyarkab.go.id) DAN E-BPHTB (ebphtb.…)'.
+    Services and domains are paired in order when there are as many of each; else the domains follow."""
+    names = [s.removeprefix("Layanan ").upper() for s in services] or [server.upper()]
+    hosts = [unbroken(d) for d in domains]
+    if len(hosts) == len(names):
+        return _joined([f"{name} ({host})" for name, host in zip(names, hosts, strict=True)], "DAN")
+    text = _joined(names, "DAN")
+    return f"{text} ({', '.join(hosts)})" if hosts else text
 
 
 def _conclusion(r: Record, req: Mapping[str, str], devices: Sequence[Record]) -> str:
@@ -402,10 +413,10 @@ def _conclusion(r: Record, req: Mapping[str, str], devices: Sequence[Record]) ->
                  "Pemeliharaan Server."]
     if r.text("uraian_pekerjaan"):
         sentences.append(_sentence(f"Pekerjaan yang dilakukan: {_lower_first(r.text('uraian_pekerjaan'))}"))
-    parts = [f"{d.text('komponen') or 'komponen'} pada {_named(d)}" for d in devices
+    parts = [f"{_lower_first(d.text('komponen')) or 'komponen'} pada {_named(d)}" for d in devices
              if _tindakan(d) is Tindakan.KOMPONEN]
     if parts:
-        sentences.append(f"Komponen yang diganti, dengan perangkatnya tetap di Pusat Data: {_joined(parts)}.")
+        sentences.append(f"Komponen yang diganti (perangkatnya tetap di Pusat Data): {_joined(parts)}.")
     for kind, verb in ((Tindakan.DIGANTI, "diganti dengan perangkat lain dan dikeluarkan dari Pusat Data"),
                        (Tindakan.DITARIK, "ditarik dari Pusat Data")):
         named = [_named(d) for d in devices if _tindakan(d) is kind]
@@ -423,7 +434,8 @@ _ADVICE = ("perlu", "disarankan", "sebaiknya", "dipantau", "saran")
 def _advice(r: Record, devices: Sequence[Record]) -> str:
     """Saran, when a device's Keterangan or the Catatan gives one ('perlu dipantau')."""
     found = [f"{d.text('nama_perangkat')} {d.text('merk_tipe')}".strip()
-             + f": {_lower_first(d.text('keterangan'))}" for d in devices if any(w in d.text("keterangan").lower() for w in _ADVICE)]
+             + f": {_lower_first(d.text('keterangan'))}" for d in devices
+             if any(w in d.text("keterangan").lower() for w in _ADVICE)]
     if any(w in r.text("catatan").lower() for w in _ADVICE):
         found.append(r.text("catatan"))
     if not found:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from docx.document import Document as DocxDocument
@@ -22,9 +22,13 @@ Container = DocxDocument | _Cell
 TEXT_WIDTH_CM = 16.5  # A4 (21 cm) minus left 2.5 cm and right 2 cm margins
 SYMBOL_FONT = "Segoe UI Symbol"  # has ☐/☑; LibreOffice falls back to DejaVu Sans
 SIGNATURE_GAP = 4  # empty lines left for the signature and the stamp
+FORM_GAP = 3  # the same on forms signed by three, whose signatures would otherwise not fit on one page
+AREA_BEFORE = 6  # pt between the text and a signature area
 
 _TAG = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})")
 _BOX = re.compile(r"([☐☑])")
+_FOREIGN = re.compile(r"\*([^*]+)\*")  # *fan*: a foreign term in the template's own text, set in italics
+SIGNATURE_CAPTION = "Tanda tangan"  # the table caption (alt text) of every signature area
 
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
 JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -52,28 +56,33 @@ def _symbol_font(run_element: CT_R) -> None:
         fonts.set(qn(attr), SYMBOL_FONT)
 
 
-def add_text(paragraph: Paragraph, text: str, look: Look = PLAIN) -> None:
-    """Append text; every Jinja tag becomes a run of its own, and check boxes get a symbol font."""
+def _pieces(text: str) -> Iterator[tuple[str, bool]]:
+    """(run text, foreign) in order: a Jinja tag whole; other text split at check boxes and *terms*."""
     for piece in _TAG.split(text):
-        if not piece:
+        if _TAG.fullmatch(piece):
+            yield piece, False
             continue
-        is_tag = _TAG.fullmatch(piece) is not None
-        for chunk in [piece] if is_tag else _BOX.split(piece):
-            if not chunk:
-                continue
-            run = paragraph.add_run(chunk)
-            if look.bold:
-                run.bold = True
-            if look.italic:
-                run.italic = True
-            if look.underline:
-                run.underline = True
-            if look.caps:
-                run.font.all_caps = True
-            if look.size is not None:
-                run.font.size = Pt(look.size)
-            if chunk in ("☐", "☑") or chunk.startswith("{{ cek."):
-                _symbol_font(run._r)
+        for index, part in enumerate(_FOREIGN.split(piece)):
+            yield from ((chunk, index % 2 == 1) for chunk in _BOX.split(part) if chunk)
+
+
+def add_text(paragraph: Paragraph, text: str, look: Look = PLAIN) -> None:
+    """Append text; every Jinja tag becomes a run of its own, check boxes get a symbol font, and a term
+    between asterisks (the template's own '*fan*') is set in italics (EYD: foreign terms)."""
+    for chunk, foreign in _pieces(text):
+        run = paragraph.add_run(chunk)
+        if look.bold:
+            run.bold = True
+        if look.italic or foreign:
+            run.italic = True
+        if look.underline:
+            run.underline = True
+        if look.caps:
+            run.font.all_caps = True
+        if look.size is not None:
+            run.font.size = Pt(look.size)
+        if chunk in ("☐", "☑") or chunk.startswith("{{ cek."):
+            _symbol_font(run._r)
 
 
 def _drop_placeholder(container: Container) -> None:
@@ -359,48 +368,78 @@ def _signature_parts(signer: SignatureBlock, gap: int) -> tuple[list[tuple[str, 
 
 
 def _lines(container: Container, lines: Sequence[tuple[str, Look]], *, style: str, left: float | None = None,
-           keep_last: bool = False) -> None:
+           keep_last: bool = False, before: float | None = None) -> None:
     for index, (text, look) in enumerate(lines):
         par(container, text, look, style=style, align=CENTER, left=left,
-            keep=keep_last or index < len(lines) - 1)
+            keep=keep_last or index < len(lines) - 1, before=before if index == 0 else None)
 
 
 def signature(container: Container, signer: SignatureBlock, *, left: float | None = None,
-              gap: int = SIGNATURE_GAP,
-              style: str = "Tanpa Spasi") -> None:
+              gap: int = SIGNATURE_GAP, style: str = "Tanpa Spasi", before: float | None = None) -> None:
     """Jabatan, room to sign, name (bold, underlined), pangkat, NIP — centred, kept together."""
     _lines(container, [line for part in _signature_parts(signer, gap) for line in part], style=style,
-           left=left)
+           left=left, before=before)
 
 
-def _closing(area: _Cell, closing: Sequence[str]) -> None:
-    for text in closing:
-        par(area, text, style="Isi Naskah", first=1.25, align=JUSTIFY, keep=True)
-    if closing:
-        par(area, "", style="Tanpa Spasi", keep=True)
+def _is_control(paragraph: BaseOxmlElement) -> bool:
+    """A '{%p … %}' or '{%tr … %}' paragraph: docxtpl removes it with its paragraph or row."""
+    text = "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()
+    return text.startswith("{%") and text.endswith("%}")
 
 
-def signatures(document: DocxDocument, signers: Sequence[SignatureBlock], *, dated: str | None = None,
-               mengetahui: str | None = None, style: str = "Tanpa Spasi", gap: int = SIGNATURE_GAP,
-               closing: Sequence[str] = ()) -> None:
-    """Signers side by side, names on one line, and an optional "Mengetahui," block centred below;
-    `dated` ("{{ kantor.kota }}, …") is printed above the right-most signer; `closing` paragraphs
-    ("Demikian …") come first.
+def keep_last_with_next(container: Container) -> None:
+    """Keep the last block of `container` (its last real paragraph, or every repeated row of its last
+    table) with what comes next."""
+    parent = container.element.body if isinstance(container, DocxDocument) else container._tc
+    for block in reversed(parent.xpath("./w:p | ./w:tbl")):
+        if block.tag == qn("w:p"):
+            if _is_control(block):
+                continue
+            _set(block.get_or_add_pPr(), "w:keepNext")
+        else:
+            for row in block.xpath("./w:tr"):
+                if not any(_is_control(p) for p in row.iter(qn("w:p"))):
+                    for p in row.iter(qn("w:p")):
+                        _set(p.get_or_add_pPr(), "w:keepNext")
+        return
 
-    All of it sits in one borderless row that may not split, so no page break falls inside and the closing
-    text travels with the signatures: no page holds only signatures. (Word and LibreOffice both honour a
-    row that cannot split; LibreOffice ignores keep-with-next on a paragraph before a table.)"""
-    outer = table(document, (TEXT_WIDTH_CM,), 1, grid=False, margin=0)
+
+def closing(container: Container, paragraphs: Sequence[str], *, left: float | None = None,
+            first: float | None = 1.25, keep_text: bool = True) -> None:
+    """The closing paragraphs ('Demikian …') before a signature area, kept with it. With `keep_text`
+    the text's last paragraph is kept with them too: a formula like 'Demikian …' is not enough, the
+    signature page must carry the end of the text (Tata Naskah Dinas: never a page of signatures alone)."""
+    if keep_text:
+        keep_last_with_next(container)
+    for text in paragraphs:
+        par(container, text, style="Isi Naskah", left=left, first=first, align=JUSTIFY, keep=True)
+
+
+def signature_area(container: Container) -> _Cell:
+    """One borderless row that cannot split, captioned 'Tanda tangan': no page break falls inside it, and
+    Word and LibreOffice both move the paragraphs kept with it (closing()) to its page."""
+    outer = table(container, (TEXT_WIDTH_CM,), 1, grid=False, margin=0)
     no_borders(outer)
     keep_rows(outer)
-    area = outer.rows[0].cells[0]
-    _closing(area, closing)
-    column = TEXT_WIDTH_CM / len(signers)
-    if dated is not None:
-        par(area, dated, style=style, align=CENTER, left=column * (len(signers) - 1), keep=True)
+    _set(outer._tbl.tblPr, "w:tblCaption", val=SIGNATURE_CAPTION)
+    area: _Cell = outer.rows[0].cells[0]
+    return area
+
+
+def signatures(document: DocxDocument, signers: Sequence[SignatureBlock], *, dated: str,
+               mengetahui: str | None = None, style: str = "Tanpa Spasi", gap: int = FORM_GAP,
+               closing_text: Sequence[str] = (), keep_text: bool = True) -> None:
+    """Signers side by side, names on one line, and an optional "Mengetahui," block centred below;
+    `dated` ("{{ kantor.kota }}, …") is printed above the right-most signer; `closing_text` paragraphs
+    ("Demikian …") come first, kept with the signatures (and with the end of the text: closing())."""
+    closing(document, closing_text, keep_text=keep_text)
+    area = signature_area(document)
+    width = TEXT_WIDTH_CM / len(signers)
+    par(area, dated, style=style, align=CENTER, left=width * (len(signers) - 1), keep=True,
+        before=AREA_BEFORE)
     parts = [_signature_parts(signer, gap) for signer in signers]
     has_above = any(above for above, _, _ in parts)
-    inner = table(area, [column] * len(signers), 3 if has_above else 2, grid=False)
+    inner = table(area, [width] * len(signers), 3 if has_above else 2, grid=False)
     no_borders(inner)
     keep_rows(inner)
     for column, signer_parts in enumerate(parts):
@@ -415,14 +454,8 @@ def signatures(document: DocxDocument, signers: Sequence[SignatureBlock], *, dat
 
 
 def signature_right(document: DocxDocument, signer: SignatureBlock, *, left: float = 6.5,
-                    closing: Sequence[str] = ()) -> None:
-    """A single signer in the right part of the page (the usual place for the penanda tangan), in a row
-    that cannot split, with the `closing` paragraphs before it."""
-    outer = table(document, (TEXT_WIDTH_CM,), 1, grid=False, margin=0)
-    no_borders(outer)
-    keep_rows(outer)
-    area = outer.rows[0].cells[0]
-    _closing(area, closing)
-    if not closing:
-        par(area, "", style="Tanpa Spasi", keep=True)
-    signature(area, signer, left=left)
+                    closing_text: Sequence[str] = ()) -> None:
+    """A single signer in the right part of the page (the usual place for the penanda tangan), after the
+    `closing_text` paragraphs, kept with them and the end of the text."""
+    closing(document, closing_text)
+    signature(signature_area(document), signer, left=left, before=AREA_BEFORE)

@@ -28,8 +28,8 @@ from pipeline.documents.templates.blocks import (
 
 # -- 1. Lembar disposisi (SOP steps 2 and 3) -------------------------------------------------------
 
-_CELL = Labels(start=0.0, colon=2.6, value=2.9, style="Isi Tabel")
-_SIFAT_2 = 6.2  # second column of the Sifat boxes, clear of "☐ Sangat Segera"
+_CELL = Labels(start=0.0, colon=2.4, value=2.7, style="Isi Tabel")
+_SIFAT = (5.0, 7.3, 10.6)  # the Sifat boxes on one line: after "☐ Biasa", "☐ Segera", "☐ Sangat Segera"
 _BOX_AT = 0.55  # text after a check box in the disposition lists
 _CELL_STYLE = "Isi Tabel"
 
@@ -42,9 +42,10 @@ def build_lembar_disposisi(document: DocxDocument) -> None:
     add_kop(document)
     title(document, "LEMBAR DISPOSISI", size=14)
     par(document, "", style="Tanpa Spasi")
-    # Grid 6.5 | 1.5 | 8.5 cm: header rows split 8 | 8.5 (room for two columns of Sifat boxes); the paraf
-    # cells get 10 cm so that "KEPALA DINAS KOMUNIKASI DAN INFORMATIKA" stays on one line.
-    tbl = table(document, (6.5, 1.5, 8.5), 6)
+    # Grid 6.5 | 3.3 | 6.7 cm. The letter's data get 9.8 cm, so that a long number ('B/500.12.16.3/573/
+    # BPBD-KL/XI/2026') stays on one line, the agenda's 6.7 cm (a date whole); the Sifat boxes share one
+    # line of their own; the paraf cells get 10 cm ("KEPALA DINAS KOMUNIKASI DAN INFORMATIKA" on one line).
+    tbl = table(document, (6.5, 3.3, 6.7), 7)
     keep_rows(tbl)
     surat = merge_row(tbl, 0, 0, 1)
     field(surat, _CELL, "Surat dari", "{{ p.perangkat_daerah }}")
@@ -52,41 +53,40 @@ def build_lembar_disposisi(document: DocxDocument) -> None:
     field(surat, _CELL, "Tgl. Surat", "{{ tgl.surat }}")
     agenda = tbl.rows[0].cells[2]
     field(agenda, _CELL, "Tgl. Diterima", "{{ tgl.diterima }}")
-    field(agenda, _CELL, "Nomor Agenda", "{{ p.no_agenda }}")
-    hanging(agenda, "Sifat\t:\t{{ cek.sifat_biasa }} Biasa\t{{ cek.sifat_segera }} Segera",
-            at=_CELL.value, tabs=(_CELL.colon, _SIFAT_2), style=_CELL_STYLE)
-    hanging(agenda, "{{ cek.sifat_sangat_segera }} Sangat Segera\t{{ cek.sifat_rahasia }} Rahasia",
-            at=_CELL.value, start=_CELL.value, tabs=(_SIFAT_2,), style=_CELL_STYLE)
+    field(agenda, _CELL, "No. Agenda", "{{ p.no_agenda }}")
+    hanging(merge_row(tbl, 1), "Sifat\t:\t{{ cek.sifat_biasa }} Biasa\t{{ cek.sifat_segera }} Segera\t"
+            "{{ cek.sifat_sangat_segera }} Sangat Segera\t{{ cek.sifat_rahasia }} Rahasia",
+            at=_CELL.value, tabs=(_CELL.colon, *_SIFAT), style=_CELL_STYLE)
 
-    field(merge_row(tbl, 1), _CELL, "Hal", "{{ p.hal }}")
+    field(merge_row(tbl, 2), _CELL, "Hal", "{{ p.hal }}")
 
-    kepada = merge_row(tbl, 2, 0, 1)
+    kepada = merge_row(tbl, 3, 0, 1)
     par(kepada, "Diteruskan kepada Sdr.:", style=_CELL_STYLE)
     _box_line(kepada, "☐", "Sekretaris")
     _box_line(kepada, "{{ cek.diteruskan_kabid }}", "Kepala {{ kantor.bidang }}")
     _box_line(kepada, "☐", "……………………………………………")
-    harap = tbl.rows[2].cells[2]
+    harap = tbl.rows[3].cells[2]
     par(harap, "Dengan hormat harap:", style=_CELL_STYLE)
     _box_line(harap, "{{ cek.harap_tanggapan }}", "Tanggapan dan Saran")
     _box_line(harap, "{{ cek.harap_proses }}", "Proses lebih lanjut")
     _box_line(harap, "{{ cek.harap_koordinasi }}", "Koordinasi/konfirmasikan")
-    _box_line(harap, "☐", "……………………………………………")
+    _box_line(harap, "☐", "…" * 12)  # a line to write on, within the 6.7 cm cell
 
-    catatan = tbl.rows[3].cells[0]
+    catatan = tbl.rows[4].cells[0]
     par(catatan, "Catatan {{ ttd.kadis.peran }}:", BOLD, style=_CELL_STYLE, after=2)
     par(catatan, "{{ p.isi_disposisi_kadis }}", style=_CELL_STYLE)
-    signature(merge_row(tbl, 3, 1, 2),
+    signature(merge_row(tbl, 4, 1, 2),
               SignatureBlock("kadis", ("{{ kantor.kota }}, {{ tgl.disposisi_kadis }}",)),
               style=_CELL_STYLE, gap=3)
 
-    par(merge_row(tbl, 4), "Disposisi {{ ttd.kabid.peran }} kepada {{ kantor.tim }}", BOLD, style=_CELL_STYLE)
-    header_row(tbl, 4, shade="F2F2F2", repeat=False)
-    tim = tbl.rows[5].cells[0]
+    par(merge_row(tbl, 5), "Disposisi {{ ttd.kabid.peran }} kepada {{ kantor.tim }}", BOLD, style=_CELL_STYLE)
+    header_row(tbl, 5, shade="F2F2F2", repeat=False)
+    tim = tbl.rows[6].cells[0]
     par(tim, "Kepada Sdr.:", BOLD, style=_CELL_STYLE, after=2)
     par(tim, "{{ petugas_teks }}", style=_CELL_STYLE, after=4)
     par(tim, "Catatan:", BOLD, style=_CELL_STYLE, after=2)
     par(tim, "{{ p.isi_disposisi_kabid }}", style=_CELL_STYLE)
-    signature(merge_row(tbl, 5, 1, 2),
+    signature(merge_row(tbl, 6, 1, 2),
               SignatureBlock("kabid", ("{{ kantor.kota }}, {{ tgl.disposisi_kabid }}",)),
               style=_CELL_STYLE, gap=3)
 
@@ -144,15 +144,20 @@ def build_isian_kelengkapan(document: DocxDocument) -> None:
     hanging(document, "Penggantian Perangkat\t:\t{{ cek.diganti_ya }} Ya\t{{ cek.diganti_tidak }} Tidak",
             at=_ISIAN.value, start=_ISIAN.start, tabs=(_ISIAN.colon, 9.6))
 
+    # Section D is short and ends the form: it goes wherever the signatures go, whole.
     _section(document, "D.", "HASIL PEMERIKSAAN TIM TEKNIS")
-    field(document, _ISIAN, "Tanggal Pemeriksaan", "{{ tgl.pemeriksaan }}")
-    field(document, _ISIAN, "Hasil Pemeriksaan", "{{ p.hasil_pemeriksaan }}")
-    hanging(document, "Kesesuaian\t:\t{{ cek.sesuai_spesifikasi }} Spesifikasi sesuai\t"
-            "{{ cek.sesuai_fisik }} Fisik sesuai", at=_ISIAN.value, start=_ISIAN.start,
-            tabs=(_ISIAN.colon, 11.6))
-    hanging(document, "{{ cek.sesuai_ip }} Alamat IP sesuai\t{{ cek.sesuai_domain }} Nama domain sesuai",
-            at=_ISIAN.value, start=_ISIAN.value, tabs=(11.6,))
-    field(document, _ISIAN, "Catatan", _DOTS)
+    kept = [
+        field(document, _ISIAN, "Tanggal Pemeriksaan", "{{ tgl.pemeriksaan }}"),
+        field(document, _ISIAN, "Hasil Pemeriksaan", "{{ p.hasil_pemeriksaan }}"),
+        hanging(document, "Kesesuaian\t:\t{{ cek.sesuai_spesifikasi }} Spesifikasi sesuai\t"
+                "{{ cek.sesuai_fisik }} Fisik sesuai", at=_ISIAN.value, start=_ISIAN.start,
+                tabs=(_ISIAN.colon, 11.6)),
+        hanging(document, "{{ cek.sesuai_ip }} Alamat IP sesuai\t{{ cek.sesuai_domain }} Nama domain sesuai",
+                at=_ISIAN.value, start=_ISIAN.value, tabs=(11.6,)),
+        field(document, _ISIAN, "Catatan", _DOTS),
+    ]
+    for paragraph in kept:
+        paragraph.paragraph_format.keep_with_next = True
     continuation(document, _ISIAN, _DOTS)
 
     signatures(
@@ -160,8 +165,8 @@ def build_isian_kelengkapan(document: DocxDocument) -> None:
         (SignatureBlock("pd", ("Pemohon,",)), SignatureBlock("tim", ("Pemeriksa,",))),
         dated="{{ kantor.kota }}, {{ tgl.kelengkapan }}",
         mengetahui="kabid",
-        closing=("Demikian isian kelengkapan ini diisi bersama oleh Perangkat Daerah pemohon dan "
-                 "{{ kantor.tim }} untuk dipergunakan sebagaimana mestinya.",),
+        closing_text=("Demikian isian kelengkapan ini diisi bersama oleh Perangkat Daerah pemohon dan "
+                      "{{ kantor.tim }} untuk dipergunakan sebagaimana mestinya.",),
     )
 
 
@@ -191,6 +196,6 @@ def build_pengumuman(document: DocxDocument) -> None:
     par(document, "Layanan akan kembali normal setelah pemeliharaan selesai. Informasi lebih lanjut dapat "
         "menghubungi {{ kontak }}.", style="Isi Naskah", first=1.25)
     signature_right(document, SignatureBlock("kadis", ("{{ kantor.kota }}, {{ doc.tanggal }}",)),
-                    closing=("Demikian pengumuman ini disampaikan untuk menjadi perhatian. Atas pengertian "
-                             "dan kerja samanya diucapkan terima kasih.",))
+                    closing_text=("Demikian pengumuman ini disampaikan untuk menjadi perhatian. Atas "
+                                  "pengertian dan kerja samanya diucapkan terima kasih.",))
 
