@@ -39,6 +39,7 @@ class Column:
     aliases: tuple[str, ...] = ()  # other headers offices use for the same column
     help: str = ""  # Indonesian explanation for the Petunjuk sheet
     width: int = 16
+    optional: bool = False  # added later: a register without it reads as before, without a warning
 
     def match_keys(self) -> set[str]:
         return {norm_key(self.header), *(norm_key(a) for a in self.aliases)}
@@ -138,7 +139,7 @@ PERMOHONAN = Sheet("Permohonan", (
     Column("nip_narahubung", "NIP Narahubung", Kind.NIP, width=22,
            help="NIP narahubung, 18 angka. Format sel sebagai Teks agar angka tidak dibulatkan Excel."),
     Column("jabatan_narahubung", "Jabatan Narahubung", width=26, help="Jabatan narahubung."),
-    Column("pangkat_narahubung", "Pangkat/Gol. Narahubung", width=24,
+    Column("pangkat_narahubung", "Pangkat/Gol. Narahubung", width=24, optional=True,
            aliases=("Pangkat Narahubung", "Golongan Narahubung"),
            help="Pangkat/golongan narahubung, mis. Penata (III/c) atau III/c; untuk PPPK tulis 'PPPK' dan "
                 "golongannya, mis. PPPK IX (NIP Narahubung lalu berisi NI PPPK). Boleh kosong: dicetak "
@@ -157,7 +158,7 @@ PERMOHONAN = Sheet("Permohonan", (
     Column("tgl_pemeriksaan", "Tgl Pemeriksaan", _D,
            help="Langkah 4: tanggal Tim Teknis memeriksa server (spesifikasi, fisik, IP, domain)."),
     Column("hasil_pemeriksaan", "Hasil Pemeriksaan", width=30, help="Hasil pemeriksaan langkah 4."),
-    *(Column(f"sesuai_{key}", f"{label} Sesuai", Kind.CHOICE, choices=YA_TIDAK, width=12,
+    *(Column(f"sesuai_{key}", f"{label} Sesuai", Kind.CHOICE, choices=YA_TIDAK, width=12, optional=True,
              help=f"Langkah 4: Ya bila {what} sesuai data permohonan, Tidak bila tidak. Mencentang kotak "
                   "Kesesuaian di isian kelengkapan; kosong berarti kotaknya diisi tangan.")
       for key, label, what in (("spesifikasi", "Spesifikasi", "spesifikasi server"),
@@ -212,7 +213,7 @@ PERANGKAT = Sheet("Perangkat", (
                 "Diganti (perangkat diganti perangkat lain dan dikeluarkan dari Pusat Data); Ditarik "
                 "(dikeluarkan tanpa pengganti). Hanya Diganti dan Ditarik masuk formulir penarikan. "
                 "Kosong berarti Dipelihara."),
-    Column("komponen", "Komponen", width=26,
+    Column("komponen", "Komponen", width=26, optional=True,
            help="Untuk Tindakan Komponen Diganti: komponen yang diganti, mis. 'Baterai UPS (1 set)'. "
                 "Kolom ini boleh tidak ada."),
     Column("keterangan", "Keterangan", width=30,
