@@ -232,8 +232,7 @@ class _RequestCheck:
                                   f"{format_date(day)}, padahal batas waktunya {format_date(deadline)} — "
                                   f"{s.standard_days} hari kerja setelah langkah {prev_step.number} "
                                   f"({format_date(prev_day)}).",
-                                  f"Alasan di kolom Catatan: {self.r.text('catatan')}" if self.r.text("catatan")
-                                  else "Catat alasan keterlambatan di kolom Catatan.")
+                                  self._late_hint())
             holiday = self.cal.holiday_name(day)
             if holiday and s.number != 1:
                 self.warn(s.column, f"{s.label} bertanggal {format_date(day)}, bukan hari kerja ({holiday}).",
@@ -242,6 +241,13 @@ class _RequestCheck:
             self.done.append((s, day))
             previous = (s, day)
         self._next(steps, decided)
+
+    def _late_hint(self) -> str:
+        """What to do about a late step: nothing when Catatan already says why."""
+        catatan = self.r.text("catatan")
+        if catatan:
+            return f"Alasan di kolom Catatan: {catatan}"
+        return "Catat alasan keterlambatan di kolom Catatan."
 
     def _step_needs(self, s: Step) -> None:
         for key in s.needs:
@@ -336,13 +342,14 @@ class _RequestCheck:
         retired: set[str] = set()
         for (role, day), column in sorted(needed.items(), key=lambda kv: kv[0][1]):
             holder = self.staff.holder(role, day)
-            if holder is not None and holder.nama not in retired and _past_retirement(holder, role, day):
+            age = _age(holder, day) if holder is not None else None
+            if holder is not None and age is not None and age >= _RETIREMENT[role] \
+                    and holder.nama not in retired:
                 retired.add(holder.nama)
-                limit = _RETIREMENT[role]
-                self.warn(column, f"{holder.nama} ({role.value}) menurut NIP-nya berusia {limit} tahun atau lebih "
-                          f"pada {format_date(day)}: melewati batas usia pensiun {limit} tahun.",
-                          "Periksa NIP dan masa jabatan (Mulai–Selesai) di sheet Pegawai; tambahkan pejabat "
-                          "yang menjabat pada tanggal itu.", value=holder.nip)
+                self.warn(column, f"{holder.nama} ({role.value}) menurut NIP-nya berusia {age} tahun pada "
+                          f"{format_date(day)}: melewati batas usia pensiun {_RETIREMENT[role]} tahun.",
+                          "Periksa NIP dan masa jabatan (Mulai–Selesai) di sheet Pegawai; tambahkan "
+                          "pejabat yang menjabat pada tanggal itu.", value=holder.nip)
             if holder is None:
                 self.err(column, f"Tidak ada {role.value} yang menjabat pada {format_date(day)} untuk "
                          "menandatangani.", f"Tambahkan {role.value} (Definitif, Plt. atau Plh.) di sheet Pegawai "
@@ -354,9 +361,10 @@ class _RequestCheck:
 _RETIREMENT = {Actor.KADIS: 60, Actor.KABID: 58, Actor.TIM: 58, Actor.PD: 58}
 
 
-def _past_retirement(person: Person, role: Actor, day: date) -> bool:
+def _age(person: Person, day: date) -> int | None:
+    """The age on `day` by the birth date the NIP begins with, or None."""
     born = nip_birth_date(person.nip)
-    return born is not None and age_on(born, day) >= _RETIREMENT[role]
+    return age_on(born, day) if born is not None else None
 
 
 def with_photo_warnings(validation: Validation, lampiran: Path, max_bytes: int) -> Validation:
@@ -369,7 +377,8 @@ def with_photo_warnings(validation: Validation, lampiran: Path, max_bytes: int) 
             a = replace(a, problems=(*a.problems, warning(
                 "Permohonan", a.record.row, validation.register.header("Permohonan", step7.column), "",
                 f"{step7.label} sudah diisi, tetapi tidak ada foto dokumentasi di lampiran/{a.agenda}/.",
-                f"Simpan foto pelaksanaan di folder inbox/lampiran/{a.agenda}/ (JPEG/PNG); laporan memuatnya.",
+                f"Simpan foto pelaksanaan di folder inbox/lampiran/{a.agenda}/ (JPEG/PNG); laporan "
+                "memuatnya.",
                 agenda=a.agenda)))
         changed.append(a)
     return replace(validation, assessments=tuple(changed))

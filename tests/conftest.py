@@ -44,7 +44,8 @@ STEP_HEADERS = ["Tanggal Diterima", "Tgl Disposisi Kadis", "Tgl Disposisi Kabid"
                 "Tgl Pemeriksaan Kabid", "Tgl Reviu Kadis", "Tgl Selesai"]
 
 PEGAWAI: list[dict[str, Any]] = [
-    {"Nama": "Drs. SUJARNO, M.Si.", "NIP": "197001071995031004", "Pangkat/Golongan": "Pembina Utama Muda (IV/c)",
+    {"Nama": "Drs. SUJARNO, M.Si.", "NIP": "197001071995031004",
+     "Pangkat/Golongan": "Pembina Utama Muda (IV/c)",
      "Jabatan": "Kepala Dinas Komunikasi dan Informatika", "Peran": "Kepala Dinas", "Mulai": date(2020, 1, 2),
      "Selesai": None, "Status": "Definitif"},
     {"Nama": "Ir. SRI WAHYUNI, M.T.", "NIP": "197204101998032005", "Pangkat/Golongan": "IV/a",

@@ -155,8 +155,8 @@ def test_an_official_past_retirement_age_is_a_warning(office: Path) -> None:
                  pegawai=[kadis, kabid, *PEGAWAI[2:]])
     found = [p for p in report.all_problems() if "batas usia pensiun" in p.message]
     assert [(p.is_error, p.value) for p in found] == [(False, "196605011990031002")]
-    assert found[0].message.startswith("Ir. Bambang Sutrisno (Kepala Bidang) menurut NIP-nya berusia 58 "
-                                       "tahun atau lebih pada 8 Juli 2026")
+    assert found[0].message == ("Ir. Bambang Sutrisno (Kepala Bidang) menurut NIP-nya berusia 60 tahun pada "
+                                "8 Juli 2026: melewati batas usia pensiun 58 tahun.")
 
 
 @pytest.mark.parametrize(("step", "photo", "warned"), [(6, False, False), (7, False, True), (12, False, True),
