@@ -78,7 +78,7 @@ class Ttd:
 @dataclass(frozen=True)
 class Narahubung:
     nama: Annotated[str, Arti("Narahubung Perangkat Daerah")]
-    nip: Annotated[str, Arti("NIP narahubung")]
+    nip: Annotated[str, Arti("NIP narahubung (atau NI PPPK), dengan awalannya")]
     jabatan: Annotated[str, Arti("Jabatan narahubung")]
     telepon: Annotated[str, Arti("Telepon/HP narahubung")]
 
@@ -155,6 +155,8 @@ class Henti:
     hari_tanggal: Annotated[str, Arti("Hari dan tanggal penghentian layanan")]
     jam: Annotated[str, Arti("Jam penghentian layanan")]
     waktu: Annotated[str, Arti("Hari, tanggal dan jam dalam satu kalimat")]
+    rencana: Annotated[str, Arti("Hari dan tanggal pelaksanaan: Tgl Pelaksanaan, atau yang direncanakan "
+                                 "(hari Henti Mulai)")]
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,7 @@ def _contact_signer(r: Record) -> Penandatangan:
     pangkat = r.text("pangkat_narahubung")
     pppk = "PPPK" in pangkat.upper()
     shown = pangkat if pppk else pangkat_golongan(pangkat) or pangkat
-    jabatan = f"{r.text('jabatan_narahubung') or TITIK},\n{r.text('perangkat_daerah')}".upper()
+    jabatan = f"{r.text('jabatan_narahubung') or TITIK}\n{r.text('perangkat_daerah')},".upper()  # comma last
     return Penandatangan(jabatan=jabatan, nama=_or_dots(r.text("narahubung")), pangkat=_or_dots(shown),
                          nip=_nip(r.text("nip_narahubung"), "NI PPPK." if pppk else "NIP."),
                          peran="Narahubung")
@@ -257,6 +257,7 @@ class FieldBuilder:
         contact = f"{leader} ({kantor.tim})" if leader else kantor.tim
         contact += f", telepon {phone}" if phone else ""
         nobody = signer(None, "")
+        pd = _contact_signer(r)
         components = [d for d in devices if _tindakan(d) is Tindakan.KOMPONEN]
         checks = self._checks.get(r.text("no_agenda"), [])
         disposed = bool(r.get("tgl_disposisi_kadis"))
@@ -283,12 +284,12 @@ class FieldBuilder:
             ),
             ada=Ada(penarikan=diganti is YaTidak.YA, komponen=bool(components), foto=bool(photos),
                     pemeriksaan=bool(checks)),
-            narahubung=Narahubung(nama=req["narahubung"], nip=_nip(r.text("nip_narahubung")),
+            narahubung=Narahubung(nama=req["narahubung"], nip=pd.nip,  # 'NI PPPK.' as he signs
                                   jabatan=req["jabatan_narahubung"], telepon=req["telepon_narahubung"]),
             ttd=Ttd(
                 kadis=nobody, kabid=nobody,
                 tim=signer(team[0] if team else None, f"{leader_role},".upper(), leader_role),
-                pd=_contact_signer(r),
+                pd=pd,
             ),
             petugas=[PetugasRow(no=str(i), nama=p.nama, pangkat=signer(p, "").pangkat,
                                 nip=_nip(p.nip).replace(" ", NBSP),  # never broken in its narrow cell
@@ -303,7 +304,7 @@ class FieldBuilder:
                                         keterangan=c.text("keterangan")) for i, c in enumerate(checks, 1)]
             or [PemeriksaanRow(no=f"{i}.", item=item, sebelum="", tindakan="", sesudah="", keterangan="")
                 for i, item in enumerate(C.PEMERIKSAAN_ITEMS, 1)],
-            henti=_outage(start, end),
+            henti=_outage(start, end, pelaksanaan),
             layanan=layanan,
             layanan_judul=_title_services(split_list(r.text("layanan_terdampak")),
                                           split_list(r.text("nama_domain")), r.text("nama_server")),
@@ -354,17 +355,20 @@ def _blank_devices(n: int) -> list[PerangkatRow]:
             for _ in range(n)]
 
 
-def _outage(start: Any, end: Any) -> Henti:
+def _outage(start: Any, end: Any, done: Any) -> Henti:
+    """The planned stop of the service; `done` (Tgl Pelaksanaan), else its start, is the day of the work."""
+    rencana = _day(done if isinstance(done, date) else start)
     if not (isinstance(start, datetime) and isinstance(end, datetime)):
-        return Henti(hari_tanggal=TITIK, jam=f"{TITIK} s.d. {TITIK} WIB", waktu=TITIK)
+        return Henti(hari_tanggal=TITIK, jam=f"{TITIK} s.d. {TITIK} WIB", waktu=TITIK, rencana=rencana)
     if start.date() == end.date():
         jam = f"{format_time(start.time())} s.d. {format_time(end.time())} WIB"
         return Henti(hari_tanggal=format_day_date(start), jam=jam,
-                     waktu=f"{format_day_date(start)} pukul {jam}")
+                     waktu=f"{format_day_date(start)} pukul {jam}", rencana=rencana)
     waktu = (f"{format_day_date(start)} pukul {format_time(start.time())} WIB s.d. "
              f"{format_day_date(end)} pukul {format_time(end.time())} WIB")
     return Henti(hari_tanggal=f"{format_day_date(start)} s.d. {format_day_date(end)}",
-                 jam=f"{format_time(start.time())} WIB s.d. {format_time(end.time())} WIB", waktu=waktu)
+                 jam=f"{format_time(start.time())} WIB s.d. {format_time(end.time())} WIB", waktu=waktu,
+                 rencana=rencana)
 
 
 def _work_hours(start: Any, end: Any, day: Any) -> str:

@@ -308,7 +308,7 @@ def _kegiatan_dan_hasil(document: DocxDocument) -> None:
     par(document, "{%p endif %}", style="Tanpa Spasi")
 
 
-_PARAF_COLUMNS = (("Pemeriksaan", 3.1), ("Tanggal", 3.4), ("Paraf", 1.3))  # a date never wraps at 10 pt
+_PARAF_COLUMNS = (("Pemeriksaan", 2.8), ("Tanggal", 3.8), ("Paraf", 1.3))  # a date, or dots, never wrap
 
 
 def _paraf(cell: _Cell) -> None:

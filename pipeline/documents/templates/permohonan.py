@@ -140,7 +140,7 @@ def build_isian_kelengkapan(document: DocxDocument) -> None:
             at=_ISIAN.value, start=_ISIAN.start, tabs=(_ISIAN.colon, 9.6))
     field(document, _ISIAN, "Uraian Pekerjaan", "{{ p.uraian_pekerjaan }}")
     field(document, _ISIAN, "Layanan Terdampak", "{{ p.layanan_terdampak }}")
-    field(document, _ISIAN, "Rencana Pelaksanaan", "{{ hari.pelaksanaan }}")
+    field(document, _ISIAN, "Rencana Pelaksanaan", "{{ henti.rencana }}")
     hanging(document, "Penggantian Perangkat\t:\t{{ cek.diganti_ya }} Ya\t{{ cek.diganti_tidak }} Tidak",
             at=_ISIAN.value, start=_ISIAN.start, tabs=(_ISIAN.colon, 9.6))
 
