@@ -9,7 +9,6 @@ from typing import Any
 
 import docx
 import openpyxl
-import pytest
 from conftest import PEGAWAI, add_photo, at_step, copy_templates, device, request, write_register
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
@@ -34,6 +33,10 @@ DONE = {"Perangkat Diganti": "Ya", "Tgl Penarikan": date(2026, 7, 15), "Tgl Lapo
 def run(office: Path, **sheets: Any) -> RunReport:
     write_register(office / "inbox" / "register.xlsx", **sheets)
     return process(Settings.build(root=office, today=TODAY, workers=1))
+
+
+def folder(agenda: str) -> Path:
+    return Path("2026") / f"{agenda} - Dinas Kesehatan"
 
 
 def read(office: Path, name: str, folder: Path = FOLDER) -> DocxDocument:
@@ -159,20 +162,21 @@ def test_an_official_past_retirement_age_is_a_warning(office: Path) -> None:
                                 "8 Juli 2026: melewati batas usia pensiun 58 tahun.")
 
 
-@pytest.mark.parametrize(("step", "photo", "warned"), [(6, False, False), (7, False, True), (12, False, True),
-                                                       (12, True, False)])
-def test_a_request_past_step_7_without_photos_is_a_warning(office: Path, step: int, photo: bool,
-                                                           warned: bool) -> None:
-    if photo:
-        add_photo(office)
-    report = run(office, permohonan=[at_step(step)], perangkat=[device()])
-    wanted = "tidak ada foto dokumentasi di lampiran/017/"
-    assert any(wanted in m for m in messages(report)) is warned
-    status = (office / "outbox" / FOLDER / "STATUS.txt").read_text(encoding="utf-8-sig")
-    assert (wanted in status) is warned
+def test_a_request_past_step_7_without_photos_is_a_warning(office: Path) -> None:
+    """Photos are step 7's output (SOP): from then on, a request without any is a warning in the run,
+    its STATUS.txt and REKAP's Masalah sheet. One register, a request per case: (agenda, step, photo)."""
+    cases = {"017": (6, False), "018": (7, False), "019": (12, False), "020": (12, True)}
+    add_photo(office, "020")
+    report = run(office, permohonan=[at_step(step, No_Agenda=agenda) for agenda, (step, _) in cases.items()],
+                 perangkat=[device(agenda) for agenda in cases])
     rekap = openpyxl.load_workbook(office / "outbox" / "REKAP.xlsx")
     cells = [str(c) for row in rekap["Masalah"].iter_rows(values_only=True) for c in row]
-    assert any(wanted in c for c in cells) is warned
+    for agenda, warned in (("017", False), ("018", True), ("019", True), ("020", False)):
+        wanted = f"tidak ada foto dokumentasi di lampiran/{agenda}/"
+        assert any(wanted in m for m in messages(report)) is warned, agenda
+        status = (office / "outbox" / folder(agenda) / "STATUS.txt").read_text(encoding="utf-8-sig")
+        assert (wanted in status) is warned, agenda
+        assert any(wanted in c for c in cells) is warned, agenda
 
 
 # -- STATUS.txt ---------------------------------------------------------------------------------------
@@ -186,19 +190,17 @@ def test_status_txt_opens_right_in_any_notepad(office: Path) -> None:
     assert "STATUS PERMOHONAN No. Agenda 017" in data.decode("utf-8-sig")
 
 
-@pytest.mark.parametrize(("catatan", "hint"), [
-    ("", "Catat alasan keterlambatan di kolom Catatan."),
-    ("Kepala Dinas rapat di Semarang.", "Alasan di kolom Catatan: Kepala Dinas rapat di Semarang."),
-])
-def test_a_late_step_asks_for_a_reason_only_when_catatan_gives_none(office: Path, catatan: str,
-                                                                     hint: str) -> None:
-    late = at_step(2, Tgl_Disposisi_Kadis=date(2026, 7, 9), Catatan=catatan)  # due 7 July
-    report = run(office, permohonan=[late])
-    found = [p for p in report.all_problems() if "terlambat" in p.message]
-    assert [p.hint for p in found] == [hint]
-    status = (office / "outbox" / FOLDER / "STATUS.txt").read_text(encoding="utf-8-sig")
-    assert hint in status
-    assert ("Catat alasan" in status) is (not catatan)
+def test_a_late_step_asks_for_a_reason_only_when_catatan_gives_none(office: Path) -> None:
+    late = {"017": "", "018": "Kepala Dinas rapat di Semarang."}  # disposed 9 July, due 7 July
+    report = run(office, permohonan=[at_step(2, No_Agenda=agenda, Tgl_Disposisi_Kadis=date(2026, 7, 9),
+                                             Catatan=catatan) for agenda, catatan in late.items()])
+    for agenda, hint in (("017", "Catat alasan keterlambatan di kolom Catatan."),
+                         ("018", "Alasan di kolom Catatan: Kepala Dinas rapat di Semarang.")):
+        found = [p for p in report.all_problems() if "terlambat" in p.message and p.agenda == agenda]
+        assert [p.hint for p in found] == [hint]
+        status = (office / "outbox" / folder(agenda) / "STATUS.txt").read_text(encoding="utf-8-sig")
+        assert hint in status
+        assert ("Catat alasan" in status) is (agenda == "017")
 
 
 # -- the documents --------------------------------------------------------------------------------------
@@ -250,23 +252,21 @@ def test_sheet_pemeriksaan_fills_the_formulir_and_without_it_a_blank_titled_page
     assert italic == ["fan"]  # 'Kipas pendingin (fan)': the foreign term in italics
 
 
-@pytest.mark.parametrize(("withdrawn", "photos", "expected"), [
-    (False, 0, ["Berita Acara Pekerjaan", "Formulir Pemeliharaan Server", "Formulir Isian Kelengkapan"]),
-    (True, 2, ["Berita Acara Pekerjaan", "Formulir Pemeliharaan Server", "Formulir Isian Kelengkapan",
-               "Formulir Penarikan Perangkat", "Dokumentasi foto (2 foto)"]),
-])
-def test_the_laporan_lists_what_is_really_attached(office: Path, withdrawn: bool, photos: int,
-                                                   expected: list[str]) -> None:
-    if photos:
-        folder = add_photo(office)  # '01 Rak server.png'
-        Image.new("RGB", (80, 60), (90, 110, 160)).save(folder / "02 PSU baru.png")
-    row = request(**DONE) if withdrawn else request()
-    kept = device(Tindakan="Diganti", Kondisi="RB") if withdrawn else device()
-    run(office, permohonan=[row], perangkat=[kept])
-    laporan = lines(read(office, "06 Laporan Hasil Pelaksanaan.docx"))
-    start = laporan.index("Lampiran:")
-    assert laporan[start + 1:start + 1 + len(expected)] == [f"{i}.\t{x}" for i, x in enumerate(expected, 1)]
-    assert ("DOKUMENTASI" in laporan) is bool(photos)
+def test_the_laporan_lists_what_is_really_attached(office: Path) -> None:
+    """017: devices withdrawn and two photos; 018: neither."""
+    photos = add_photo(office)  # '01 Rak server.png'
+    Image.new("RGB", (80, 60), (90, 110, 160)).save(photos / "02 PSU baru.png")
+    run(office, permohonan=[request(**DONE), request(No_Agenda="018")],
+        perangkat=[device(Tindakan="Diganti", Kondisi="RB"), device("018")])
+    common = ["Berita Acara Pekerjaan", "Formulir Pemeliharaan Server", "Formulir Isian Kelengkapan"]
+    for agenda, expected in (("017", [*common, "Formulir Penarikan Perangkat", "Dokumentasi foto (2 foto)"]),
+                             ("018", common)):
+        laporan = lines(read(office, "06 Laporan Hasil Pelaksanaan.docx", folder(agenda)))
+        start = laporan.index("Lampiran:")
+        listed = laporan[start + 1:start + 1 + len(expected) + 1]
+        assert listed[:len(expected)] == [f"{i}.\t{x}" for i, x in enumerate(expected, 1)], agenda
+        assert not listed[len(expected):] or not listed[len(expected)][:1].isdigit(), agenda
+        assert ("DOKUMENTASI" in laporan) is (agenda == "017")
 
 
 def test_without_a_logo_the_kop_is_centred_and_the_run_warns_once(office: Path) -> None:
@@ -317,18 +317,22 @@ def test_an_acting_official_is_plh_or_plt_in_the_laporan_paraf_table(office: Pat
                                           ["Direviu Plt. Kepala Dinas", "17 Juli 2026", ""]]
 
 
-@pytest.mark.parametrize(("pangkat", "nip", "shown", "nip_line"), [
-    ("III/c", "198805122011012003", "Penata (III/c)", "NIP. 19880512 201101 2 003"),
-    ("PPPK golongan IX", "198712062023211002", "PPPK golongan IX", "NI PPPK. 19871206 202321 1 002"),
-    ("", "198805122011012003", TITIK, "NIP. 19880512 201101 2 003"),
-])
-def test_the_contact_signs_with_pangkat_or_ni_pppk_or_dots(office: Path, pangkat: str, nip: str, shown: str,
-                                                          nip_line: str) -> None:
-    row = {**request(NIP_Narahubung=nip), "Pangkat/Gol. Narahubung": pangkat}
-    run(office, permohonan=[row], perangkat=[device()])
-    ba = lines(read(office, "05 Berita Acara Pekerjaan.docx"))
-    kedua = ba.index("Selanjutnya disebut PIHAK KEDUA.")
-    assert ba[kedua - 5:kedua - 2] == ["2.\tNama\t:\tRina Kartikasari, S.Kom.", nip_line,
-                                       f"Pangkat/Gol.\t:\t{shown}"]
-    name = ba.index("Rina Kartikasari, S.Kom.")  # the signature: name, pangkat, NIP
-    assert ba[name:name + 3] == ["Rina Kartikasari, S.Kom.", shown, nip_line]
+def test_the_contact_signs_with_pangkat_or_ni_pppk_or_dots(office: Path) -> None:
+    cases = {  # agenda: (Pangkat/Gol. Narahubung, NIP Narahubung, pangkat printed, number printed)
+        "017": ("III/c", "198805122011012003", "Penata (III/c)", "NIP. 19880512 201101 2 003"),
+        "018": ("PPPK golongan IX", "198712062023211002", "PPPK golongan IX",
+                "NI PPPK. 19871206 202321 1 002"),
+        "019": ("", "198805122011012003", TITIK, "NIP. 19880512 201101 2 003"),
+    }
+    rows = [{**request(No_Agenda=agenda, NIP_Narahubung=nip), "Pangkat/Gol. Narahubung": pangkat}
+            for agenda, (pangkat, nip, _, _) in cases.items()]
+    run(office, permohonan=rows, perangkat=[device(agenda) for agenda in cases])
+    for agenda, (_, _, shown, nip_line) in cases.items():
+        ba = lines(read(office, "05 Berita Acara Pekerjaan.docx", folder(agenda)))
+        kedua = ba.index("Selanjutnya disebut PIHAK KEDUA.")
+        assert ba[kedua - 5:kedua - 2] == ["2.\tNama\t:\tRina Kartikasari, S.Kom.", nip_line,
+                                           f"Pangkat/Gol.\t:\t{shown}"], agenda
+        name = ba.index("Rina Kartikasari, S.Kom.")  # the signature: name, pangkat, NIP
+        assert ba[name:name + 3] == ["Rina Kartikasari, S.Kom.", shown, nip_line], agenda
+        isian = lines(read(office, "02 Formulir Isian Kelengkapan.docx", folder(agenda)))
+        assert isian[isian.index("Nama Penanggung Jawab\t:\tRina Kartikasari, S.Kom.") + 1] == nip_line
