@@ -1,4 +1,6 @@
-"""Regenerates docs/img/*.png: page 1 of each document, made from the example register.
+"""Regenerates docs/img/dokumen-*.png: page 1 of each document, and the pages that show how a document ends
+(the berita acara's formulir pemeliharaan, the laporan's signature with its paraf table and lampiran), made
+from the example register.
 
     python docs/make_pictures.py        (needs LibreOffice's soffice and poppler's pdftoppm)
 """
@@ -20,6 +22,7 @@ from pipeline.settings import Settings  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "img"
 AGENDA = "2016"  # the example request that has all six documents
+MORE_PAGES = {"05": 3, "06": 2}  # document number → a later page also shown: 'dokumen-05-3.png'
 
 
 def main() -> None:
@@ -35,10 +38,14 @@ def main() -> None:
                        check=True, capture_output=True, timeout=300)
         for pdf in sorted(pdfs.glob("*.pdf")):
             stem = pdf.stem.split(" ", 1)[0]  # '01'
-            subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                            str(OUT / f"dokumen-{stem}")], check=True)
+            pages = [(1, f"dokumen-{stem}")]
+            if stem in MORE_PAGES:
+                pages.append((MORE_PAGES[stem], f"dokumen-{stem}-{MORE_PAGES[stem]}"))
+            for page, name in pages:
+                subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", str(page), "-l", str(page),
+                                "-singlefile", str(pdf), str(OUT / name)], check=True)
         shutil.rmtree(pdfs)
-    for png in sorted(OUT.glob("*.png")):
+    for png in sorted(OUT.glob("dokumen-*.png")):
         print(png.relative_to(OUT.parent.parent))
 
 

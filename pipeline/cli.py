@@ -94,13 +94,15 @@ def init(folder: Path | None, contoh: bool) -> None:
       sop-pipeline init D:\\SOP
       sop-pipeline init --contoh D:\\Latihan
     """
-    from pipeline.office.init import init_folder, next_steps
+    from pipeline.office.init import LOGO_NOTE, init_folder, missing_logo, next_steps
     root = (folder or Path.cwd()).resolve()
     created: list[Path] = _guard(init_folder, root, contoh)
     for path in created:
         click.echo(f"dibuat  {path.relative_to(root) if path.is_relative_to(root) else path}")
     if not created:
         click.echo("Semua sudah ada; tidak ada yang ditimpa.")
+    if missing_logo(root):
+        click.echo(LOGO_NOTE)
     click.echo("")
     for line in next_steps(root, contoh):
         click.echo(line)
@@ -371,7 +373,10 @@ def fields(template: str | None, folder: Path | None, today: date | None, no_fil
         lines.append(f"# {filename} — {title}")
         for group in field_groups(samples[key]):
             lines.append(f"  {group.title}")
-            lines += [f"    {row.tag}  →  {row.example}" for row in group.rows]
+            for row in group.rows:
+                lines.append(f"    {row.tag}  →  {row.example}")
+                if row.meaning:
+                    lines.append(f"        {row.meaning}")
         lines.append("")
     settings = _settings(folder, today)
     if not no_file and settings.templates.is_dir():

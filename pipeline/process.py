@@ -30,7 +30,7 @@ from pipeline.outbox.archive import (
 from pipeline.outbox.folders import request_folder
 from pipeline.outbox.lock import office_lock
 from pipeline.outbox.pdf import PdfReport, convert_to_pdf, outbox_documents
-from pipeline.outbox.plan import StatusJob, Tally, plan_folders
+from pipeline.outbox.plan import StatusJob, Tally, missing_logo_warning, plan_folders
 from pipeline.outbox.recap import RECAP_NAME, recap_bytes, recap_digest, stored_digest
 from pipeline.outbox.status import status_text
 from pipeline.outbox.writer import FolderResult, start_pool, write_folders
@@ -38,7 +38,13 @@ from pipeline.problems import Problem, error, warning
 from pipeline.register.reader import find_registers, read_register, unreadable_spreadsheets
 from pipeline.register.values import format_date
 from pipeline.settings import Settings
-from pipeline.validate import PERMOHONAN, Validation, validate_register, validate_registers
+from pipeline.validate import (
+    PERMOHONAN,
+    Validation,
+    validate_register,
+    validate_registers,
+    with_photo_warnings,
+)
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (phase, done, total): the CLI draws bars, the core never prints
@@ -127,8 +133,11 @@ def _process(settings: Settings, progress: Progress | None, caches: Caches) -> R
     templates = load_templates(settings.templates, sample_contexts(settings.today),
                                cache=settings.outbox / "_log" / "templat-lolos.json", checked=caches.templates)
     report.problems += templates.problems
-    _, logo_problem = check_logo(settings.templates, caches.photos)  # checked like a photo; unusable: no logo
-    report.problems += [logo_problem] if logo_problem else []
+    logo, logo_problem = check_logo(settings.templates, caches.photos)  # checked like a photo; unusable: none
+    if logo_problem is not None:
+        report.problems.append(logo_problem)
+    elif logo is None:
+        report.problems.append(missing_logo_warning())
     tally = Tally()
     # Render processes are forked now, while this process is small, not after it has read the register.
     early: ProcessPoolExecutor | None = start_pool(settings.workers) if registers and settings.workers > 1 else None
@@ -152,7 +161,7 @@ def _process(settings: Settings, progress: Progress | None, caches: Caches) -> R
                 progress(WRITING, done, requests)
 
         # Planned lazily and rendered while the rest is planned: memory stays flat however long the register.
-        jobs = (job for v in validations for job in plan_folders(v, settings, templates, tally))
+        jobs = (job for v in validations for job in plan_folders(v, settings, templates, tally, logo))
         write_folders(jobs, settings.workers, caches.fast, lambda: early or start_pool(settings.workers),
                       collect, tick)
     finally:
@@ -277,6 +286,7 @@ def _validate_office(settings: Settings, report: RunReport, caches: Caches,
             validations.append(validation)
     validations = validate_registers(validations)
     validations = _with_photos(settings, validations, caches, report, complete)
+    validations = [with_photo_warnings(v) for v in validations]  # from step 7 on, photos are due
     validations = [_with_folder_links(settings.outbox, v) for v in validations]
     # Outside the cache: whether a request changed since it was archived depends on outbox/_arsip too.
     validations = [mark_changed_since_archive(settings.outbox, v, caches.archives) for v in validations]

@@ -10,14 +10,15 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from pipeline.documents.catalog import due_documents
-from pipeline.documents.photos import ImageRef
+from pipeline.documents.photos import ImageRef, photo_folder_names
 from pipeline.problems import Problem, error, warning
 from pipeline.register import columns as C
+from pipeline.register.columns import YaTidak
 from pipeline.register.reader import Record, Register
-from pipeline.register.values import check_nip, format_date, split_list
+from pipeline.register.values import age_on, check_nip, format_date, nip_birth_date, split_list
 from pipeline.sop.calendar import WorkCalendar
-from pipeline.sop.staff import Staff
-from pipeline.sop.steps import DECISION_STEP, STEPS, Actor, Step, applicable_steps
+from pipeline.sop.staff import Person, Staff
+from pipeline.sop.steps import DECISION_STEP, STEPS, Actor, Step, applicable_steps, decision, withdrawn
 
 PERMOHONAN = C.PERMOHONAN.name
 
@@ -256,8 +257,8 @@ class _RequestCheck:
                      "Periksa tahun dan bulan tanggal surat.")
 
     def _steps(self) -> None:
-        decision = self.r.text("perangkat_diganti") or None
-        steps = applicable_steps(decision)
+        decided = decision(self.r)
+        steps = applicable_steps(decided)
         previous: tuple[Step, date] | None = None
         gap: Step | None = None
         for s in steps:
@@ -266,7 +267,7 @@ class _RequestCheck:
                 if gap is None and s.column not in self.r.unreadable:
                     gap = s
                 continue
-            if gap is not None and not (gap.number == DECISION_STEP and decision is None):
+            if gap is not None and not (gap.number == DECISION_STEP and decided is None):
                 self.err(s.column, f"{s.label} sudah diisi, tetapi {gap.label} belum diisi. "
                          "Langkah SOP harus berurutan.",
                          f"Isi '{self.h(gap.column)}' terlebih dahulu, atau periksa apakah tanggal ini "
@@ -291,7 +292,7 @@ class _RequestCheck:
                                   f"{format_date(day)}, padahal batas waktunya {format_date(deadline)} — "
                                   f"{s.standard_days} hari kerja setelah langkah {prev_step.number} "
                                   f"({format_date(prev_day)}).",
-                                  "Catat alasan keterlambatan di kolom Catatan.")
+                                  self._late_hint())
             holiday = self.cal.holiday_name(day)
             if holiday and s.number != 1:
                 self.warn(s.column, f"{s.label} bertanggal {format_date(day)}, bukan hari kerja ({holiday}).",
@@ -299,7 +300,14 @@ class _RequestCheck:
             self._step_needs(s)
             self.done.append((s, day))
             previous = (s, day)
-        self._next(steps, decision)
+        self._next(steps, decided)
+
+    def _late_hint(self) -> str:
+        """What to do about a late step: nothing when Catatan already says why."""
+        catatan = self.r.text("catatan")
+        if catatan:
+            return f"Alasan di kolom Catatan: {catatan}"
+        return "Catat alasan keterlambatan di kolom Catatan."
 
     def _step_needs(self, s: Step) -> None:
         for key in s.needs:
@@ -311,7 +319,7 @@ class _RequestCheck:
                 self.warn(key, f"{s.label} sudah diisi, tetapi '{self.h(key)}' masih kosong; di dokumen akan "
                           "tercetak titik-titik.", f"Isi '{self.h(key)}' bila sudah diketahui.")
 
-    def _next(self, steps: tuple[Step, ...], decision: str | None) -> None:
+    def _next(self, steps: tuple[Step, ...], decided: YaTidak | None) -> None:
         recorded = {s.number for s, _ in self.done}
         last = self.done[-1] if self.done else None
         for s in steps:
@@ -324,7 +332,7 @@ class _RequestCheck:
         if self.today > self.next_deadline:
             self.overdue = self.cal.workdays_between(self.next_deadline, self.today)
             if self.overdue > 0:
-                column = self.next_step.column if decision or self.next_step.number != DECISION_STEP \
+                column = self.next_step.column if decided or self.next_step.number != DECISION_STEP \
                     else "perangkat_diganti"
                 actors = ", ".join(a.value for a in self.next_step.actors)
                 self.warn(column, f"{self.next_step.label} belum dilaksanakan; batas waktunya "
@@ -333,10 +341,10 @@ class _RequestCheck:
                           f"Bila permohonan sudah selesai, isi '{self.h(column)}'.", value="")
 
     def _decision(self) -> None:
-        decision = self.r.text("perangkat_diganti")
-        replaced = [d for d in self.devices if d.text("tindakan") in ("Diganti", "Ditarik")]
+        decided = decision(self.r)
+        replaced = [d for d in self.devices if withdrawn(d)]
         after = [s for s in STEPS if s.number > DECISION_STEP and self.date_of(s.column)]
-        if not decision and "perangkat_diganti" not in self.r.unreadable:
+        if decided is None and "perangkat_diganti" not in self.r.unreadable:
             if after:
                 self.err("perangkat_diganti", f"{after[0].label} sudah diisi, tetapi keputusan langkah 8 "
                          f"('{self.h('perangkat_diganti')}') belum diisi.", "Isi Ya atau Tidak.")
@@ -344,14 +352,14 @@ class _RequestCheck:
                 self.err("perangkat_diganti", f"'{self.h('tgl_penarikan')}' diisi, tetapi "
                          f"'{self.h('perangkat_diganti')}' kosong.", "Isi Ya bila ada perangkat yang diganti/ditarik.")
         rows = ", ".join(str(d.row) for d in replaced)
-        if decision == "Ya" and not replaced:
+        if decided is YaTidak.YA and not replaced:
             self.err("perangkat_diganti", "Perangkat Diganti = Ya, tetapi di sheet Perangkat tidak ada perangkat "
                      "permohonan ini dengan Tindakan Diganti atau Ditarik.",
                      "Isi Tindakan pada baris perangkat yang diganti/ditarik, atau ubah menjadi Tidak.")
-        if decision == "Tidak" and replaced:
+        if decided is YaTidak.TIDAK and replaced:
             self.err("perangkat_diganti", f"Perangkat Diganti = Tidak, tetapi sheet Perangkat baris {rows} "
                      "bertindakan Diganti/Ditarik.", "Ubah menjadi Ya, atau perbaiki Tindakan perangkat itu.")
-        if decision == "Tidak" and self.date_of("tgl_penarikan"):
+        if decided is YaTidak.TIDAK and self.date_of("tgl_penarikan"):
             self.err("tgl_penarikan", "Perangkat Diganti = Tidak, tetapi Tgl Penarikan diisi; langkah 8 "
                      "dilewati bila tidak ada perangkat yang diganti.",
                      "Kosongkan Tgl Penarikan, atau ubah Perangkat Diganti menjadi Ya.")
@@ -391,8 +399,48 @@ class _RequestCheck:
                 signed = self.date_of(column)
                 if signed:
                     needed.setdefault((signer.role, signed), column)
+        retired: set[str] = set()
         for (role, day), column in sorted(needed.items(), key=lambda kv: kv[0][1]):
-            if self.staff.holder(role, day) is None:
+            holder = self.staff.holder(role, day)
+            age = _age(holder, day) if holder is not None else None
+            if holder is not None and age is not None and age >= _RETIREMENT[role] \
+                    and holder.nama not in retired:
+                retired.add(holder.nama)
+                self.warn(column, f"{holder.nama} ({role.value}) menurut NIP-nya berusia {age} tahun pada "
+                          f"{format_date(day)}: melewati batas usia pensiun {_RETIREMENT[role]} tahun.",
+                          "Periksa NIP dan masa jabatan (Mulai–Selesai) di sheet Pegawai; tambahkan "
+                          "pejabat yang menjabat pada tanggal itu.", value=holder.nip)
+            if holder is None:
                 self.err(column, f"Tidak ada {role.value} yang menjabat pada {format_date(day)} untuk "
                          "menandatangani.", f"Tambahkan {role.value} (Definitif, Plt. atau Plh.) di sheet Pegawai "
                          "dengan masa jabatan (Mulai–Selesai) yang mencakup tanggal itu.")
+
+
+# Batas usia pensiun: 60 for a pejabat pimpinan tinggi (the Kepala Dinas), 58 for an administrator (the
+# Kepala Bidang) and for the others who sign (UU ASN).
+_RETIREMENT = {Actor.KADIS: 60, Actor.KABID: 58, Actor.TIM: 58, Actor.PD: 58}
+
+
+def _age(person: Person, day: date) -> int | None:
+    """The age on `day` by the birth date the NIP begins with, or None."""
+    born = nip_birth_date(person.nip)
+    return age_on(born, day) if born is not None else None
+
+
+def with_photo_warnings(validation: Validation) -> Validation:
+    """From step 7 (Pelaksanaan, whose output is its documentation) on, a request without photos is a
+    warning: incomplete documentation defeats oversight (the SOP's own warning). Call it once the photos are
+    attached (`Assessment.photos`)."""
+    step7 = STEPS[6]
+    changed = []
+    for a in validation.assessments:
+        if a.record.get(step7.column) and not a.photos:
+            folder = photo_folder_names(a.key[0], a.agenda)[0]
+            missing = warning(
+                "Permohonan", a.record.row, validation.register.header("Permohonan", step7.column), "",
+                f"{step7.label} sudah diisi, tetapi tidak ada foto dokumentasi di lampiran/{folder}/.",
+                f"Simpan foto pelaksanaan di folder inbox/lampiran/{folder}/ (JPEG/PNG); laporan "
+                "memuatnya.", agenda=a.agenda)
+            a = replace(a, problems=(*a.problems, replace(missing, source=validation.register.name)))
+        changed.append(a)
+    return replace(validation, assessments=tuple(changed))

@@ -44,7 +44,8 @@ STEP_HEADERS = ["Tanggal Diterima", "Tgl Disposisi Kadis", "Tgl Disposisi Kabid"
                 "Tgl Pemeriksaan Kabid", "Tgl Reviu Kadis", "Tgl Selesai"]
 
 PEGAWAI: list[dict[str, Any]] = [
-    {"Nama": "Drs. SUJARNO, M.Si.", "NIP": "196301071990031004", "Pangkat/Golongan": "Pembina Utama Muda (IV/c)",
+    {"Nama": "Drs. SUJARNO, M.Si.", "NIP": "197001071995031004",
+     "Pangkat/Golongan": "Pembina Utama Muda (IV/c)",
      "Jabatan": "Kepala Dinas Komunikasi dan Informatika", "Peran": "Kepala Dinas", "Mulai": date(2020, 1, 2),
      "Selesai": None, "Status": "Definitif"},
     {"Nama": "Ir. SRI WAHYUNI, M.T.", "NIP": "197204101998032005", "Pangkat/Golongan": "IV/a",
@@ -101,7 +102,7 @@ def write_register(path: Path, permohonan: Iterable[Mapping[str, Any]] = (), per
         ws = wb.create_sheet(sheet.name)
         head = list((headers or {}).get(sheet.name) or [c.header for c in sheet.columns])
         ws.append(head)
-        for record in data[sheet.name]:
+        for record in data.get(sheet.name, []):
             ws.append([record.get(h) for h in head])
             for cell in ws[ws.max_row]:
                 if isinstance(cell.value, str):
@@ -162,3 +163,13 @@ def office(tmp_path: Path) -> Path:
         (tmp_path / name).mkdir()
     copy_templates(tmp_path / "templates_docx")
     return tmp_path
+
+
+def add_photo(office: Path, agenda: str = "017") -> Path:
+    """A documentation photo in inbox/lampiran/<agenda>/ (a finished request without one is a warning)."""
+    from PIL import Image
+
+    folder = office / "inbox" / "lampiran" / agenda
+    folder.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (80, 60), (40, 110, 160)).save(folder / "01 Rak server.png")
+    return folder

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 from click.testing import CliRunner
-from conftest import at_step, request, write_register
+from conftest import add_photo, at_step, request, write_register
 
 from pipeline.cli import cli
 from pipeline.outbox.recap import recap_bytes
@@ -22,6 +22,7 @@ def run_cli(*args: str) -> tuple[int, str]:
 
 def test_check_clean_register_exits_0(office: Path) -> None:
     write_register(office / "inbox" / "register.xlsx", permohonan=[request()])
+    add_photo(office)
     code, out = run_cli("check", "-C", str(office), "--today", "2026-07-20")
     assert code == 0, out
     assert "1 permohonan diperiksa: 0 galat, 0 peringatan." in out
@@ -30,6 +31,7 @@ def test_check_clean_register_exits_0(office: Path) -> None:
 def test_check_problems_grouped_by_request_exit_3(office: Path) -> None:
     write_register(office / "inbox" / "register.xlsx",
                    permohonan=[request(), at_step(4, No_Agenda="018", Tgl_Pemeriksaan=date(2026, 7, 7))])
+    add_photo(office)
     code, out = run_cli("check", "-C", str(office), "--today", "2026-07-20", "--rinci")
     assert code == 3
     assert "No. Agenda 018 (register.xlsx)" in out
@@ -75,14 +77,21 @@ def test_recap_rows_and_formula_injection(office: Path) -> None:
     wb = openpyxl.load_workbook(path)
     rekap = wb["Rekap"]
     rows = list(rekap.iter_rows(min_row=3, values_only=True))  # row 1: the title, row 2: the header
-    assert rows[0][1:4] == ("017", "Dinas Kesehatan", '=HYPERLINK("http://x","klik")')
-    assert rekap["D3"].data_type == "s"  # text, not a formula
-    assert rows[0][6] == "Selesai" and rows[0][8] == "Tepat waktu"
-    assert rows[1][2] == "+cmd|' /C calc'!A0" and rekap["C4"].data_type == "s"
-    assert rows[1][6] == "Langkah 4 (Pemeriksaan server)"
-    assert rows[1][8] == "Terlambat 7 hari kerja"
+    assert [c.value for c in rekap[2]][:6] == ["Register", "No. Agenda", "Tanggal Diterima", "Nomor Surat",
+                                              "Sifat", "Perangkat Daerah"]
+    assert rows[0][1] == "017" and rows[0][4] == "Segera"
+    assert rows[0][5:7] == ("Dinas Kesehatan", '=HYPERLINK("http://x","klik")')
+    assert rekap["G3"].data_type == "s"  # text, not a formula
+    assert rows[0][9] == "Selesai" and rows[0][11] == "Tepat waktu"
+    assert rows[1][5] == "+cmd|' /C calc'!A0" and rekap["F4"].data_type == "s"
+    assert rows[1][9] == "Langkah 4 (Pemeriksaan server)"
+    assert rows[1][11] == "Terlambat 7 hari kerja"
+    assert rekap.oddHeader.center.text.startswith("&BREKAP PERMOHONAN PEMELIHARAAN SERVER per 20 Juli 2026")
+    assert rekap.page_setup.scale == 80 and not rekap.sheet_properties.pageSetUpPr.fitToPage
     masalah = list(wb["Masalah"].iter_rows(min_row=2, values_only=True))
-    assert [(m[1], m[2], m[4], m[5]) for m in masalah] == [("018", "peringatan", 3, "Tgl Pemeriksaan")]
+    assert [(m[1], m[2], m[4], m[5]) for m in masalah] == [("017", "peringatan", 2, "Tgl Pelaksanaan"),
+                                                           ("018", "peringatan", 3, "Tgl Pemeriksaan")]
+    assert "tidak ada foto dokumentasi di lampiran/2026/017/" in masalah[0][7]  # finished, but no photos
 
 
 def test_fields_lists_every_field_with_an_example() -> None:

@@ -229,7 +229,7 @@ def test_example_staff_have_text_nips_and_roles(contoh: openpyxl.Workbook) -> No
     assert all(ws.cell(row, 2).data_type == "s" for row in range(2, len(pegawai) + 2))
     assert all(check_nip(p["nip"], TODAY) is None for p in pegawai)
     kadis = next(p for p in pegawai if p["peran"] == "Kepala Dinas")
-    assert (kadis["nama"], kadis["nip"]) == ("Drs. SUJARNO, M.Si.", "196301071990031004")
+    assert (kadis["nama"], kadis["nip"]) == ("Drs. Sujarno, M.Si.", "197001071995031004")
     assert sum(p["peran"] == "Tim Teknis" for p in pegawai) == 4
     assert any(p["status"] == "Plh." and p["selesai"] for p in pegawai)
 

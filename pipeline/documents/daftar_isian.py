@@ -125,6 +125,8 @@ def _example(name: str, value: Any) -> str:
 
 
 def _meaning(name: str, value: Any) -> str:
+    """What the field means: the register column or setting it comes from (named, so a clerk can find it),
+    else as its type declares it (documents/context.py)."""
     if name in _MEANINGS:
         return _MEANINGS[name]
     if name in _SETTING_FOR:
@@ -141,6 +143,9 @@ def _meaning(name: str, value: Any) -> str:
     if base in ("tgl", "hari") and col is not None:
         shown = "Hari dan tanggal" if base == "hari" else "Tanggal"
         return f"{shown} dari kolom '{col.header}', ditulis lengkap."
+    declared = _declared().get(name, "")
+    if declared:
+        return declared
     if base == "ttd":
         role = rest.split(".")[0]
         return f"{field.capitalize()} {_ROLES.get(role, role)} yang menandatangani."
@@ -155,6 +160,11 @@ def _meaning(name: str, value: Any) -> str:
     if field == "no":
         return "Nomor urut baris."
     return name.replace("_", " ").replace(".", ": ").capitalize() + "."
+
+
+def _declared() -> dict[str, str]:
+    from pipeline.documents.context import field_names
+    return {name: meaning for name, meaning in field_names() if meaning}
 
 
 def _column(sheet: C.Sheet, key: str) -> C.Column | None:

@@ -6,14 +6,38 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.documents.catalog import DocumentSpec
+from pipeline.documents.catalog import DOCUMENTS, Condition, DocumentSpec
+from pipeline.documents.context import (
+    TITIK,
+    Ada,
+    BeritaAcara,
+    Cek,
+    Doc,
+    DocumentFields,
+    Foto,
+    FotoBaris,
+    Henti,
+    Kantor,
+    Kop,
+    Laporan,
+    Narahubung,
+    PemeriksaanRow,
+    Penandatangan,
+    PerangkatRow,
+    PetugasRow,
+    Sop,
+    Ttd,
+    step_key,
+    template_dict,
+)
 from pipeline.documents.photos import ImageRef, image_ref
 from pipeline.register import columns as C
+from pipeline.register.columns import Status, Tindakan, YaTidak, choice_of
 from pipeline.register.reader import Record, Register
 from pipeline.register.values import (
     date_in_words,
@@ -26,12 +50,14 @@ from pipeline.register.values import (
     terbilang,
 )
 from pipeline.sop.staff import Person, Staff
-from pipeline.sop.steps import STEPS, Actor
+from pipeline.sop.steps import DECISION_STEP, STEPS, Actor, decision, withdrawn
 
-TITIK = "…………………………"
 CHECKED, UNCHECKED = "☑", "☐"
 # Bumped whenever the way fields are built changes, so every document is re-rendered once.
-FIELDS_VERSION = "2"
+FIELDS_VERSION = "4"
+NBSP, WJ = "\u00a0", "\u2060"  # no break at a space; no break at all (word joiner)
+# Printed in narrow cells; the document's own numbers are not joined, so they copy out of Word unchanged.
+_IDENTIFIERS = frozenset({"nomor_surat", "alamat_ip", "nama_domain"})
 
 
 def _or_dots(text: str | None) -> str:
@@ -50,8 +76,15 @@ def _box(flag: bool) -> str:
     return CHECKED if flag else UNCHECKED
 
 
-def _nip(nip: str) -> str:
-    return f"NIP. {format_nip(nip)}" if nip else f"NIP. {TITIK}"
+def _nip(nip: str, label: str = "NIP.") -> str:
+    return f"{label} {format_nip(nip)}" if nip else f"{label} {TITIK}"
+
+
+def unbroken(text: str) -> str:
+    """An identifier that a line never breaks inside (serial numbers, kode barang, rack positions, IP
+    addresses, domains, letter numbers): a word joiner after each '-' and '/', where Word and LibreOffice
+    would otherwise break. A list ('a; b') still breaks after its separators."""
+    return text.replace("-", "-" + WJ).replace("/", "/" + WJ) if text else text
 
 
 def _request_fields(r: Record) -> dict[str, str]:
@@ -65,6 +98,8 @@ def _request_fields(r: Record) -> dict[str, str]:
             out[col.key] = format_date(value)
         elif col.key in ("petugas", "layanan_terdampak"):
             out[col.key] = _or_dots(", ".join(split_list(value or "")))
+        elif col.key in _IDENTIFIERS:
+            out[col.key] = _or_dots(unbroken(", ".join(split_list(value)) if isinstance(value, str) else ""))
         else:
             out[col.key] = _or_dots(value if isinstance(value, str) else "")
     return out
@@ -77,27 +112,49 @@ class Office:
     def get(self, key: str) -> str:
         return self.settings.get(key, "")
 
-    def kop(self, logo: ImageRef | None) -> dict[str, Any]:
-        contact = [f"{label} {self.get(key)}" for label, key in
+    def kop(self, logo: ImageRef | None) -> Kop:
+        # An item never breaks inside ('Pos-el diskominfo@…' together); the line breaks between items.
+        contact = [f"{label} {self.get(key)}".replace(" ", NBSP).replace("-", "\u2011") for label, key in
                    (("Telepon", "telepon"), ("Laman", "laman"), ("Pos-el", "email")) if self.get(key)]
-        return {"pemerintah": _or_dots(self.get("pemerintah").upper()), "dinas": _or_dots(self.get("dinas").upper()),
-                "alamat": _or_dots(self.get("alamat")), "kontak": _or_dots(", ".join(contact)),
-                "logo": logo if logo else ""}
+        return Kop(pemerintah=_or_dots(self.get("pemerintah").upper()),
+                   dinas=_or_dots(self.get("dinas").upper()),
+                   alamat=_or_dots(self.get("alamat")), kontak=_or_dots(", ".join(contact)),
+                   logo=logo if logo else "")
 
-    def kantor(self) -> dict[str, str]:
-        return {key: _or_dots(self.get(key)) for key in ("kota", "dinas", "daerah", "bidang")} | {
-            "pusat_data": _or_dots(self.get("lokasi_pusat_data")),
-            "tim": self.get("tim") or "Tim Teknis Pusat Data"}
+    def kantor(self) -> Kantor:
+        return Kantor(kota=_or_dots(self.get("kota")), dinas=_or_dots(self.get("dinas")),
+                      daerah=_or_dots(self.get("daerah")), bidang=_or_dots(self.get("bidang")),
+                      pusat_data=_or_dots(self.get("lokasi_pusat_data")),
+                      tim=self.get("tim") or "Tim Teknis Pusat Data")
 
 
-def _signer(person: Person | None, jabatan: str) -> dict[str, str]:
+def signer(person: Person | None, jabatan: str, peran: str = "") -> Penandatangan:
+    """The lines of one signature block; dotted lines where the register does not say."""
     if person is None:
-        return {"jabatan": jabatan, "nama": TITIK, "pangkat": TITIK, "nip": _nip("")}
-    return {"jabatan": jabatan, "nama": person.nama,
-            "pangkat": pangkat_golongan(person.pangkat) or _or_dots(person.pangkat), "nip": _nip(person.nip)}
+        return Penandatangan(jabatan=jabatan, nama=TITIK, pangkat=TITIK, nip=_nip(""), peran=peran)
+    return Penandatangan(jabatan=jabatan, nama=person.nama,
+                         pangkat=pangkat_golongan(person.pangkat) or _or_dots(person.pangkat),
+                         nip=_nip(person.nip), peran=peran)
 
 
-def _official_title(person: Person | None, role: Actor, office: Office) -> str:
+def official(person: Person | None, role: Actor, office: Office) -> Penandatangan:
+    """The Kepala Dinas or Kepala Bidang who signs: 'Plh. Kepala Bidang' wherever an acting one appears."""
+    prefix = f"{person.status.value} " if person and person.status.acting else ""
+    return signer(person, official_title(person, role, office), prefix + role.value)
+
+
+def _contact_signer(r: Record) -> Penandatangan:
+    """The Perangkat Daerah's contact as a signer: pangkat from the register (or dots), NIP or NI PPPK."""
+    pangkat = r.text("pangkat_narahubung")
+    pppk = "PPPK" in pangkat.upper()
+    shown = pangkat if pppk else pangkat_golongan(pangkat) or pangkat
+    jabatan = f"{r.text('jabatan_narahubung') or TITIK}\n{r.text('perangkat_daerah')},".upper()  # comma last
+    return Penandatangan(jabatan=jabatan, nama=_or_dots(r.text("narahubung")), pangkat=_or_dots(shown),
+                         nip=_nip(r.text("nip_narahubung"), "NI PPPK." if pppk else "NIP."),
+                         peran="Narahubung")
+
+
+def official_title(person: Person | None, role: Actor, office: Office) -> str:
     """'KEPALA DINAS KOMUNIKASI DAN INFORMATIKA\nKABUPATEN KARANGANYAR,'; 'Plt. KEPALA …' when acting."""
     if role is Actor.KADIS:
         base = f"Kepala {office.get('dinas') or 'Dinas'}"
@@ -105,7 +162,7 @@ def _official_title(person: Person | None, role: Actor, office: Office) -> str:
         base = f"Kepala {office.get('bidang') or 'Bidang'}"
     if person and person.jabatan and person.jabatan.lower().startswith("kepala"):
         base = person.jabatan
-    prefix = f"{person.status} " if person and person.status in ("Plt.", "Plh.") else ""
+    prefix = f"{person.status.value} " if person and person.status.acting else ""
     title = base.upper()
     daerah = office.get("daerah").upper()
     if role is Actor.KADIS and daerah and daerah not in title:
@@ -114,7 +171,7 @@ def _official_title(person: Person | None, role: Actor, office: Office) -> str:
 
 
 class FieldBuilder:
-    """Builds the context of every document of one request."""
+    """Builds the fields of every document of one request."""
 
     def __init__(self, register: Register, staff: Staff, today: date, lampiran: Path | None = None,
                  logo: Path | None = None, max_photo_bytes: int = 20 * 1024 * 1024) -> None:
@@ -122,125 +179,189 @@ class FieldBuilder:
         self.max_photo_bytes = max_photo_bytes
         self.office = Office(register.pengaturan)
         self.lampiran = lampiran
-        self._common: dict[str, Any] = {}
-        self._common_key: tuple[Any, ...] | None = None
+        self._base: tuple[tuple[Any, ...], DocumentFields, dict[str, Any]] | None = None
+        self._checks: dict[str, list[Record]] = {}  # sheet Pemeriksaan, by No. Agenda
+        for row in register.pemeriksaan:
+            self._checks.setdefault(row.text("no_agenda"), []).append(row)
         self.logo = image_ref(logo, 22) if logo and logo.is_file() else None
 
     def logo_digest(self) -> str:
         return self.logo.digest if self.logo else ""
 
+    def fields(self, doc: DocumentSpec, r: Record, devices: Sequence[Record],
+               photos: Sequence[ImageRef] = ()) -> DocumentFields:
+        """The fields of one document: the request's fields plus the document's own (`doc`, its signers)."""
+        return self._fields(doc, r, devices, photos)[0]
+
     def context(self, doc: DocumentSpec, r: Record, devices: Sequence[Record],
                 photos: Sequence[ImageRef] = ()) -> dict[str, Any]:
-        """The fields of one document: the request's common fields plus the document's own."""
-        key = (id(r), id(devices), tuple(photos))
-        if self._common_key != key:  # the documents of one request are built one after another
-            self._common, self._common_key = self._request_context(r, devices, photos), key
-        common = self._common
+        """The same fields as the dict a template is rendered with."""
+        return self._fields(doc, r, devices, photos)[1]
+
+    def _fields(self, doc: DocumentSpec, r: Record, devices: Sequence[Record],
+                photos: Sequence[ImageRef]) -> tuple[DocumentFields, dict[str, Any]]:
         doc_day = r.get(doc.date_column)
 
         def on(column: str) -> date:
             value = r.get(column) if column else None
-            return value if isinstance(value, date) else (doc_day if isinstance(doc_day, date) else self.today)
+            if isinstance(value, date):
+                return value
+            return doc_day if isinstance(doc_day, date) else self.today
 
         signer_dates = {s.role: on(s.date_column) for s in doc.signers}
         kadis = self.staff.holder(Actor.KADIS, signer_dates.get(Actor.KADIS, on("")))
         kabid = self.staff.holder(Actor.KABID, signer_dates.get(Actor.KABID, on("")))
-        return {**common,
-                "doc": {"nomor": common["p"].get(doc.number_column, TITIK) if doc.number_column else TITIK,
-                        "tanggal": _date(doc_day), "judul": doc.title},
-                "ttd": {"kadis": _signer(kadis, _official_title(kadis, Actor.KADIS, self.office)),
-                        "kabid": _signer(kabid, _official_title(kabid, Actor.KABID, self.office)),
-                        **common["ttd"]}}
+        key = (id(r), id(devices), tuple(photos))
+        if self._base is None or self._base[0] != key:  # the documents of one request are built in a row
+            base = self._request_fields(r, devices, photos)
+            self._base = key, base, template_dict(base)
+        _, base, base_dict = self._base
+        nomor = base.p.get(doc.number_column, TITIK) if doc.number_column else TITIK
+        own = replace(base, doc=Doc(nomor=nomor, tanggal=_date(doc_day), judul=doc.title),
+                      ttd=replace(base.ttd,
+                                  kadis=official(kadis, Actor.KADIS, self.office),
+                                  kabid=official(kabid, Actor.KABID, self.office)))
+        if _step_of(doc.date_column) < DECISION_STEP:  # a form dated before step 8 leaves its decision open
+            own = replace(own, cek=replace(own.cek, diganti_ya=UNCHECKED, diganti_tidak=UNCHECKED))
+            return own, {**base_dict, "doc": template_dict(own.doc), "ttd": template_dict(own.ttd),
+                         "cek": template_dict(own.cek)}
+        return own, {**base_dict, "doc": template_dict(own.doc), "ttd": template_dict(own.ttd)}
 
-    def _request_context(self, r: Record, devices: Sequence[Record], photos: Sequence[ImageRef]) -> dict[str, Any]:
+    def _request_fields(self, r: Record, devices: Sequence[Record],
+                        photos: Sequence[ImageRef]) -> DocumentFields:
         office = self.office
         req = _request_fields(r)
-        team = [self.staff.find(n) or Person(n, "", "", "", Actor.TIM, None, None, "Definitif", 0)
+        team = [self.staff.find(n) or Person(n, "", "", "", Actor.TIM, None, None, Status.DEFINITIF, 0)
                 for n in split_list(r.text("petugas"))]
-        leader_title = f"{'Ketua ' if len(team) > 1 else ''}{office.kantor()['tim']},"
+        kantor = office.kantor()
+        leader_role = f"{'Ketua' if len(team) > 1 else 'Petugas'} {kantor.tim}"
         sifat = r.text("sifat") or "Biasa"
-        diganti = r.text("perangkat_diganti")
+        diganti = decision(r)
         start, end = r.get("henti_mulai"), r.get("henti_selesai")
         pelaksanaan = r.get("tgl_pelaksanaan")
         dev_rows = [_device(i, d) for i, d in enumerate(devices, 1)]
-        pulled = [d for d in devices if d.text("tindakan") in ("Diganti", "Ditarik")]
+        pulled = [d for d in devices if withdrawn(d)]
         layanan = split_list(r.text("layanan_terdampak")) or [req["nama_domain"] if r.text("nama_domain")
                                                              else req["nama_server"]]
-        photo_rows = [{"kiri": _photo(photos, i), "kanan": _photo(photos, i + 1)} for i in range(0, len(photos), 2)]
-        contact = r.text("narahubung")
-        if contact and r.text("telepon_narahubung"):
-            contact += f" ({r.text('telepon_narahubung')})"
-        return {
-            "kop": office.kop(self.logo),
-            "kantor": office.kantor(),
-            "sop": {"nomor": _or_dots(office.get("nomor_sop")), "tanggal": _or_dots(office.get("tanggal_sop"))},
-            "p": req,
-            "tgl": {_step_key(s.column): _date(r.get(s.column)) for s in STEPS} | {"surat": _date(r.get("tgl_surat"))},
-            "hari": {_step_key(s.column): _day(r.get(s.column)) for s in STEPS} | {"surat": _day(r.get("tgl_surat"))},
-            "cek": {
-                "sifat_biasa": _box(sifat == "Biasa"), "sifat_segera": _box(sifat == "Segera"),
-                "sifat_sangat_segera": _box(sifat == "Sangat Segera"), "sifat_rahasia": _box(sifat == "Rahasia"),
-                "diteruskan_kabid": _box(bool(r.get("tgl_disposisi_kadis"))),
-                "harap_tanggapan": UNCHECKED, "harap_proses": _box(bool(r.get("tgl_disposisi_kadis"))),
-                "harap_koordinasi": UNCHECKED,
-                "preventif": _box(r.text("jenis_pemeliharaan") == "Preventif"),
-                "korektif": _box(r.text("jenis_pemeliharaan") == "Korektif"),
-                "diganti_ya": _box(diganti == "Ya"), "diganti_tidak": _box(diganti == "Tidak"),
-            },
-            "ada": {"penarikan": diganti == "Ya", "foto": bool(photos)},
-            "narahubung": {"nama": req["narahubung"], "nip": _nip(r.text("nip_narahubung")),
-                           "jabatan": req["jabatan_narahubung"], "telepon": req["telepon_narahubung"]},
-            "ttd": {
-                "tim": _signer(team[0] if team else None, leader_title),
-                "pd": {"jabatan": f"{r.text('jabatan_narahubung') or TITIK},\n{r.text('perangkat_daerah')}",
-                       "nama": req["narahubung"], "pangkat": "", "nip": _nip(r.text("nip_narahubung"))},
-            },
-            "petugas": [{"no": str(i), **{k: v for k, v in _signer(p, p.jabatan).items()},
-                         "jabatan": _or_dots(p.jabatan)} for i, p in enumerate(team, 1)]
-                       or [{"no": "1", "nama": TITIK, "nip": _nip(""), "pangkat": TITIK, "jabatan": TITIK}],
-            "petugas_teks": "\n".join(f"{i}. {p.nama}" for i, p in enumerate(team, 1)) or TITIK,
-            "perangkat": dev_rows or _blank_devices(3),
-            "perangkat_tarik": [_device(i, d) for i, d in enumerate(pulled, 1)] or _blank_devices(2),
-            "henti": _outage(start, end),
-            "layanan": layanan,
-            "kontak": contact or TITIK,
-            "ba": {"pembukaan": "Pada " + date_in_words(pelaksanaan) if isinstance(pelaksanaan, date)
-                   else f"Pada hari ini {TITIK} tanggal {TITIK} bulan {TITIK} tahun {TITIK}",
-                   "lokasi": _or_dots(office.get("lokasi_pusat_data")),
-                   "waktu": _work_hours(start, end, pelaksanaan), "rangkap": f"2 ({terbilang(2)})"},
-            "laporan": {"simpulan": _conclusion(r, req, devices)},
-            "foto_baris": photo_rows,
-            "lampiran": _attachments(diganti == "Ya", bool(photos)),
-        }
+        photo_rows = [FotoBaris(kiri=_photo(photos, i), kanan=_photo(photos, i + 1))
+                      for i in range(0, len(photos), 2)]
+        leader = team[0].nama if team else ""
+        phone = office.get("telepon").replace(" ", NBSP)  # '(0271) 495039' stays on one line
+        contact = f"{leader} ({kantor.tim})" if leader else kantor.tim
+        contact += f", telepon {phone}" if phone else ""
+        nobody = signer(None, "")
+        pd = _contact_signer(r)
+        components = [d for d in devices if _tindakan(d) is Tindakan.KOMPONEN]
+        checks = self._checks.get(r.text("no_agenda"), [])
+        disposed = bool(r.get("tgl_disposisi_kadis"))
+        return DocumentFields(
+            kop=office.kop(self.logo),
+            kantor=kantor,
+            sop=Sop(nomor=_or_dots(office.get("nomor_sop")), tanggal=_or_dots(office.get("tanggal_sop"))),
+            doc=Doc(nomor=TITIK, tanggal=TITIK, judul=""),
+            p=req,
+            tgl={step_key(s.column): _date(r.get(s.column)) for s in STEPS}
+            | {"surat": _date(r.get("tgl_surat"))},
+            hari={step_key(s.column): _day(r.get(s.column)) for s in STEPS}
+            | {"surat": _day(r.get("tgl_surat"))},
+            cek=Cek(
+                sifat_biasa=_box(sifat == "Biasa"), sifat_segera=_box(sifat == "Segera"),
+                sifat_sangat_segera=_box(sifat == "Sangat Segera"), sifat_rahasia=_box(sifat == "Rahasia"),
+                diteruskan_kabid=_box(disposed), harap_tanggapan=UNCHECKED, harap_proses=_box(disposed),
+                harap_koordinasi=UNCHECKED,
+                preventif=_box(r.text("jenis_pemeliharaan") == "Preventif"),
+                korektif=_box(r.text("jenis_pemeliharaan") == "Korektif"),
+                diganti_ya=_box(diganti is YaTidak.YA), diganti_tidak=_box(diganti is YaTidak.TIDAK),
+                **{f"sesuai_{k}": _box(r.text(f"sesuai_{k}") == YaTidak.YA)
+                   for k in ("spesifikasi", "fisik", "ip", "domain")},
+            ),
+            ada=Ada(penarikan=diganti is YaTidak.YA, komponen=bool(components), foto=bool(photos),
+                    pemeriksaan=bool(checks)),
+            narahubung=Narahubung(nama=req["narahubung"], nip=pd.nip,  # 'NI PPPK.' as he signs
+                                  jabatan=req["jabatan_narahubung"], telepon=req["telepon_narahubung"]),
+            ttd=Ttd(
+                kadis=nobody, kabid=nobody,
+                tim=signer(team[0] if team else None, f"{leader_role},".upper(), leader_role),
+                pd=pd,
+            ),
+            petugas=[PetugasRow(no=str(i), nama=p.nama, pangkat=signer(p, "").pangkat,
+                                nip=_nip(p.nip).replace(" ", NBSP),  # never broken in its narrow cell
+                                jabatan=_or_dots(p.jabatan)) for i, p in enumerate(team, 1)]
+            or [PetugasRow(no="1", nama=TITIK, nip=_nip(""), pangkat=TITIK, jabatan=TITIK)],
+            petugas_teks="\n".join(f"{i}. {p.nama}" for i, p in enumerate(team, 1)) or TITIK,
+            perangkat=dev_rows or _blank_devices(3),
+            perangkat_tarik=[_device(i, d) for i, d in enumerate(pulled, 1)] or _blank_devices(2),
+            komponen=[_device(i, d) for i, d in enumerate(components, 1)],
+            pemeriksaan=[PemeriksaanRow(no=f"{i}.", item=c.text("item"), sebelum=c.text("kondisi_sebelum"),
+                                        tindakan=c.text("tindakan"), sesudah=c.text("kondisi_sesudah"),
+                                        keterangan=c.text("keterangan")) for i, c in enumerate(checks, 1)]
+            or [PemeriksaanRow(no=f"{i}.", item=item, sebelum="", tindakan="", sesudah="", keterangan="")
+                for i, item in enumerate(C.PEMERIKSAAN_ITEMS, 1)],
+            henti=_outage(start, end, pelaksanaan),
+            layanan=layanan,
+            layanan_judul=_title_services(split_list(r.text("layanan_terdampak")),
+                                          split_list(r.text("nama_domain")), r.text("nama_server")),
+            kontak=contact,
+            ba=BeritaAcara(
+                pembukaan="Pada " + date_in_words(pelaksanaan) if isinstance(pelaksanaan, date)
+                else f"Pada hari ini {TITIK} tanggal {TITIK} bulan {TITIK} tahun {TITIK}",
+                lokasi=_or_dots(office.get("lokasi_pusat_data")),
+                waktu=_work_hours(start, end, pelaksanaan), rangkap=f"2 ({terbilang(2)})"),
+            laporan=Laporan(simpulan=_conclusion(r, req, devices), saran=_advice(r, devices)),
+            foto_baris=photo_rows,
+            lampiran=_attachments(diganti is YaTidak.YA, len(photos)),
+        )
 
 
-def _step_key(column: str) -> str:
-    return column.removeprefix("tgl_")
+def _tindakan(device: Record) -> Tindakan | None:
+    return choice_of(Tindakan, device.text("tindakan"))
 
 
-def _device(no: int, d: Record) -> dict[str, str]:
-    keys = ("nama_perangkat", "merk_tipe", "nomor_seri", "kode_barang", "spesifikasi", "alamat_ip", "lokasi_rak",
-            "kondisi", "tindakan", "keterangan")
-    row = {("nama" if k == "nama_perangkat" else k): d.text(k) or "-" for k in keys}
-    return {"no": str(no), **row}
+def _step_of(column: str) -> int:
+    return next((s.number for s in STEPS if s.column == column), 0)
 
 
-def _blank_devices(n: int) -> list[dict[str, str]]:
-    keys = ("nama", "merk_tipe", "nomor_seri", "kode_barang", "spesifikasi", "alamat_ip", "lokasi_rak", "kondisi",
-            "tindakan", "keterangan")
-    return [{"no": "", **{k: "" for k in keys}} for _ in range(n)]
+def _joined(items: Sequence[str], word: str = "dan") -> str:
+    """'A', 'A dan B', 'A, B, dan C'."""
+    if len(items) < 3:
+        return f" {word} ".join(items)
+    return f"{', '.join(items[:-1])}, {word} {items[-1]}"
 
 
-def _outage(start: Any, end: Any) -> dict[str, str]:
+def _device(no: int, d: Record) -> PerangkatRow:
+    def text(key: str) -> str:
+        return d.text(key) or "-"
+
+    def ident(key: str) -> str:
+        return unbroken(text(key))
+
+    return PerangkatRow(no=str(no), nama=text("nama_perangkat"), merk_tipe=text("merk_tipe"),
+                        nomor_seri=ident("nomor_seri"), kode_barang=ident("kode_barang"),
+                        spesifikasi=text("spesifikasi"), alamat_ip=ident("alamat_ip"),
+                        lokasi_rak=ident("lokasi_rak"), kondisi=text("kondisi"), tindakan=text("tindakan"),
+                        komponen=text("komponen"), keterangan=text("keterangan"))
+
+
+def _blank_devices(n: int) -> list[PerangkatRow]:
+    return [PerangkatRow(no="", nama="", merk_tipe="", nomor_seri="", kode_barang="", spesifikasi="",
+                         alamat_ip="", lokasi_rak="", kondisi="", tindakan="", komponen="", keterangan="")
+            for _ in range(n)]
+
+
+def _outage(start: Any, end: Any, done: Any) -> Henti:
+    """The planned stop of the service; `done` (Tgl Pelaksanaan), else its start, is the day of the work."""
+    rencana = _day(done if isinstance(done, date) else start)
     if not (isinstance(start, datetime) and isinstance(end, datetime)):
-        return {"hari_tanggal": TITIK, "jam": f"{TITIK} s.d. {TITIK} WIB", "waktu": TITIK}
+        return Henti(hari_tanggal=TITIK, jam=f"{TITIK} s.d. {TITIK} WIB", waktu=TITIK, rencana=rencana)
     if start.date() == end.date():
         jam = f"{format_time(start.time())} s.d. {format_time(end.time())} WIB"
-        return {"hari_tanggal": format_day_date(start), "jam": jam, "waktu": f"{format_day_date(start)} pukul {jam}"}
+        return Henti(hari_tanggal=format_day_date(start), jam=jam,
+                     waktu=f"{format_day_date(start)} pukul {jam}", rencana=rencana)
     waktu = (f"{format_day_date(start)} pukul {format_time(start.time())} WIB s.d. "
              f"{format_day_date(end)} pukul {format_time(end.time())} WIB")
-    return {"hari_tanggal": f"{format_day_date(start)} s.d. {format_day_date(end)}",
-            "jam": f"{format_time(start.time())} WIB s.d. {format_time(end.time())} WIB", "waktu": waktu}
+    return Henti(hari_tanggal=f"{format_day_date(start)} s.d. {format_day_date(end)}",
+                 jam=f"{format_time(start.time())} WIB s.d. {format_time(end.time())} WIB", waktu=waktu,
+                 rencana=rencana)
 
 
 def _work_hours(start: Any, end: Any, day: Any) -> str:
@@ -250,34 +371,95 @@ def _work_hours(start: Any, end: Any, day: Any) -> str:
     return f"pukul {TITIK} s.d. {TITIK} WIB"
 
 
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(".;")
+    return f"{text[:1].upper()}{text[1:]}." if text else ""
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _named(d: Record) -> str:
+    serial = d.text("nomor_seri")
+    name = " ".join(x for x in (d.text("nama_perangkat"), d.text("merk_tipe")) if x)
+    return f"{name} bernomor seri {unbroken(serial)}" if serial else name
+
+
+def _title_services(services: Sequence[str], domains: Sequence[str], server: str) -> str:
+    """The pengumuman's title: the services in capitals, each with its domain as written (a domain is
+    lower case even in a title): 'SIM PBB-P2 (simpbb.karanganyarkab.go.id) DAN E-BPHTB (ebphtb.…)'.
+    Services and domains are paired in order when there are as many of each; else the domains follow."""
+    names = [s.removeprefix("Layanan ").upper() for s in services] or [server.upper()]
+    hosts = [unbroken(d) for d in domains]
+    if len(hosts) == len(names):
+        return _joined([f"{name} ({host})" for name, host in zip(names, hosts, strict=True)], "DAN")
+    text = _joined(names, "DAN")
+    return f"{text} ({', '.join(hosts)})" if hosts else text
+
+
 def _conclusion(r: Record, req: Mapping[str, str], devices: Sequence[Record]) -> str:
-    if not isinstance(r.get("tgl_pelaksanaan"), date):
+    """Simpulan, as sentences from the register: what was done, what was replaced or withdrawn, the
+    condition afterwards."""
+    day = r.get("tgl_pelaksanaan")
+    if not isinstance(day, date):
         return TITIK
-    text = (f"Pemeliharaan server {req['nama_server']} milik {req['perangkat_daerah']} telah dilaksanakan pada "
-            f"{format_day_date(r.get('tgl_pelaksanaan'))} sesuai SOP Pemeliharaan Server.")
+    jenis = r.text("jenis_pemeliharaan").lower()
+    sentences = [f"Pemeliharaan{' ' + jenis if jenis else ''} server {req['nama_server']} milik "
+                 f"{req['perangkat_daerah']} telah dilaksanakan pada {format_day_date(day)} sesuai SOP "
+                 "Pemeliharaan Server."]
+    if r.text("uraian_pekerjaan"):
+        sentences.append(_sentence(f"Pekerjaan yang dilakukan: {_lower_first(r.text('uraian_pekerjaan'))}"))
+    parts = [f"{_lower_first(d.text('komponen')) or 'komponen'} pada {_named(d)}" for d in devices
+             if _tindakan(d) is Tindakan.KOMPONEN]
+    if parts:
+        sentences.append(f"Komponen yang diganti (perangkatnya tetap di Pusat Data): {_joined(parts)}.")
+    for kind, verb in ((Tindakan.DIGANTI, "diganti dengan perangkat lain dan dikeluarkan dari Pusat Data"),
+                       (Tindakan.DITARIK, "ditarik dari Pusat Data")):
+        named = [_named(d) for d in devices if _tindakan(d) is kind]
+        if named:
+            sentences.append(f"Perangkat yang {verb}: {_joined(named)}.")
     if r.text("hasil_pemeliharaan"):
-        text += f" Hasil: {r.text('hasil_pemeliharaan').rstrip('.')}."
-    pulled = [d.text("nama_perangkat") for d in devices if d.text("tindakan") in ("Diganti", "Ditarik")]
-    if pulled:
-        text += f" Perangkat yang diganti/ditarik dari Pusat Data: {', '.join(pulled)}."
-    return text
+        after = _lower_first(r.text("hasil_pemeliharaan"))
+        sentences.append(_sentence(f"Kondisi setelah pemeliharaan: {after}"))
+    return " ".join(sentences)
 
 
-def _attachments(withdrawal: bool, photos: bool) -> list[str]:
-    items = ["Berita Acara Pekerjaan", "Formulir Pemeliharaan", "Formulir Isian Kelengkapan"]
-    if withdrawal:
-        items.append("Formulir Penarikan Perangkat")
+_ADVICE = ("perlu", "disarankan", "sebaiknya", "dipantau", "saran")
+
+
+def _advice(r: Record, devices: Sequence[Record]) -> str:
+    """Saran, when a device's Keterangan or the Catatan gives one ('perlu dipantau')."""
+    found = [f"{d.text('nama_perangkat')} {d.text('merk_tipe')}".strip()
+             + f": {_lower_first(d.text('keterangan'))}" for d in devices
+             if any(w in d.text("keterangan").lower() for w in _ADVICE)]
+    if any(w in r.text("catatan").lower() for w in _ADVICE):
+        found.append(r.text("catatan"))
+    if not found:
+        return ""
+    return "Disarankan untuk menindaklanjuti hal berikut: " + "; ".join(x.rstrip(".") for x in found) + "."
+
+
+def _attachments(withdrawal: bool, photos: int) -> list[str]:
+    """The laporan's lampiran: the documents declared attached to it (catalog), in their declared order,
+    each with what it carries inside, and the photos."""
+    items: list[str] = []
+    for doc in sorted((d for d in DOCUMENTS if d.lampiran), key=lambda d: d.lampiran):
+        if doc.only_if is Condition.DIGANTI and not withdrawal:
+            continue
+        items.append(doc.title)
+        items += doc.attached
     if photos:
-        items.append("Dokumentasi foto")
+        items.append(f"Dokumentasi foto ({photos} foto)")
     return items
 
 
-def _photo(photos: Sequence[ImageRef], i: int) -> dict[str, Any]:
+def _photo(photos: Sequence[ImageRef], i: int) -> Foto:
     if i >= len(photos):
-        return {"gambar": "", "keterangan": ""}
+        return Foto(gambar="", keterangan="")
     caption = photos[i].path.stem.replace("_", " ").strip()
     caption = caption.lstrip("0123456789 .-") or caption
-    return {"gambar": photos[i], "keterangan": f"Gambar {i + 1}. {caption}"}
+    return Foto(gambar=photos[i], keterangan=f"Gambar {i + 1}. {caption}")
 
 
 def used_values(context: Mapping[str, Any], fields: set[str]) -> dict[str, Any]:

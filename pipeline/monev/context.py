@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.documents.fields import TITIK, Office, _official_title, _signer
+from pipeline.documents.context import TITIK, template_dict
+from pipeline.documents.fields import Office, official_title, signer
 from pipeline.documents.photos import ImageRef
 from pipeline.monev.figures import CHECKS, Figures, Gap, StepFigures
 from pipeline.monev.text import DASH, number, percent, share, step_actors
@@ -50,8 +51,8 @@ def report_context(f: Figures, office: Office, staff: Staff, charts: Mapping[str
     verdict = (f"Langkah yang belum berjalan dengan baik: {', '.join(weak)}." if weak else
                "Semua langkah yang dapat dinilai berjalan dengan baik." if c.diterima else "")
     return {
-        "kop": office.kop(logo),
-        "kantor": office.kantor(),
+        "kop": template_dict(office.kop(logo)),
+        "kantor": template_dict(office.kantor()),
         "sop": {"nomor": office.get("nomor_sop") or TITIK, "tanggal": office.get("tanggal_sop") or TITIK},
         "laporan": {"judul": f.period.title, "periode": f.period.title, "rentang": f.period.span,
                     "keadaan": format_date(f.today), "tanggal": format_date(f.today), "nomor": TITIK,
@@ -75,8 +76,8 @@ def report_context(f: Figures, office: Office, staff: Staff, charts: Mapping[str
         "monitoring": monitoring,
         "simpulan": [s for s in (summary, timing, finishing, complete, verdict) if s],
         "grafik": dict(charts),
-        "ttd": {"kabid": _signer(kabid, _official_title(kabid, Actor.KABID, office)),
-                "kadis": _signer(kadis, _official_title(kadis, Actor.KADIS, office))},
+        "ttd": {"kabid": template_dict(signer(kabid, official_title(kabid, Actor.KABID, office))),
+                "kadis": template_dict(signer(kadis, official_title(kadis, Actor.KADIS, office)))},
     }
 
 

@@ -12,12 +12,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
-from pipeline.documents.catalog import DOCUMENTS
+from pipeline.documents.catalog import DOCUMENTS, Condition
 from pipeline.monev.period import Period
+from pipeline.register.columns import YaTidak
 from pipeline.register.reader import Record
 from pipeline.register.values import MONTHS
 from pipeline.sop.calendar import WorkCalendar
-from pipeline.sop.steps import DECISION_COLUMN, DECISION_STEP, STEPS, Step, applicable_steps
+from pipeline.sop.steps import DECISION_STEP, STEPS, Step, applicable_steps, decision, withdrawn
 from pipeline.validate import Assessment, Validation
 
 # Which step completes the record of each kind of data (SOP.md, 'The twelve steps').
@@ -125,10 +126,10 @@ class Figures:
         return hashlib.sha256(body.encode()).hexdigest()
 
 
-def sop_total(decision: str | None) -> int:
+def sop_total(decided: YaTidak | None) -> int:
     """Working days the SOP allows from Tanggal Diterima to Tgl Selesai: the mutu baku of every step after
     step 1 that the request goes through (10 without step 8, 11 with it)."""
-    return sum(s.standard_days for s in applicable_steps(decision) if s.number > 1)
+    return sum(s.standard_days for s in applicable_steps(decided) if s.number > 1)
 
 
 class _Tally:
@@ -170,8 +171,7 @@ def compute_figures(sources: Iterable[tuple[Validation, WorkCalendar]], period: 
     incomplete = undated = 0
     for validation, calendar in sources:
         devices = Counter(d.text("no_agenda") for d in validation.register.perangkat)
-        replaced = Counter(d.text("no_agenda") for d in validation.register.perangkat
-                           if d.text("tindakan") in ("Diganti", "Ditarik"))
+        replaced = Counter(d.text("no_agenda") for d in validation.register.perangkat if withdrawn(d))
         for a in validation.assessments:
             received = a.record.get("tgl_diterima")
             if not isinstance(received, date):
@@ -186,11 +186,11 @@ def compute_figures(sources: Iterable[tuple[Validation, WorkCalendar]], period: 
             if not held:
                 _step_times(a, calendar, today, durations, late, pending, pending_max)
             if finished:
-                decision = a.record.text(DECISION_COLUMN) or None
+                decided = decision(a.record)
                 days = calendar.workdays_between(received, a.done[-1][1])
                 row = spread.setdefault(days, [0, 0])
-                row[decision == "Ya"] += 1
-                within = days <= sop_total(decision)
+                row[decided is YaTidak.YA] += 1
+                within = days <= sop_total(decided)
             total.add(state, within)
             by_pd.setdefault(a.record.text("perangkat_daerah") or "(tanpa nama)", _Tally()).add(state, within)
             by_bucket[_bucket_of(starts, received)].add(state, within)
@@ -204,7 +204,7 @@ def compute_figures(sources: Iterable[tuple[Validation, WorkCalendar]], period: 
                               pending[s.number], _median(durations[s.number]),
                               max(durations[s.number], default=None), pending_max.get(s.number))
                   for s in STEPS)
-    turnaround = Turnaround((sop_total("Tidak"), sop_total("Ya")),
+    turnaround = Turnaround((sop_total(YaTidak.TIDAK), sop_total(YaTidak.YA)),
                             tuple((days, n[0], n[1]) for days, n in sorted(spread.items())), total.dalam_baku)
     checked = sorted({number for number, _ in CHECKS})
     gap_rows = tuple(Gap(STEPS[n - 1], gaps[n]["dokumen"], gaps[n]["foto"], gaps[n]["perangkat"],
@@ -249,13 +249,14 @@ def _missing(r: Record, devices: int, replaced: int, has_photos: bool) -> list[t
     def dated(number: int) -> bool:
         return isinstance(r.get(STEPS[number - 1].column), date)
 
-    decision = r.text(DECISION_COLUMN)
+    decided = decision(r)
     found: list[tuple[int, str]] = []
     for s in STEPS:
         if dated(s.number) and any(not r.get(key) for key in (*s.needs, *s.wants)):
             found.append((s.number, "dokumen"))
     for number, column, only_if in _NUMBERED:
-        if dated(number) and not r.get(column) and (only_if != "diganti" or decision == "Ya") \
+        if dated(number) and not r.get(column) \
+                and (only_if is not Condition.DIGANTI or decided is YaTidak.YA) \
                 and (number, "dokumen") not in found:
             found.append((number, "dokumen"))
     if dated(DEVICE_STEP) and devices == 0:
@@ -263,9 +264,9 @@ def _missing(r: Record, devices: int, replaced: int, has_photos: bool) -> list[t
     if dated(PHOTO_STEP) and not has_photos:
         found.append((PHOTO_STEP, "foto"))
     after = any(dated(s.number) for s in STEPS if s.number > DECISION_STEP)
-    if after and (not decision or (decision == "Ya" and not dated(DECISION_STEP))):
+    if after and (decided is None or (decided is YaTidak.YA and not dated(DECISION_STEP))):
         found.append((DECISION_STEP, "keputusan"))
-    if decision == "Ya" and (dated(DECISION_STEP) or after) and replaced == 0:
+    if decided is YaTidak.YA and (dated(DECISION_STEP) or after) and replaced == 0:
         found.append((DECISION_STEP, "perangkat"))
     return found
 

@@ -15,7 +15,7 @@ from pipeline.documents.templates.blocks import (
     SYMBOL_FONT,
     TEXT_WIDTH_CM,
     Look,
-    Signer,
+    SignatureBlock,
     add_kop,
     hanging,
     header_row,
@@ -195,9 +195,9 @@ def _kaki(document: DocxDocument) -> None:
     area = outer.rows[0].cells[0]
     par(area, "{{ kantor.kota }}, {{ laporan.tanggal }}", style="Tanpa Spasi", align=CENTER, left=8.0,
         keep=True)
-    signature(area, Signer("kabid"), left=8.0)
+    signature(area, SignatureBlock("kabid"), left=8.0)
     par(area, "", style="Tanpa Spasi", keep=True)
-    signature(area, Signer("kadis", ("Mengetahui,",)))
+    signature(area, SignatureBlock("kadis", ("Mengetahui,",)))
 
 
 def build_laporan_monev(document: DocxDocument) -> None:

@@ -16,19 +16,19 @@ from pipeline.sop.steps import STEPS
 
 YEAR = 2026  # the example's year; every example date lies in September-November 2026
 
-_TIM_ARIF, _TIM_DWI = "ARIF BUDIMAN, S.Kom.", "DWI HASTUTI, S.T."
-_TIM_YOGI, _TIM_RIZKY = "YOGI SETIAWAN, A.Md.", "RIZKY ADI NUGROHO, S.Kom."
+_TIM_ARIF, _TIM_DWI = "Arif Budiman, S.Kom.", "Dwi Hastuti, S.T."
+_TIM_YOGI, _TIM_RIZKY = "Yogi Setiawan, A.Md.", "Rizky Adi Nugroho, S.Kom."
 _KADIS = "Mohon ditindaklanjuti sesuai SOP."
 _KABID = "Tim Teknis Pusat Data agar memeriksa server dan berkoordinasi dengan narahubung."
 
 _PEGAWAI_FIELDS = ("nama", "nip", "pangkat", "jabatan", "peran", "mulai", "selesai", "status")
 _PEGAWAI = (
-    ("Drs. SUJARNO, M.Si.", "196301071990031004", "Pembina Utama Muda (IV/c)",
+    ("Drs. Sujarno, M.Si.", "197001071995031004", "Pembina Utama Muda (IV/c)",
      "Kepala Dinas Komunikasi dan Informatika", "Kepala Dinas", "06/01/2020", "", "Definitif"),
-    ("SRI WAHYUNINGSIH, S.Kom., M.M.", "197505122000032003", "Pembina (IV/a)",
+    ("Sri Wahyuningsih, S.Kom., M.M.", "197505122000032003", "Pembina (IV/a)",
      "Kepala Bidang Tata Kelola Informatika", "Kepala Bidang", "02/01/2023", "", "Definitif"),
     # Acting while the Kabid attends a training in Semarang; steps 3 and 10 of two requests fall inside.
-    ("Ir. BAMBANG HERU SANTOSO, M.T.", "197208151998031005", "Pembina (IV/a)",
+    ("Ir. Bambang Heru Santoso, M.T.", "197208151998031005", "Pembina (IV/a)",
      "Kepala Bidang Tata Kelola Informatika", "Kepala Bidang", "09/11/2026", "13/11/2026", "Plh."),
     (_TIM_ARIF, "198603142010011007", "Penata Tingkat I (III/d)", "Pranata Komputer Ahli Muda", "Tim Teknis",
      "", "", "Definitif"),
@@ -47,7 +47,8 @@ _PERMOHONAN: tuple[dict[str, Any], ...] = (
      "tgl_surat": "11/09", "hal": "Permohonan Pemeliharaan Server SIMPUS", "sifat": "Biasa",
      "nama_server": "srv-simpus-01", "alamat_ip": "10.20.3.11",
      "nama_domain": "simpus.karanganyarkab.go.id; antrean.karanganyarkab.go.id",
-     "narahubung": "HENDRO WIBOWO, S.Kom.", "nip_narahubung": "198209172009031002",
+     "narahubung": "Hendro Wibowo, S.Kom.",
+     "pangkat_narahubung": "Penata Tingkat I (III/d)", "nip_narahubung": "198209172009031002",
      "jabatan_narahubung": "Pranata Komputer Ahli Muda", "telepon_narahubung": "081329457810",
      "steps": "14/09 14/09 15/09 16/09 17/09 18/09 21/09 - 22/09 23/09 24/09 25/09",
      "petugas": (_TIM_ARIF, _TIM_YOGI),
@@ -65,7 +66,8 @@ _PERMOHONAN: tuple[dict[str, Any], ...] = (
      "hal": "Permohonan Pemeliharaan Server SIM PBB-P2",
      "sifat": "Segera", "nama_server": "srv-pbb-01", "alamat_ip": "10.20.4.21",
      "nama_domain": "simpbb.karanganyarkab.go.id; ebphtb.karanganyarkab.go.id",
-     "narahubung": "Rr. ENDANG SRI LESTARI, S.E.", "nip_narahubung": "197811042005012008",
+     "narahubung": "Rr. Endang Sri Lestari, S.E.",
+     "pangkat_narahubung": "Penata Tingkat I (III/d)", "nip_narahubung": "197811042005012008",
      "jabatan_narahubung": "Analis Pajak Daerah", "telepon_narahubung": "085642318876",
      "steps": "05/10 05/10 07/10 08/10 09/10 12/10 13/10 14/10 15/10 16/10 19/10 19/10",
      "petugas": (_TIM_DWI, _TIM_ARIF),
@@ -82,7 +84,8 @@ _PERMOHONAN: tuple[dict[str, Any], ...] = (
     {"no_agenda": 2290, "perangkat_daerah": "RSUD Kabupaten Karanganyar", "nomor_surat": "445/1187/X/2026",
      "tgl_surat": "30/10", "hal": "Permohonan Pemeliharaan Server SIMRS", "sifat": "Segera",
      "nama_server": "srv-simrs-01", "alamat_ip": "10.20.5.10", "nama_domain": "simrs.karanganyarkab.go.id",
-     "narahubung": "BAYU KURNIAWAN, S.Kom.", "nip_narahubung": "198905272014021001",
+     "narahubung": "Bayu Kurniawan, S.Kom.",
+     "pangkat_narahubung": "Penata (III/c)", "nip_narahubung": "198905272014021001",
      "jabatan_narahubung": "Kepala Instalasi SIMRS", "telepon_narahubung": "082134765092",
      "steps": "02/11 02/11 03/11 04/11 05/11 06/11 09/11 - 10/11 11/11 12/11 -",
      "petugas": (_TIM_ARIF, _TIM_RIZKY),
@@ -99,7 +102,8 @@ _PERMOHONAN: tuple[dict[str, Any], ...] = (
      "nomor_surat": "400.3/3105/2026",
      "tgl_surat": "10/11", "hal": "Permohonan Pemeliharaan Server PPDB", "sifat": "Biasa",
      "nama_server": "srv-ppdb-01", "alamat_ip": "10.20.6.15", "nama_domain": "ppdb.karanganyarkab.go.id",
-     "narahubung": "SITI NURJANAH, S.Kom.", "nip_narahubung": "198001152006042011",
+     "narahubung": "Siti Nurjanah, S.Kom.",
+     "pangkat_narahubung": "III/b", "nip_narahubung": "198001152006042011",
      "jabatan_narahubung": "Pranata Komputer Ahli Pertama", "telepon_narahubung": "087836512094",
      "steps": "12/11 12/11 13/11 16/11 17/11 19/11 20/11 - 23/11 - - -", "petugas": (_TIM_YOGI, _TIM_RIZKY),
      "hasil_pemeriksaan": "Kipas nomor 3 berisik; suhu CPU 78 °C saat beban puncak.",
@@ -115,7 +119,8 @@ _PERMOHONAN: tuple[dict[str, Any], ...] = (
      "hal": "Permohonan Pemeliharaan Server Layanan Online Dukcapil", "sifat": "Sangat Segera",
      "nama_server": "srv-dukcapil-01", "alamat_ip": "10.20.7.12",
      "nama_domain": "dukcapil.karanganyarkab.go.id; antrean-dukcapil.karanganyarkab.go.id",
-     "narahubung": "WAHYU TRI HANDOKO, S.T.", "nip_narahubung": "198502032010011013",
+     "narahubung": "Wahyu Tri Handoko, S.T.",
+     "pangkat_narahubung": "Pembina (IV/a)", "nip_narahubung": "198502032010011013",
      "jabatan_narahubung": "Kepala Bidang Pengelolaan Informasi Administrasi Kependudukan",
      "telepon_narahubung": "081226703415",
      "steps": "16/11 16/11 17/11 19/11 20/11 23/11 24/11 25/11 - - - -", "petugas": (_TIM_DWI, _TIM_YOGI),
@@ -131,7 +136,8 @@ _PERMOHONAN: tuple[dict[str, Any], ...] = (
      "nomor_surat": "000.8.3.3/214/2026", "tgl_surat": "17/11",
      "hal": "Permohonan Pemeliharaan Server e-Planning",
      "nama_server": "srv-eplanning-01", "alamat_ip": "10.20.8.20; 10.20.8.25",
-     "nama_domain": "eplanning.karanganyarkab.go.id", "narahubung": "NOVITA PURNAMASARI, S.Kom.",
+     "nama_domain": "eplanning.karanganyarkab.go.id", "narahubung": "Novita Purnamasari, S.Kom.",
+     "pangkat_narahubung": "Penata Muda Tingkat I (III/b)",
      "nip_narahubung": "199011282015032004", "jabatan_narahubung": "Perencana Ahli Pertama",
      "telepon_narahubung": "089518274630",
      "steps": "19/11 19/11 20/11 23/11 24/11 25/11 26/11 - - - - -", "petugas": (_TIM_RIZKY, _TIM_DWI),
@@ -147,7 +153,8 @@ _PERMOHONAN: tuple[dict[str, Any], ...] = (
      "hal": "Permohonan Pemeliharaan Server Perizinan Online", "sifat": "Biasa",
      "nama_server": "srv-perizinan-01", "alamat_ip": "10.20.10.14",
      "nama_domain": "perizinan.karanganyarkab.go.id",
-     "narahubung": "DIDIK SURYANTO, A.Md.", "nip_narahubung": "198712062011011002",
+     "narahubung": "Didik Suryanto, A.Md.",
+     "pangkat_narahubung": "PPPK golongan VII", "nip_narahubung": "198712062023211002",
      "jabatan_narahubung": "Pengelola Sistem Informasi Perizinan", "telepon_narahubung": "081393025587",
      "steps": "20/11 20/11 23/11 24/11 25/11 26/11 - - - - - -", "petugas": (_TIM_ARIF, _TIM_YOGI),
      "hasil_pemeriksaan": "Server normal; sertifikat SSL domain berakhir 5 Desember 2026.",
@@ -156,7 +163,7 @@ _PERMOHONAN: tuple[dict[str, Any], ...] = (
     {"no_agenda": 2398, "perangkat_daerah": "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
      "nomor_surat": "800/1562/XI/2026", "tgl_surat": "20/11", "hal": "Permohonan Pemeliharaan Server SIMPEG",
      "sifat": "Segera", "nama_server": "srv-simpeg-01", "alamat_ip": "10.20.2.30",
-     "nama_domain": "simpeg.karanganyarkab.go.id", "narahubung": "ANIK SUSILOWATI, S.Kom.",
+     "nama_domain": "simpeg.karanganyarkab.go.id", "narahubung": "Anik Susilowati, S.Kom.",
      "nip_narahubung": "198711192012012003", "jabatan_narahubung": "Pranata Komputer Ahli Muda",
      "telepon_narahubung": "085725914368",
      "steps": "23/11 25/11 26/11 - - - - - - - - -", "petugas": (_TIM_RIZKY, _TIM_ARIF),
@@ -164,21 +171,21 @@ _PERMOHONAN: tuple[dict[str, Any], ...] = (
     {"no_agenda": 2406, "perangkat_daerah": "Sekretariat DPRD", "nomor_surat": "000.1.2/412/2026",
      "tgl_surat": "23/11", "hal": "Permohonan Pemeliharaan Server Website DPRD", "sifat": "Biasa",
      "nama_server": "srv-web-dprd-01", "alamat_ip": "10.20.9.5", "nama_domain": "dprd.karanganyarkab.go.id",
-     "narahubung": "TRI WIDODO, S.Sos.", "nip_narahubung": "197906232009011004",
+     "narahubung": "Tri Widodo, S.Sos.", "nip_narahubung": "197906232009011004",
      "jabatan_narahubung": "Pranata Hubungan Masyarakat Ahli Muda", "telepon_narahubung": "082242381190",
      "steps": "24/11 24/11 25/11 26/11 - - - - - - - -", "petugas": (_TIM_DWI,),
      "hasil_pemeriksaan": "CMS website versi lama; ruang disk tersisa 8%."},
     {"no_agenda": 2427, "perangkat_daerah": "Dinas Lingkungan Hidup", "nomor_surat": "600.4/935/2026",
      "tgl_surat": "25/11", "hal": "Permohonan Pemeliharaan Server Aplikasi Persampahan", "sifat": "Biasa",
      "nama_server": "srv-dlh-01", "alamat_ip": "10.20.11.8", "nama_domain": "dlh.karanganyarkab.go.id",
-     "narahubung": "SUGENG RIYADI, S.T.", "nip_narahubung": "198304102010011009",
+     "narahubung": "Sugeng Riyadi, S.T.", "nip_narahubung": "198304102010011009",
      "jabatan_narahubung": "Pengendali Dampak Lingkungan Ahli Muda", "telepon_narahubung": "081567302286",
      "steps": "26/11 27/11 - - - - - - - - - -"},
     {"no_agenda": 2433, "perangkat_daerah": "Badan Penanggulangan Bencana Daerah",
      "nomor_surat": "B/500.12.16.3/573/BPBD-KL/XI/2026", "tgl_surat": "26/11",
      "hal": "Permohonan Pemeliharaan Server Pusdalops", "sifat": "Segera", "nama_server": "srv-pusdalops-01",
      "alamat_ip": "10.20.12.4", "nama_domain": "bpbd.karanganyarkab.go.id",
-     "narahubung": "EKO PRASETYO, A.Md.",
+     "narahubung": "Eko Prasetyo, A.Md.",
      "nip_narahubung": "199003072019031005", "jabatan_narahubung": "Operator Pusdalops",
      "telepon_narahubung": "082325176049", "steps": "27/11 - - - - - - - - - - -"},
 )
@@ -187,7 +194,7 @@ _TEXT_DATES = {(2016, "tgl_laporan"): "15/10/2026", (2290, "tgl_disposisi_kabid"
                (2348, "tgl_pemeriksaan"): "19-11-2026"}
 
 _PERANGKAT_FIELDS = ("no_agenda", "nama_perangkat", "merk_tipe", "nomor_seri", "kode_barang", "spesifikasi",
-                     "alamat_ip", "lokasi_rak", "kondisi", "tindakan", "keterangan")
+                     "alamat_ip", "lokasi_rak", "kondisi", "tindakan", "keterangan", "komponen")
 _SERVER, _STORAGE = "1.3.2.10.02.04.001", "1.3.2.10.02.04.002"
 _SWITCH, _UPS = "1.3.2.10.01.01.004", "1.3.2.10.02.05.002"
 _PERANGKAT = (
@@ -215,8 +222,9 @@ _PERANGKAT = (
     (2348, "Server", "Dell PowerEdge R740", "FX8M2K3", _SERVER,
      "2x Intel Xeon Silver 4210R, RAM 96 GB, 4x 1,2 TB SAS RAID 10, Rocky Linux 9", "10.20.7.12", "R2/U6",
      "Baik", "Dipelihara", ""),
-    (2348, "UPS", "APC Smart-UPS SRT 3000 (baterai APCRBC152)", "AS1942160388", _UPS, "3 kVA online", "",
-     "R2/U1", "Rusak Ringan", "Diganti", "Baterai menggelembung; diganti baterai baru."),
+    (2348, "UPS", "APC Smart-UPS SRT 3000", "AS1942160388", _UPS, "3 kVA online", "",
+     "R2/U1", "Rusak Ringan", "Komponen Diganti", "Baterai menggelembung; diganti baterai baru.",
+     "Baterai APCRBC152 (1 set)"),
     (2348, "Switch", "Cisco Catalyst 2960 24 port", "FOC1538W2LM", _SWITCH, "24x 100 Mbps, 2x SFP",
      "10.20.7.1", "R2/U24", "Rusak Berat", "Ditarik", "Port uplink mati; ditarik, diganti switch cadangan."),
     (2379, "Server", "Dell PowerEdge R640", "3HN7Q63", _SERVER,
@@ -230,6 +238,23 @@ _PERANGKAT = (
     (2406, "Server", "Lenovo ThinkSystem SR650", "J30A8K2X", _SERVER,
      "Intel Xeon Silver 4210, RAM 32 GB, 2x 600 GB SAS RAID 1, Debian 12", "10.20.9.5", "R3/U20", "Baik",
      "", ""),
+)
+# Sheet Pemeriksaan: the formulir pemeliharaan of request 2016 as the technicians filled it in (the twelve
+# standard items); the other requests print it blank, for handwriting at the server.
+_PEMERIKSAAN_FIELDS = ("no_agenda", "item", "kondisi_sebelum", "tindakan", "kondisi_sesudah", "keterangan")
+_PEMERIKSAAN_2016 = (
+    ("Berdebu", "Dibersihkan", "Bersih", ""),
+    ("23 °C, 55%", "Diperiksa", "23 °C, 55%", ""),
+    ("Normal", "Diperiksa", "Normal", "PSU 1 dan 2 aktif"),
+    ("Normal", "Dibersihkan", "Normal", ""),
+    ("Degraded", "Disk bay 3 diganti, rebuild", "Normal", "Rebuild selesai 21.55"),
+    ("Normal", "Diperiksa", "Normal", ""),
+    ("Alert disk", "Log diarsipkan", "Tanpa alert", ""),
+    ("Tertunda 4", "Dipasang", "Mutakhir", ""),
+    ("Berjalan", "Uji pemulihan", "Berhasil", ""),
+    ("Berhenti", "Dijalankan ulang", "Berjalan", "Pukul 22.05"),
+    ("Normal", "Diperiksa", "Normal", ""),
+    ("Normal", "Diperiksa", "Normal", ""),
 )
 _LIBUR = ({"tanggal": "18/11/2026", "keterangan": "Hari Jadi ke-109 Kabupaten Karanganyar",
            "jenis": "Libur"},)
@@ -254,6 +279,9 @@ def _permohonan_row(spec: Mapping[str, Any]) -> dict[str, Any]:
         row["isi_disposisi_kabid"] = _KABID
     if "petugas" in spec:
         row["petugas"] = "; ".join(spec["petugas"])
+    if row.get("tgl_pemeriksaan") and agenda != 2406:
+        for key in ("spesifikasi", "fisik", "ip", "domain"):
+            row[f"sesuai_{key}"] = "Ya"
     if "henti" in spec:
         day, hours = spec["henti"].split()
         start, end = (datetime.combine(_day(day), datetime.strptime(h, "%H:%M").time())
@@ -268,7 +296,10 @@ def example_rows() -> dict[str, list[dict[str, Any]]]:
 
     return {
         C.PERMOHONAN.name: [_permohonan_row(spec) for spec in _PERMOHONAN],
-        C.PERANGKAT.name: [dict(zip(_PERANGKAT_FIELDS, row, strict=True)) for row in _PERANGKAT],
+        C.PERANGKAT.name: [dict(zip(_PERANGKAT_FIELDS, (*row, "")[:len(_PERANGKAT_FIELDS)], strict=True))
+                           for row in _PERANGKAT],
+        C.PEMERIKSAAN.name: [dict(zip(_PEMERIKSAAN_FIELDS, (2016, item, *found), strict=True))
+                             for item, found in zip(C.PEMERIKSAAN_ITEMS, _PEMERIKSAAN_2016, strict=True)],
         C.PEGAWAI.name: [dated(dict(zip(_PEGAWAI_FIELDS, row, strict=True))) for row in _PEGAWAI],
         C.HARI_LIBUR.name: [dated(dict(row)) for row in _LIBUR],
     }

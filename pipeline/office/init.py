@@ -17,6 +17,13 @@ from pipeline.office.workbook import write_register
 from pipeline.outbox.files import atomic_write, current_umask
 
 REGISTER_NAME = "register.xlsx"
+LOGO_NOTE = ("Tambahkan lambang daerah sebagai templates_docx/logo.png (PNG); tanpa file itu kop dokumen "
+             "dicetak tanpa lambang.")
+
+
+def missing_logo(root: Path) -> bool:
+    """The kop's lambang daerah (templates_docx/logo.png) is not there yet."""
+    return not (root / "templates_docx" / "logo.png").is_file()
 
 
 def init_folder(root: Path, contoh: bool = False) -> list[Path]:

@@ -154,6 +154,10 @@ _INTRO = (
     (f"Langkah {DECISION_STEP} hanya dikerjakan bila ada perangkat yang diganti atau ditarik: setelah "
      "pelaksanaan isi kolom Perangkat Diganti dengan Ya atau Tidak. Bila Tidak, kosongkan Tgl Penarikan."),
     ("Sheet Perangkat: satu baris untuk satu perangkat, dihubungkan ke permohonan lewat No. Agenda. "
+     "Tindakan: Dipelihara; Komponen Diganti (mis. baterai UPS diganti, perangkat tetap di Pusat Data; isi "
+     "kolom Komponen); Diganti atau Ditarik (perangkat dikeluarkan dari Pusat Data: masuk formulir "
+     "penarikan). Register lama tanpa kolom Komponen tetap terbaca. Sheet Pemeriksaan (opsional) mengisi "
+     "Formulir Pemeliharaan Server; tanpa baris di sana formulir dicetak kosong untuk diisi tangan. "
      "Sheet Pegawai: Kepala Dinas, Kepala Bidang (termasuk Plt./Plh. dengan masa tugasnya) dan Tim Teknis; "
      "nama di kolom Petugas harus persis sama dengan nama di sheet Pegawai. Sheet Hari Libur: libur daerah "
      "atau hari masuk tambahan di luar libur nasional dan cuti bersama. Sheet Pengaturan: kop surat dan "

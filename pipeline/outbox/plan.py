@@ -14,16 +14,17 @@ from pathlib import Path
 from pipeline.documents.catalog import due_documents
 from pipeline.documents.checks import TemplateSet
 from pipeline.documents.fields import FIELDS_VERSION, FieldBuilder, fingerprint
-from pipeline.documents.photos import check_logo
 from pipeline.outbox import cetak
 from pipeline.outbox.folders import request_folder
 from pipeline.outbox.manifest import Manifest
 from pipeline.outbox.writer import FolderJob, PlannedDocument
-from pipeline.problems import Problem
+from pipeline.problems import Problem, warning
 from pipeline.register.reader import Record
 from pipeline.settings import Settings
 from pipeline.sop.staff import Staff
 from pipeline.validate import Assessment, Validation
+
+LOGO_MISSING = "templates_docx/logo.png"
 
 
 @dataclass(frozen=True)
@@ -46,12 +47,18 @@ class Tally:
     statuses: list[StatusJob] = field(default_factory=list)
 
 
+def missing_logo_warning() -> Problem:
+    """Once per run when templates_docx/logo.png is absent: the kop is printed without the lambang daerah."""
+    return warning("", None, "", LOGO_MISSING, f"Lambang daerah {LOGO_MISSING} tidak ada; kop dokumen dicetak "
+                   "tanpa lambang.", f"Simpan lambang daerah (PNG) sebagai {LOGO_MISSING}.")
+
+
 def plan_folders(validation: Validation, settings: Settings, templates: TemplateSet,
-                 tally: Tally) -> Iterator[FolderJob | None]:
-    """One item per request: the work its folder needs, or None when it needs none."""
+                 tally: Tally, logo: Path | None = None) -> Iterator[FolderJob | None]:
+    """One item per request: the work its folder needs, or None when it needs none. ``logo``: the checked
+    templates_docx/logo.png, or None to print the kop without one."""
     register = validation.register
     staff = Staff.from_records(register.pegawai)
-    logo, _ = check_logo(settings.templates)  # a logo that cannot be used is reported by process()
     builder = FieldBuilder(register, staff, settings.today, settings.lampiran, logo, settings.max_photo_bytes)
     devices: dict[str, list[Record]] = defaultdict(list)
     for d in register.perangkat:

@@ -75,17 +75,23 @@ def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[
     wb = openpyxl.Workbook(write_only=True)  # streams rows: flat memory for long registers
     if digest:
         wb.custom_doc_props.append(StringProperty(name="sidik", value=digest))  # type: ignore[attr-defined]
-    head = ["Register", "No. Agenda", "Perangkat Daerah", "Hal", "Langkah Terakhir", "Tanggal Langkah Terakhir",
-            "Langkah Berikutnya", "Batas Waktu", "Keadaan", "Galat", "Peringatan"]
-    widths = [16, 12, 28, 36, 30, 14, 34, 14, 22, 8, 11]
+    # The agenda columns a clerk expects; long texts wrap, so the sheet prints at ≥ 8 pt on A4 landscape.
+    head = ["Register", "No. Agenda", "Tanggal Diterima", "Nomor Surat", "Sifat", "Perangkat Daerah", "Hal",
+            "Langkah Terakhir", "Tanggal Langkah Terakhir", "Langkah Berikutnya", "Batas Waktu", "Keadaan",
+            "Galat", "Peringatan"]
+    widths = [11, 8, 11, 16, 8, 19, 20, 20, 11, 20, 11, 13, 6, 10]
+
     def requests() -> Iterable[list[Any]]:
-        return ([v.register.name, a.agenda, a.record.text("perangkat_daerah"), a.record.text("hal"),
+        return ([v.register.name, a.agenda, a.record.get("tgl_diterima"), a.record.text("nomor_surat"),
+                 a.record.text("sifat") or "Biasa", a.record.text("perangkat_daerah"), a.record.text("hal"),
                  a.last_step.label if a.last_step else "-", a.done[-1][1] if a.done else None,
                  next_step_text(a), a.next_deadline, _state(a, today), len(a.errors), len(a.warnings)]
                 for v in validations for a in v.assessments)
     count = sum(len(v.assessments) for v in validations)
-    _table(wb.create_sheet("Rekap"), head, widths, requests(), count, date_cols={6, 8}, fit=requests(),
-           title=_title(today, printing, updated))
+    rekap = wb.create_sheet("Rekap")
+    _print_setup(rekap, f"REKAP PERMOHONAN PEMELIHARAAN SERVER per {format_date(today)}")
+    _table(rekap, head, widths, requests(), count, date_cols={3, 9, 11}, wrap_cols={4, 6, 7, 8, 10, 12},
+           fit=requests(), title=_title(today, printing, updated), one_page_wide=False)
     if printing is not None:
         _print_sheet(wb.create_sheet("Perlu dicetak"), printing)
     head = ["Register", "No. Agenda", "Jenis", "Sheet", "Baris", "Kolom", "Nilai", "Masalah", "Yang perlu dilakukan"]
@@ -197,21 +203,32 @@ def _text(ws: Any, value: str) -> Any:
     return cell
 
 
+def _print_setup(ws: Any, title: str) -> None:
+    """Printed: the title and date on every page, page numbers, 80 % (≥ 8 pt) on A4 with narrow margins."""
+    ws.oddHeader.center.text = f"&B{title}&B"
+    ws.oddFooter.center.text = "Halaman &P dari &N"
+    ws.page_setup.scale = 80
+    ws.page_margins.left = ws.page_margins.right = 0.25
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+
+
 def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[Any]], count: int,
            date_cols: Collection[int], wrap_cols: Collection[int] = frozenset(), title: str = "",
-           fit: Iterable[Sequence[Any]] | None = None) -> None:
+           fit: Iterable[Sequence[Any]] | None = None, one_page_wide: bool = True) -> None:
     """A sheet's table: ``title`` (one line above the header) when given; ``fit``: the rows once more, to
-    narrow each column to what it holds (``widths`` are the widest allowed)."""
+    narrow each column to what it holds (``widths`` are the widest allowed); ``one_page_wide``: printed
+    scaled to the page's width (else at the sheet's own scale, see _print_setup, so text stays readable)."""
     if fit is not None:
         widths = _fitted(head, widths, fit, wrap_cols)
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     top = 2 if title else 1  # the header row
-    # Printed: landscape, all columns on one page width, the header row repeated on every page.
+    # Printed: landscape, the header row repeated on every page.
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = "9"  # A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    if one_page_wide:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.print_title_rows = f"{top}:{top}"
     ws.freeze_panes = f"A{top + 1}"
     ws.auto_filter.ref = f"A{top}:{get_column_letter(len(head))}{max(top, count + top)}"
@@ -220,8 +237,9 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[
         cell.font = _TITLE
         ws.append([cell])
         ws.row_dimensions[1].height = 20
+    # The header's wrapped lines need their own height: LibreOffice does not grow the row on open.
     lines = max(math.ceil(len(h) / max(w - 1, 1)) for h, w in zip(head, widths, strict=True))
-    if lines > 1:  # a header that wraps needs a taller row: LibreOffice does not grow it on open
+    if lines > 1:
         ws.row_dimensions[top].height = 15 * min(lines, 4)
     header: list[Any] = []
     for text in head:

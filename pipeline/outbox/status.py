@@ -8,6 +8,7 @@ from datetime import date
 
 from pipeline.problems import Problem
 from pipeline.register.values import format_date
+from pipeline.sop.steps import DECISION_STEP, decision
 from pipeline.validate import Assessment, Validation
 
 
@@ -15,7 +16,7 @@ def next_step_text(a: Assessment) -> str:
     if a.next_step is None:
         return "Selesai"
     text = a.next_step.label
-    if a.next_step.number == 8 and not a.record.text("perangkat_diganti"):
+    if a.next_step.number == DECISION_STEP and decision(a.record) is None:
         text += ": putuskan 'Perangkat Diganti' (Ya/Tidak)"
     return text
 
@@ -58,7 +59,8 @@ def status_text(a: Assessment, validation: Validation, today: date, documents: S
         lines += ["Tidak ada masalah.", ""]
     if documents:
         lines += ["Dokumen di folder ini:", *(f"  - {d}" for d in documents), ""]
-    return "\n".join(lines) + "\n"
+    # CRLF and a BOM: every Notepad on Windows shows it right (older ones neither break LF nor guess UTF-8).
+    return "\ufeff" + "\r\n".join(lines) + "\r\n"
 
 
 def _numbered(problems: Iterable[Problem]) -> list[str]:

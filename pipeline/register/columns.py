@@ -4,9 +4,12 @@ Petunjuk sheet are all derived from these tables."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, StrEnum
+from typing import TypeVar
 
 from pipeline.register.values import norm_key
+
+E = TypeVar("E", bound=Enum)
 
 
 class Kind(str, Enum):
@@ -36,6 +39,7 @@ class Column:
     aliases: tuple[str, ...] = ()  # other headers offices use for the same column
     help: str = ""  # Indonesian explanation for the Petunjuk sheet
     width: int = 16
+    optional: bool = False  # added later: a register without it reads as before, without a warning
 
     def match_keys(self) -> set[str]:
         return {norm_key(self.header), *(norm_key(a) for a in self.aliases)}
@@ -59,15 +63,57 @@ class Sheet:
         raise KeyError(key)
 
 
+class YaTidak(StrEnum):
+    YA = "Ya"
+    TIDAK = "Tidak"
+
+
+class Tindakan(StrEnum):
+    """What was done to a device (sheet Perangkat, column Tindakan)."""
+
+    DIPELIHARA = "Dipelihara"
+    KOMPONEN = "Komponen Diganti"  # a part replaced inside a device that stays in the data centre
+    DIGANTI = "Diganti"  # the device replaced by another: it leaves the data centre
+    DITARIK = "Ditarik"  # the device taken out of the data centre
+
+    @property
+    def leaves(self) -> bool:
+        """The device leaves the data centre (the penarikan lists it)."""
+        return self in (Tindakan.DIGANTI, Tindakan.DITARIK)
+
+
+class Status(StrEnum):
+    """How an official holds the post (sheet Pegawai, column Status)."""
+
+    DEFINITIF = "Definitif"
+    PLT = "Plt."
+    PLH = "Plh."
+
+    @property
+    def acting(self) -> bool:
+        return self is not Status.DEFINITIF
+
+
+def choice_of(kind: type[E], text: str) -> E | None:
+    """The member whose value a (cleaned) register cell holds, or None."""
+    for member in kind:
+        if member.value == text:
+            return member
+    return None
+
+
 SIFAT = (Choice("Biasa"), Choice("Segera"), Choice("Sangat Segera", ("SS",)), Choice("Rahasia"))
-YA_TIDAK = (Choice("Ya", ("Y", "Iya")), Choice("Tidak", ("T", "Tdk", "Tidak Diganti")))
+YA_TIDAK = (Choice(YaTidak.YA.value, ("Y", "Iya")),
+            Choice(YaTidak.TIDAK.value, ("T", "Tdk", "Tidak Diganti")))
 JENIS = (Choice("Preventif", ("Pencegahan",)), Choice("Korektif", ("Perbaikan",)))
 KONDISI = (Choice("Baik", ("B",)), Choice("Rusak Ringan", ("RR",)), Choice("Rusak Berat", ("RB",)))
-TINDAKAN = (Choice("Dipelihara"), Choice("Diganti"), Choice("Ditarik"))
+TINDAKAN = (Choice(Tindakan.DIPELIHARA.value),
+            Choice(Tindakan.KOMPONEN.value, ("Ganti Komponen", "Penggantian Komponen", "Komponen")),
+            Choice(Tindakan.DIGANTI.value), Choice(Tindakan.DITARIK.value))
 PERAN = (Choice("Kepala Dinas", ("Kadis",)), Choice("Kepala Bidang", ("Kabid",)),
          Choice("Tim Teknis", ("Tim Teknis Pusat Data", "Teknisi")))
-STATUS = (Choice("Definitif"), Choice("Plt.", ("Plt", "Pelaksana Tugas")),
-          Choice("Plh.", ("Plh", "Pelaksana Harian")))
+STATUS = (Choice(Status.DEFINITIF.value), Choice(Status.PLT.value, ("Plt", "Pelaksana Tugas")),
+          Choice(Status.PLH.value, ("Plh", "Pelaksana Harian")))
 JENIS_LIBUR = (Choice("Libur"), Choice("Masuk", ("Hari Kerja",)))
 
 _D = Kind.DATE
@@ -93,6 +139,11 @@ PERMOHONAN = Sheet("Permohonan", (
     Column("nip_narahubung", "NIP Narahubung", Kind.NIP, width=22,
            help="NIP narahubung, 18 angka. Format sel sebagai Teks agar angka tidak dibulatkan Excel."),
     Column("jabatan_narahubung", "Jabatan Narahubung", width=26, help="Jabatan narahubung."),
+    Column("pangkat_narahubung", "Pangkat/Gol. Narahubung", width=24, optional=True,
+           aliases=("Pangkat Narahubung", "Golongan Narahubung"),
+           help="Pangkat/golongan narahubung, mis. Penata (III/c) atau III/c; untuk PPPK tulis 'PPPK' dan "
+                "golongannya, mis. PPPK IX (NIP Narahubung lalu berisi NI PPPK). Boleh kosong: dicetak "
+                "titik-titik untuk diisi tangan."),
     Column("telepon_narahubung", "Telepon Narahubung", width=16, aliases=("No HP Narahubung", "HP Narahubung"),
            help="Nomor telepon/HP narahubung. Format sel sebagai Teks agar angka 0 di depan tidak hilang."),
     Column("tgl_disposisi_kadis", "Tgl Disposisi Kadis", _D,
@@ -107,6 +158,12 @@ PERMOHONAN = Sheet("Permohonan", (
     Column("tgl_pemeriksaan", "Tgl Pemeriksaan", _D,
            help="Langkah 4: tanggal Tim Teknis memeriksa server (spesifikasi, fisik, IP, domain)."),
     Column("hasil_pemeriksaan", "Hasil Pemeriksaan", width=30, help="Hasil pemeriksaan langkah 4."),
+    *(Column(f"sesuai_{key}", f"{label} Sesuai", Kind.CHOICE, choices=YA_TIDAK, width=12, optional=True,
+             help=f"Langkah 4: Ya bila {what} sesuai data permohonan, Tidak bila tidak. Mencentang kotak "
+                  "Kesesuaian di isian kelengkapan; kosong berarti kotaknya diisi tangan.")
+      for key, label, what in (("spesifikasi", "Spesifikasi", "spesifikasi server"),
+                               ("fisik", "Fisik", "fisik server"), ("ip", "IP", "alamat IP"),
+                               ("domain", "Domain", "nama domain"))),
     Column("tgl_kelengkapan", "Tgl Kelengkapan", _D,
            help="Langkah 5: tanggal dokumen isian kelengkapan diisi bersama Perangkat Daerah."),
     Column("tgl_pengumuman", "Tgl Pengumuman", _D,
@@ -124,7 +181,8 @@ PERMOHONAN = Sheet("Permohonan", (
     Column("hasil_pemeliharaan", "Hasil Pemeliharaan", width=34, help="Hasil pemeliharaan."),
     Column("perangkat_diganti", "Perangkat Diganti", Kind.CHOICE, choices=YA_TIDAK,
            help="Langkah 8 (keputusan): Ya bila ada perangkat yang diganti/ditarik dari Pusat Data, "
-                "Tidak bila tidak ada (langkah 8 dilewati)."),
+                "Tidak bila tidak ada (langkah 8 dilewati). Komponen yang diganti di dalam perangkat yang "
+                "tetap di Pusat Data (Tindakan = Komponen Diganti) bukan penarikan."),
     Column("tgl_penarikan", "Tgl Penarikan", _D,
            help="Langkah 8: tanggal formulir penarikan perangkat diisi. Kosongkan bila Perangkat Diganti = Tidak."),
     Column("tgl_laporan", "Tgl Laporan", _D, help="Langkah 9: tanggal laporan hasil pelaksanaan dibuat."),
@@ -151,8 +209,16 @@ PERANGKAT = Sheet("Perangkat", (
     Column("kondisi", "Kondisi", Kind.CHOICE, choices=KONDISI,
            help="Baik, Rusak Ringan atau Rusak Berat (boleh B, RR, RB)."),
     Column("tindakan", "Tindakan", Kind.CHOICE, choices=TINDAKAN, default="Dipelihara",
-           help="Dipelihara, Diganti atau Ditarik. Kosong berarti Dipelihara."),
-    Column("keterangan", "Keterangan", width=30, help="Keterangan, mis. alasan penggantian."),
+           help="Dipelihara; Komponen Diganti (komponen di dalamnya diganti, perangkat tetap di Pusat Data); "
+                "Diganti (perangkat diganti perangkat lain dan dikeluarkan dari Pusat Data); Ditarik "
+                "(dikeluarkan tanpa pengganti). Hanya Diganti dan Ditarik masuk formulir penarikan. "
+                "Kosong berarti Dipelihara."),
+    Column("komponen", "Komponen", width=26, optional=True,
+           help="Untuk Tindakan Komponen Diganti: komponen yang diganti, mis. 'Baterai UPS (1 set)'. "
+                "Kolom ini boleh tidak ada."),
+    Column("keterangan", "Keterangan", width=30,
+           help="Keterangan, mis. alasan penggantian. Tulis saran (mis. 'perlu dipantau') agar masuk saran "
+                "laporan."),
 ), help="Perangkat yang dipelihara; satu baris untuk satu perangkat, beberapa baris per permohonan.")
 
 PEGAWAI = Sheet("Pegawai", (
@@ -177,7 +243,36 @@ HARI_LIBUR = Sheet("Hari Libur", (
                 "kalender nasional libur."),
 ), required=False, help="Tambahan atas kalender libur nasional dan cuti bersama (opsional).")
 
-DATA_SHEETS = (PERMOHONAN, PERANGKAT, PEGAWAI, HARI_LIBUR)
+# The 'Formulir Pemeliharaan Server' of the berita acara: the items a technician checks at the server.
+PEMERIKSAAN_ITEMS = (
+    "Fisik dan kebersihan server/rak",
+    "Suhu dan kelembapan ruang server",
+    "Catu daya (PSU) dan UPS",
+    "Kipas pendingin (fan)",
+    "Media penyimpanan (storage/RAID)",
+    "Memori (RAM)",
+    "Log sistem dan peringatan (alert)",
+    "Pembaruan sistem operasi/patch keamanan",
+    "Cadangan data (backup)",
+    "Layanan/aplikasi berjalan",
+    "Koneksi jaringan dan alamat IP",
+    "DNS/nama domain",
+)
+
+PEMERIKSAAN = Sheet("Pemeriksaan", (
+    Column("no_agenda", "No. Agenda", required=True, width=12,
+           help="No. Agenda permohonan yang diperiksa (harus ada di sheet Permohonan)."),
+    Column("item", "Item", required=True, width=36, aliases=("Item yang Diperiksa", "Uraian"),
+           help="Yang diperiksa, mis. 'Catu daya (PSU) dan UPS'."),
+    Column("kondisi_sebelum", "Kondisi Sebelum", width=18, help="Kondisi sebelum pemeliharaan."),
+    Column("tindakan", "Tindakan", width=26, help="Yang dikerjakan pada item ini."),
+    Column("kondisi_sesudah", "Kondisi Sesudah", width=18, help="Kondisi sesudah pemeliharaan."),
+    Column("keterangan", "Keterangan", width=26, help="Keterangan."),
+), required=False, help="Formulir Pemeliharaan Server (opsional): satu baris untuk satu item yang diperiksa. "
+   "Bila permohonan tidak punya baris di sini, formulir dicetak kosong sebagai lampiran berita acara untuk "
+   "diisi tangan di ruang server.")
+
+DATA_SHEETS = (PERMOHONAN, PERANGKAT, PEGAWAI, HARI_LIBUR, PEMERIKSAAN)
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,7 @@ class Register:
     headers: Mapping[str, Mapping[str, str]]  # sheet → column key → header text as found in the file
     problems: tuple[Problem, ...] = ()
     digest: str = ""  # SHA-256 of the bytes actually read (the private copy)
+    pemeriksaan: tuple[Record, ...] = ()  # the optional sheet Pemeriksaan (formulir pemeliharaan)
 
     @property
     def name(self) -> str:
@@ -218,7 +219,8 @@ def _read_workbook(original: Path, copy: Path, sheetnames: list[str],
         problems += more
     problems = [p if p.source else _with_source(p, original.name) for p in problems]
     return Register(original, tables["Permohonan"], tables["Perangkat"], tables["Pegawai"],
-                    tables["Hari Libur"], pengaturan, headers, tuple(problems))
+                    tables["Hari Libur"], pengaturan, headers, tuple(problems),
+                    pemeriksaan=tables["Pemeriksaan"])
 
 
 def _with_source(p: Problem, source: str) -> Problem:
@@ -252,11 +254,16 @@ def _match_headers(decl: C.Sheet, header_cells: Iterable[Any]) -> tuple[dict[int
     return by_index, found, problems, texts
 
 
-def _suggest(wanted: C.Column, headers: list[str], used: Iterable[str]) -> str:
+def _nearest(wanted: C.Column, headers: list[str], used: Iterable[str]) -> str | None:
+    """The unused header most like the wanted one (a typo, a renamed column), if any."""
     unused = [h for h in headers if h and h not in set(used)]
     near = difflib.get_close_matches(norm_key(wanted.header), [norm_key(h) for h in unused], n=1, cutoff=0.6)
-    if near:
-        original = next(h for h in unused if norm_key(h) == near[0])
+    return next(h for h in unused if norm_key(h) == near[0]) if near else None
+
+
+def _suggest(wanted: C.Column, headers: list[str], used: Iterable[str]) -> str:
+    original = _nearest(wanted, headers, used)
+    if original:
         return f"Kolom terdekat yang ada: '{original}'. Ganti judulnya menjadi '{wanted.header}'."
     return f"Tambahkan kolom '{wanted.header}' di baris 1."
 
@@ -274,7 +281,8 @@ def _read_sheet(decl: C.Sheet, rows: Iterator[Sequence[Any]], epoch: datetime, s
         hint = _suggest(col, texts, found.values())
         if col.required:
             problems.append(error(decl.name, 1, col.header, "", f"Kolom wajib '{col.header}' tidak ditemukan.", hint))
-        elif decl.name == C.PERMOHONAN.name:
+        # A column an older register may lack is missed only when a header like it is there (a typo).
+        elif decl.name == C.PERMOHONAN.name and (not col.optional or _nearest(col, texts, found.values())):
             problems.append(warning(decl.name, 1, col.header, "",
                                     f"Kolom '{col.header}' tidak ditemukan; isinya dianggap kosong.", hint))
     letters = {i: get_column_letter(i + 1) for i in by_index}

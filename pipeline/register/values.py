@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from babel.dates import format_date as _babel_date
+from babel.dates import get_day_names, get_month_names
 from num2words import num2words
 
 # --- text -----------------------------------------------------------------------------------------
@@ -65,9 +66,9 @@ def split_list(text: str) -> list[str]:
 
 # --- dates and times --------------------------------------------------------------------------------
 
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-          "Oktober", "November", "Desember")
-DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+# The one source of Indonesian month and day names: Babel's 'id' locale (as format_date prints them).
+MONTHS: tuple[str, ...] = tuple(str(get_month_names("wide", locale="id")[m]) for m in range(1, 13))
+DAYS: tuple[str, ...] = tuple(str(get_day_names("wide", locale="id")[d]) for d in range(7))  # Monday first
 _MONTH_NAMES = {
     **{m.lower(): i for i, m in enumerate(MONTHS, 1)},
     **{m[:3].lower(): i for i, m in enumerate(MONTHS, 1)},
@@ -76,7 +77,9 @@ _MONTH_NAMES = {
     "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8,
     "october": 10, "december": 12, "aug": 8, "oct": 10, "dec": 12,
 }
-_DAY_PREFIX = re.compile(r"^(senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad)\s*,?\s*", re.IGNORECASE)
+# Day names before a date are skipped; older spellings (Jum'at, Ahad) are accepted too.
+_DAY_PREFIX = re.compile(r"^(" + "|".join([*(d.lower() for d in DAYS), "jum'at", "ahad"]) + r")\s*,?\s*",
+                         re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _WORD_DATE = re.compile(r"^(\d{1,2})[\s\-]+([A-Za-z]+)\.?[\s\-]+(\d{4})$")
@@ -244,6 +247,9 @@ def check_nip(text: str, today: date) -> str | None:
     except ValueError:
         return f"8 angka pertama NIP ({digits[:8]}) bukan tanggal lahir yang ada"
     year, month = int(digits[8:12]), int(digits[12:14])
+    pppk = digits[12:14] == "21"  # an NI PPPK: year of appointment, then 21 where a NIP has the month
+    if pppk:
+        month = 1
     if not 1 <= month <= 12:
         return f"angka ke-13 dan ke-14 NIP ({digits[12:14]}) bukan bulan TMT CPNS"
     if born.year < 1940 or born.year > today.year - 17:
@@ -255,6 +261,21 @@ def check_nip(text: str, today: date) -> str | None:
     if digits[15:] == "000":
         return "nomor urut pada NIP (3 angka terakhir) tidak boleh 000"
     return None
+
+
+def nip_birth_date(text: str) -> date | None:
+    """The birth date a NIP (or NI PPPK) begins with, or None."""
+    digits = nip_digits(text)
+    if len(digits) != 18 or not digits.isdigit():
+        return None
+    try:
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 PANGKAT = {

@@ -6,13 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from pipeline.register.columns import Status, choice_of
 from pipeline.register.reader import Record
 from pipeline.register.values import norm_key
 from pipeline.sop.steps import Actor
 
 _ROLE = {"Kepala Dinas": Actor.KADIS, "Kepala Bidang": Actor.KABID, "Tim Teknis": Actor.TIM}
 # When terms overlap, a Plh. (standing in for an absent official) signs before a Plt., before the Definitif.
-_PRECEDENCE = {"Plh.": 0, "Plt.": 1, "Definitif": 2}
+_PRECEDENCE = {Status.PLH: 0, Status.PLT: 1, Status.DEFINITIF: 2}
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Person:
     role: Actor | None
     mulai: date | None
     selesai: date | None
-    status: str  # Definitif / Plt. / Plh.
+    status: Status
     row: int
 
     def in_office(self, on: date) -> bool:
@@ -46,7 +47,7 @@ class Staff:
                 continue
             people.append(Person(r.text("nama"), r.text("nip"), r.text("pangkat"), r.text("jabatan"),
                                  _ROLE.get(r.text("peran")), r.get("mulai"), r.get("selesai"),
-                                 r.text("status") or "Definitif", r.row))
+                                 choice_of(Status, r.text("status")) or Status.DEFINITIF, r.row))
         return cls(people)
 
     def find(self, name: str) -> Person | None:

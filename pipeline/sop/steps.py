@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
+
+from pipeline.register.columns import Tindakan, YaTidak, choice_of
+
+if TYPE_CHECKING:
+    from pipeline.register.reader import Record
 
 
 class Actor(str, Enum):
@@ -68,11 +74,22 @@ def step(number: int) -> Step:
     return STEPS[number - 1]
 
 
-def applicable_steps(diganti: str | None) -> tuple[Step, ...]:
+def decision(record: Record) -> YaTidak | None:
+    """Step 8's decision as the register records it ('Perangkat Diganti'), or None while still open."""
+    return choice_of(YaTidak, record.text(DECISION_COLUMN))
+
+
+def withdrawn(device: Record) -> bool:
+    """A device (sheet Perangkat) that leaves the data centre at step 8: Tindakan Diganti or Ditarik."""
+    tindakan = choice_of(Tindakan, device.text("tindakan"))
+    return tindakan is not None and tindakan.leaves
+
+
+def applicable_steps(diganti: YaTidak | str | None) -> tuple[Step, ...]:
     """The steps a request goes through: step 8 only when devices are replaced ('Ya').
 
     While the decision is still open (None) step 8 is kept: it is the next thing to decide.
     """
-    if diganti == "Tidak":
+    if diganti == YaTidak.TIDAK:
         return tuple(s for s in STEPS if not s.skippable)
     return STEPS

@@ -1,46 +1,36 @@
-"""Builds the six default Word templates (docxtpl) that the pipeline fills, lean and byte-reproducible."""
+"""Builds the six default Word templates (docxtpl) that the pipeline fills, lean and byte-reproducible.
+Which builder makes which template is declared in the catalog (DocumentSpec.builder)."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
 
+from pipeline.documents.catalog import DOCUMENTS, DocumentSpec
 from pipeline.documents.templates.package import new_document, package_bytes
-from pipeline.documents.templates.pelaksanaan import (
-    build_berita_acara,
-    build_laporan,
-    build_penarikan_perangkat,
-)
-from pipeline.documents.templates.permohonan import (
-    build_isian_kelengkapan,
-    build_lembar_disposisi,
-    build_pengumuman,
-)
 from pipeline.outbox.files import atomic_write
 
 Builder = Callable[[DocxDocument], None]
 
-# In SOP order: file name, document title (core properties), builder.
-TEMPLATES: tuple[tuple[str, str, Builder], ...] = (
-    ("lembar_disposisi.docx", "Lembar Disposisi", build_lembar_disposisi),
-    ("isian_kelengkapan.docx", "Dokumen Isian Kelengkapan Pemeliharaan Server", build_isian_kelengkapan),
-    ("pengumuman.docx", "Pengumuman Penghentian Sementara Layanan", build_pengumuman),
-    ("penarikan_perangkat.docx", "Formulir Penarikan Perangkat Server", build_penarikan_perangkat),
-    ("berita_acara.docx", "Berita Acara Pekerjaan Pemeliharaan Server", build_berita_acara),
-    ("laporan.docx", "Laporan Hasil Pelaksanaan Pemeliharaan Server", build_laporan),
-)
+TEMPLATE_NAMES: tuple[str, ...] = tuple(doc.template for doc in DOCUMENTS)  # in SOP order
 
-TEMPLATE_NAMES: tuple[str, ...] = tuple(name for name, _, _ in TEMPLATES)
+
+def builder(spec: DocumentSpec) -> Builder:
+    """The function named by ``spec.builder`` ('module:function' in this package)."""
+    module, _, function = spec.builder.partition(":")
+    found: Builder = getattr(importlib.import_module(f"{__name__}.{module}"), function)
+    return found
 
 
 def template_bytes(name: str) -> bytes:
     """The .docx bytes of one default template (the same bytes on every call)."""
-    for file_name, doc_title, build in TEMPLATES:
-        if file_name == name:
-            document = new_document(doc_title)
-            build(document)
+    for spec in DOCUMENTS:
+        if spec.template == name:
+            document = new_document(spec.template_title)
+            builder(spec)(document)
             return package_bytes(document)
     raise KeyError(f"no default template named {name!r}; known: {', '.join(TEMPLATE_NAMES)}")
 

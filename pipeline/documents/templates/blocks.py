@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from docx.document import Document as DocxDocument
@@ -22,9 +22,13 @@ Container = DocxDocument | _Cell
 TEXT_WIDTH_CM = 16.5  # A4 (21 cm) minus left 2.5 cm and right 2 cm margins
 SYMBOL_FONT = "Segoe UI Symbol"  # has ☐/☑; LibreOffice falls back to DejaVu Sans
 SIGNATURE_GAP = 4  # empty lines left for the signature and the stamp
+FORM_GAP = 3  # the same on forms signed by three, whose signatures would otherwise not fit on one page
+AREA_BEFORE = 6  # pt between the text and a signature area
 
 _TAG = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})")
 _BOX = re.compile(r"([☐☑])")
+_FOREIGN = re.compile(r"\*([^*]+)\*")  # *fan*: a foreign term in the template's own text, set in italics
+SIGNATURE_CAPTION = "Tanda tangan"  # the table caption (alt text) of every signature area
 
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
 JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -52,28 +56,33 @@ def _symbol_font(run_element: CT_R) -> None:
         fonts.set(qn(attr), SYMBOL_FONT)
 
 
-def add_text(paragraph: Paragraph, text: str, look: Look = PLAIN) -> None:
-    """Append text; every Jinja tag becomes a run of its own, and check boxes get a symbol font."""
+def _pieces(text: str) -> Iterator[tuple[str, bool]]:
+    """(run text, foreign) in order: a Jinja tag whole; other text split at check boxes and *terms*."""
     for piece in _TAG.split(text):
-        if not piece:
+        if _TAG.fullmatch(piece):
+            yield piece, False
             continue
-        is_tag = _TAG.fullmatch(piece) is not None
-        for chunk in [piece] if is_tag else _BOX.split(piece):
-            if not chunk:
-                continue
-            run = paragraph.add_run(chunk)
-            if look.bold:
-                run.bold = True
-            if look.italic:
-                run.italic = True
-            if look.underline:
-                run.underline = True
-            if look.caps:
-                run.font.all_caps = True
-            if look.size is not None:
-                run.font.size = Pt(look.size)
-            if chunk in ("☐", "☑") or chunk.startswith("{{ cek."):
-                _symbol_font(run._r)
+        for index, part in enumerate(_FOREIGN.split(piece)):
+            yield from ((chunk, index % 2 == 1) for chunk in _BOX.split(part) if chunk)
+
+
+def add_text(paragraph: Paragraph, text: str, look: Look = PLAIN) -> None:
+    """Append text; every Jinja tag becomes a run of its own, check boxes get a symbol font, and a term
+    between asterisks (the template's own '*fan*') is set in italics (EYD: foreign terms)."""
+    for chunk, foreign in _pieces(text):
+        run = paragraph.add_run(chunk)
+        if look.bold:
+            run.bold = True
+        if look.italic or foreign:
+            run.italic = True
+        if look.underline:
+            run.underline = True
+        if look.caps:
+            run.font.all_caps = True
+        if look.size is not None:
+            run.font.size = Pt(look.size)
+        if chunk in ("☐", "☑") or chunk.startswith("{{ cek."):
+            _symbol_font(run._r)
 
 
 def _drop_placeholder(container: Container) -> None:
@@ -283,14 +292,16 @@ def loop_row(tbl: Table, row: int, tag: str) -> None:
 
 
 def device_table(document: DocxDocument, loop: str, columns: tuple[tuple[str, str, float], ...]) -> None:
-    """Header row, `{%tr for %}` row, one data row, `{%tr endfor %}` row."""
+    """Header row, `{%tr for %}` row, one data row, `{%tr endfor %}` row. A key 'a/b' prints two fields
+    on two lines of one cell (a serial number over its kode barang)."""
     tbl = table(document, [width for _, _, width in columns], 4, margin=0.08)
     for cell, (heading, _, _) in zip(tbl.rows[0].cells, columns, strict=True):
         par(cell, heading, BOLD, style="Isi Tabel Rapat", align=CENTER)
     header_row(tbl)
     loop_row(tbl, 1, f"{{%tr for d in {loop} %}}")
-    for index, (cell, (_, key, _)) in enumerate(zip(tbl.rows[2].cells, columns, strict=True)):
-        par(cell, f"{{{{ d.{key} }}}}", style="Isi Tabel Rapat", align=CENTER if index == 0 else None)
+    for index, (cell, (_, keys, _)) in enumerate(zip(tbl.rows[2].cells, columns, strict=True)):
+        for key in keys.split("/"):
+            par(cell, f"{{{{ d.{key} }}}}", style="Isi Tabel Rapat", align=CENTER if index == 0 else None)
     loop_row(tbl, 3, "{%tr endfor %}")
     keep_rows(tbl)
 
@@ -301,17 +312,23 @@ KOP_LOGO_CM = 2.5
 
 
 def add_kop(document: DocxDocument) -> None:
-    """Letterhead in the body of page 1: logo cell, centred names, then the thick-thin kop line."""
-    tbl = table(document, (KOP_LOGO_CM, TEXT_WIDTH_CM - KOP_LOGO_CM), 1, grid=False, margin=0.05)
+    """Letterhead in the body of page 1: the lambang daerah beside the centred names, or, without
+    templates_docx/logo.png, the names centred on the whole width; then the thick-thin kop line."""
+    tbl = table(document, (KOP_LOGO_CM, TEXT_WIDTH_CM - KOP_LOGO_CM), 5, grid=False, margin=0.05)
     no_borders(tbl)
-    logo, names = tbl.rows[0].cells
-    for cell in (logo, names):
+    loop_row(tbl, 0, "{%tr if kop.logo %}")
+    logo, names = tbl.rows[1].cells
+    loop_row(tbl, 2, "{%tr else %}")
+    whole = merge_row(tbl, 3)
+    loop_row(tbl, 4, "{%tr endif %}")
+    for cell in (logo, names, whole):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     par(logo, "{{ kop.logo }}", style="Tanpa Spasi", align=CENTER)
-    par(names, "{{ kop.pemerintah }}", Look(bold=True, size=14), style="Tanpa Spasi", align=CENTER)
-    par(names, "{{ kop.dinas }}", Look(bold=True, size=16), style="Tanpa Spasi", align=CENTER)
-    par(names, "{{ kop.alamat }}", Look(size=10), style="Tanpa Spasi", align=CENTER)
-    par(names, "{{ kop.kontak }}", Look(size=10), style="Tanpa Spasi", align=CENTER)
+    for cell in (names, whole):
+        par(cell, "{{ kop.pemerintah }}", Look(bold=True, size=14), style="Tanpa Spasi", align=CENTER)
+        par(cell, "{{ kop.dinas }}", Look(bold=True, size=16), style="Tanpa Spasi", align=CENTER)
+        par(cell, "{{ kop.alamat }}", Look(size=10), style="Tanpa Spasi", align=CENTER)
+        par(cell, "{{ kop.kontak }}", Look(size=10), style="Tanpa Spasi", align=CENTER)
     line = par(document, "", Look(size=2), style="Tanpa Spasi", after=10)
     borders = _set(line._p.get_or_add_pPr(), "w:pBdr")
     _set(borders, "w:bottom", val="thickThinSmallGap", sz="24", space="1", color="000000")
@@ -330,14 +347,14 @@ def title(document: DocxDocument, text: str, *, size: float | None = None, under
 
 
 @dataclass(frozen=True)
-class Signer:
+class SignatureBlock:
     """One signature: `key` of `ttd.<key>`, and lines printed above the jabatan ("Mengetahui,")."""
 
     key: str
     above: tuple[str, ...] = ()
 
 
-def _signature_parts(signer: Signer, gap: int) -> tuple[list[tuple[str, Look]], ...]:
+def _signature_parts(signer: SignatureBlock, gap: int) -> tuple[list[tuple[str, Look]], ...]:
     """(lines above the jabatan, the jabatan, room to sign + name + pangkat + NIP)."""
     ttd = f"ttd.{signer.key}"
     above = [(text, PLAIN) for text in signer.above]
@@ -351,36 +368,78 @@ def _signature_parts(signer: Signer, gap: int) -> tuple[list[tuple[str, Look]], 
 
 
 def _lines(container: Container, lines: Sequence[tuple[str, Look]], *, style: str, left: float | None = None,
-           keep_last: bool = False) -> None:
+           keep_last: bool = False, before: float | None = None) -> None:
     for index, (text, look) in enumerate(lines):
         par(container, text, look, style=style, align=CENTER, left=left,
-            keep=keep_last or index < len(lines) - 1)
+            keep=keep_last or index < len(lines) - 1, before=before if index == 0 else None)
 
 
-def signature(container: Container, signer: Signer, *, left: float | None = None, gap: int = SIGNATURE_GAP,
-              style: str = "Tanpa Spasi") -> None:
+def signature(container: Container, signer: SignatureBlock, *, left: float | None = None,
+              gap: int = SIGNATURE_GAP, style: str = "Tanpa Spasi", before: float | None = None) -> None:
     """Jabatan, room to sign, name (bold, underlined), pangkat, NIP — centred, kept together."""
     _lines(container, [line for part in _signature_parts(signer, gap) for line in part], style=style,
-           left=left)
+           left=left, before=before)
 
 
-def signatures(document: DocxDocument, signers: Sequence[Signer], *, dated: str | None = None,
-               mengetahui: str | None = None, style: str = "Tanpa Spasi", gap: int = SIGNATURE_GAP) -> None:
-    """Signers side by side, names on one line, and an optional "Mengetahui," block centred below;
-    `dated` ("{{ kantor.kota }}, …") is printed above the right-most signer.
+def _is_control(paragraph: BaseOxmlElement) -> bool:
+    """A '{%p … %}' or '{%tr … %}' paragraph: docxtpl removes it with its paragraph or row."""
+    text = "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()
+    return text.startswith("{%") and text.endswith("%}")
 
-    All of it sits in one borderless row that may not split, so no page break falls inside: LibreOffice
-    ignores keep-with-next on paragraphs that follow a table."""
-    outer = table(document, (TEXT_WIDTH_CM,), 1, grid=False, margin=0)
+
+def keep_last_with_next(container: Container) -> None:
+    """Keep the last block of `container` (its last real paragraph, or every repeated row of its last
+    table) with what comes next."""
+    parent = container.element.body if isinstance(container, DocxDocument) else container._tc
+    for block in reversed(parent.xpath("./w:p | ./w:tbl")):
+        if block.tag == qn("w:p"):
+            if _is_control(block):
+                continue
+            _set(block.get_or_add_pPr(), "w:keepNext")
+        else:
+            for row in block.xpath("./w:tr"):
+                if not any(_is_control(p) for p in row.iter(qn("w:p"))):
+                    for p in row.iter(qn("w:p")):
+                        _set(p.get_or_add_pPr(), "w:keepNext")
+        return
+
+
+def closing(container: Container, paragraphs: Sequence[str], *, left: float | None = None,
+            first: float | None = 1.25, keep_text: bool = True) -> None:
+    """The closing paragraphs ('Demikian …') before a signature area, kept with it. With `keep_text`
+    the text's last paragraph is kept with them too: a formula like 'Demikian …' is not enough, the
+    signature page must carry the end of the text (Tata Naskah Dinas: never a page of signatures alone)."""
+    if keep_text:
+        keep_last_with_next(container)
+    for text in paragraphs:
+        par(container, text, style="Isi Naskah", left=left, first=first, align=JUSTIFY, keep=True)
+
+
+def signature_area(container: Container) -> _Cell:
+    """One borderless row that cannot split, captioned 'Tanda tangan': no page break falls inside it, and
+    Word and LibreOffice both move the paragraphs kept with it (closing()) to its page."""
+    outer = table(container, (TEXT_WIDTH_CM,), 1, grid=False, margin=0)
     no_borders(outer)
     keep_rows(outer)
-    area = outer.rows[0].cells[0]
-    column = TEXT_WIDTH_CM / len(signers)
-    if dated is not None:
-        par(area, dated, style=style, align=CENTER, left=column * (len(signers) - 1), keep=True)
+    _set(outer._tbl.tblPr, "w:tblCaption", val=SIGNATURE_CAPTION)
+    area: _Cell = outer.rows[0].cells[0]
+    return area
+
+
+def signatures(document: DocxDocument, signers: Sequence[SignatureBlock], *, dated: str,
+               mengetahui: str | None = None, style: str = "Tanpa Spasi", gap: int = FORM_GAP,
+               closing_text: Sequence[str] = (), keep_text: bool = True) -> None:
+    """Signers side by side, names on one line, and an optional "Mengetahui," block centred below;
+    `dated` ("{{ kantor.kota }}, …") is printed above the right-most signer; `closing_text` paragraphs
+    ("Demikian …") come first, kept with the signatures (and with the end of the text: closing())."""
+    closing(document, closing_text, keep_text=keep_text)
+    area = signature_area(document)
+    width = TEXT_WIDTH_CM / len(signers)
+    par(area, dated, style=style, align=CENTER, left=width * (len(signers) - 1), keep=True,
+        before=AREA_BEFORE)
     parts = [_signature_parts(signer, gap) for signer in signers]
     has_above = any(above for above, _, _ in parts)
-    inner = table(area, [column] * len(signers), 3 if has_above else 2, grid=False)
+    inner = table(area, [width] * len(signers), 3 if has_above else 2, grid=False)
     no_borders(inner)
     keep_rows(inner)
     for column, signer_parts in enumerate(parts):
@@ -391,10 +450,12 @@ def signatures(document: DocxDocument, signers: Sequence[Signer], *, dated: str 
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM  # role lines sit on the jabatan
             _lines(cell, lines, style=style, keep_last=row < len(rows) - 1)
     if mengetahui is not None:
-        signature(area, Signer(mengetahui, ("Mengetahui,",)), style=style, gap=gap)
+        signature(area, SignatureBlock(mengetahui, ("Mengetahui,",)), style=style, gap=gap)
 
 
-def signature_right(document: DocxDocument, signer: Signer, *, left: float = 6.5) -> None:
-    """A single signer in the right part of the page (the usual place for the penanda tangan)."""
-    par(document, "", style="Tanpa Spasi", keep=True)
-    signature(document, signer, left=left)
+def signature_right(document: DocxDocument, signer: SignatureBlock, *, left: float = 6.5,
+                    closing_text: Sequence[str] = ()) -> None:
+    """A single signer in the right part of the page (the usual place for the penanda tangan), after the
+    `closing_text` paragraphs, kept with them and the end of the text."""
+    closing(document, closing_text)
+    signature(signature_area(document), signer, left=left, before=AREA_BEFORE)

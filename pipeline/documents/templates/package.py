@@ -27,6 +27,7 @@ _CONTENT_TYPES = (
     f'<Override PartName="/word/document.xml" ContentType="{_WML}.document.main+xml"/>'
     f'<Override PartName="/word/styles.xml" ContentType="{_WML}.styles+xml"/>'
     f'<Override PartName="/word/settings.xml" ContentType="{_WML}.settings+xml"/>'
+    f'<Override PartName="/word/footer1.xml" ContentType="{_WML}.footer+xml"/>'
     '<Override PartName="/docProps/core.xml"'
     ' ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
     "</Types>"
@@ -44,15 +45,34 @@ _DOCUMENT_RELS = (
     f'{_XML_DECL}<Relationships xmlns="{_PKG_RELS}">'
     f'<Relationship Id="rId1" Type="{_R}/styles" Target="styles.xml"/>'
     f'<Relationship Id="rId2" Type="{_R}/settings" Target="settings.xml"/>'
+    f'<Relationship Id="rId3" Type="{_R}/footer" Target="footer1.xml"/>'
     "</Relationships>"
+)
+
+
+def _field(code: str) -> str:
+    return (f'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> {code} '
+            '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+
+
+# 'Halaman 2 dari 3' from page 2 on (titlePg: page 1 has no footer, so a one-page document shows none).
+_FOOTER = (
+    f'{_XML_DECL}<w:ftr xmlns:w="{_W}" xmlns:r="{_R}"><w:p><w:pPr><w:jc w:val="right"/>'
+    '<w:rPr><w:sz w:val="18"/></w:rPr></w:pPr>'
+    '<w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve">Halaman </w:t></w:r>'
+    + _field("PAGE")
+    + '<w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve"> dari </w:t></w:r>'
+    + _field("NUMPAGES")
+    + "</w:p></w:ftr>"
 )
 
 # A4 portrait; margins top 2 cm, bottom 2 cm, left 2.5 cm, right 2 cm (twips: 1 cm = 567).
 _DOCUMENT = (
     f'{_XML_DECL}<w:document xmlns:w="{_W}" xmlns:r="{_R}"><w:body>'
-    '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
-    '<w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1418" w:header="709" w:footer="709"'
-    ' w:gutter="0"/><w:cols w:space="708"/></w:sectPr>'
+    '<w:sectPr><w:footerReference w:type="default" r:id="rId3"/><w:pgSz w:w="11906" w:h="16838"/>'
+    '<w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1418" w:header="709" w:footer="567"'
+    ' w:gutter="0"/><w:cols w:space="708"/><w:titlePg/></w:sectPr>'
     "</w:body></w:document>"
 )
 
@@ -91,7 +111,8 @@ _STYLES = (
     '<w:rFonts w:ascii="Arial" w:hAnsi="Arial" w:eastAsia="Arial" w:cs="Arial"/>'
     '<w:sz w:val="24"/><w:szCs w:val="24"/><w:lang w:val="id-ID" w:eastAsia="en-US" w:bidi="ar-SA"/>'
     "</w:rPr></w:rPrDefault>"
-    '<w:pPrDefault><w:pPr><w:spacing w:after="80" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault>'
+    '<w:pPrDefault><w:pPr><w:widowControl/><w:spacing w:after="80" w:line="240" w:lineRule="auto"/>'
+    "</w:pPr></w:pPrDefault>"
     "</w:docDefaults>"
     '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'
     "</w:style>"
@@ -143,6 +164,7 @@ def new_document(title: str) -> DocxDocument:
         "word/_rels/document.xml.rels": _DOCUMENT_RELS,
         "word/styles.xml": _STYLES,
         "word/settings.xml": _SETTINGS,
+        "word/footer1.xml": _FOOTER,
         "docProps/core.xml": _core(title),
     }
     buffer = io.BytesIO()

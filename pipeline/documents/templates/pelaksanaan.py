@@ -2,48 +2,55 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.table import Table, _Cell
 
 from pipeline.documents.templates.blocks import (
+    AREA_BEFORE,
     BOLD,
     CENTER,
+    TEXT_WIDTH_CM,
     Labels,
     Look,
-    Signer,
+    SignatureBlock,
     add_kop,
     add_text,
+    closing,
     continuation,
     device_table,
     field,
     hanging,
     header_row,
     keep_rows,
-    keep_together,
     loop_row,
     min_height,
     no_borders,
     par,
+    signature,
+    signature_area,
     signature_right,
     signatures,
     table,
     title,
 )
+from pipeline.register.columns import PEMERIKSAAN_ITEMS
 
 # -- 4. Formulir penarikan perangkat server (SOP step 8) -------------------------------------------
 
 _PEMOHON = Labels(start=0.6, colon=4.6, value=5.0)
-_SERVER = Labels(start=0.0, colon=4.6, value=5.0)
 _TARIK_DEVICES = (
     ("No", "no", 0.7),
-    ("Nama Barang", "nama", 2.2),
-    ("Merk/Tipe", "merk_tipe", 2.0),
-    ("Nomor Seri", "nomor_seri", 1.9),
-    ("Kode Barang", "kode_barang", 2.1),
+    ("Nama Barang", "nama", 2.0),
+    ("Merek/Tipe", "merk_tipe", 2.3),
+    ("Nomor Seri/ Kode Barang", "nomor_seri/kode_barang", 3.4),
     ("Kondisi", "kondisi", 1.5),
-    ("Lokasi Rak", "lokasi_rak", 1.3),
-    ("Tindakan", "tindakan", 2.3),
-    ("Keterangan/ Alasan", "keterangan", 2.5),
+    ("Lokasi Rak", "lokasi_rak", 1.4),
+    ("Tindakan", "tindakan", 1.75),
+    ("Keterangan/ Alasan", "keterangan", 3.45),
 )
 
 
@@ -58,21 +65,19 @@ def build_penarikan_perangkat(document: DocxDocument) -> None:
     field(document, _PEMOHON, "Jabatan", "{{ narahubung.jabatan }}")
     field(document, _PEMOHON, "Perangkat Daerah", "{{ p.perangkat_daerah }}")
     field(document, _PEMOHON, "Nomor Telepon/HP", "{{ narahubung.telepon }}")
-    par(document, "mengajukan penarikan perangkat server milik {{ p.perangkat_daerah }} dari "
-        "{{ kantor.pusat_data }} dengan rincian sebagai berikut:", style="Isi Naskah", keep=True)
+    par(document, "mengajukan penarikan perangkat server {{ p.nama_server }} ({{ p.alamat_ip }}) dari Pusat "
+        "Data dengan rincian sebagai berikut:", style="Isi Naskah", keep=True)
     device_table(document, "perangkat_tarik", _TARIK_DEVICES)
-    par(document, "", style="Tanpa Spasi")
-    field(document, _SERVER, "Server", "{{ p.nama_server }} ({{ p.alamat_ip }})")
-    field(document, _SERVER, "Tanggal Penarikan", "{{ tgl.penarikan }}")
-    par(document, "Perangkat tersebut di atas telah dikeluarkan dari Pusat Data dan diserahkan kembali "
-        "kepada {{ p.perangkat_daerah }} dalam keadaan sebagaimana tercantum di atas.", style="Isi Naskah")
-    par(document, "", style="Tanpa Spasi", keep=True)
     signatures(
         document,
-        (Signer("tim", ("Yang Menyerahkan,",)), Signer("pd", ("Yang Menerima,",)),
-         Signer("kabid", ("Mengetahui,",))),
+        (SignatureBlock("tim", ("Yang Menyerahkan,",)), SignatureBlock("pd", ("Yang Menerima,",))),
         dated="{{ kantor.kota }}, {{ doc.tanggal }}",
-        style="Isi Tabel",
+        mengetahui="kabid",
+        # Not a formula but the form's statement of the handover: it is the text the signatures sign.
+        closing_text=("Perangkat tersebut di atas telah dikeluarkan dari Pusat Data pada tanggal "
+                      "{{ tgl.penarikan }} dan diserahkan kembali kepada pemohon dalam keadaan sebagaimana "
+                      "tercantum di atas.",),
+        keep_text=False,
     )
 
 
@@ -81,25 +86,16 @@ def build_penarikan_perangkat(document: DocxDocument) -> None:
 _PIHAK = Labels(start=0.6, colon=4.4, value=4.8)
 _RINCIAN = Labels(start=0.6, colon=5.6, value=6.0)
 
-# Typical items of a server maintenance check (docs/NASKAH-DINAS.md); staff edit this list in Word.
-CHECKLIST = (
-    "Fisik dan kebersihan server/rak",
-    "Suhu dan kelembapan ruang server",
-    "Catu daya (PSU) dan UPS",
-    "Kipas pendingin (fan)",
-    "Media penyimpanan (storage/RAID)",
-    "Memori (RAM)",
-    "Log sistem dan peringatan (alert)",
-    "Pembaruan sistem operasi/patch keamanan",
-    "Cadangan data (backup)",
-    "Layanan/aplikasi berjalan",
-    "Koneksi jaringan dan alamat IP",
-    "DNS/nama domain",
-)
+# Typical items of a server maintenance check (docs/NASKAH-DINAS.md), printed blank for handwriting when
+# the register's sheet Pemeriksaan has no rows for the request. Foreign terms in italics (EYD); acronyms
+# (PSU, UPS, RAID, RAM, IP, DNS) and 'server', the SOP's own word, stay upright.
+_FOREIGN_TERMS = re.compile(r"\b(fan|storage|alert|patch|backup)\b")
+CHECKLIST = tuple(_FOREIGN_TERMS.sub(r"*\1*", item) for item in PEMERIKSAAN_ITEMS)
 _CHECK_COLUMNS = (
     ("No", 0.8), ("Item yang diperiksa", 5.6), ("Kondisi sebelum", 2.4), ("Tindakan", 2.9),
     ("Kondisi sesudah", 2.4), ("Keterangan", 2.4),
 )
+_CHECK_KEYS = ("no", "item", "sebelum", "tindakan", "sesudah", "keterangan")
 
 
 def _pihak(document: DocxDocument, number: str, who: str, rows: tuple[tuple[str, str], ...]) -> None:
@@ -115,33 +111,56 @@ def _pihak(document: DocxDocument, number: str, who: str, rows: tuple[tuple[str,
     add_text(closing, ".")
 
 
+def _check_row(tbl: Table, row: int, texts: Sequence[str], height: float) -> None:
+    for index, (cell, text) in enumerate(zip(tbl.rows[row].cells, texts, strict=True)):
+        par(cell, text, style="Isi Tabel Rapat", align=CENTER if index == 0 else None)
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    min_height(tbl, row, height)
+
+
 def _checklist(document: DocxDocument) -> None:
-    tbl = table(document, [w for _, w in _CHECK_COLUMNS], len(CHECKLIST) + 1, margin=0.1)
-    for cell, (heading, _) in zip(tbl.rows[0].cells, _CHECK_COLUMNS, strict=True):
-        par(cell, heading, BOLD, style="Isi Tabel Rapat", align=CENTER)
+    """The Formulir Pemeliharaan Server: its own titled lampiran page, filled from sheet Pemeriksaan or,
+    without it, the standard items with empty columns to fill in by hand at the server."""
+    heading = title(document, "LAMPIRAN BERITA ACARA PEKERJAAN PEMELIHARAAN SERVER", size=11)
+    heading.paragraph_format.page_break_before = True
+    par(document, "Nomor: {{ doc.nomor }}", style="Tanpa Spasi", align=CENTER, after=12)
+    par(document, "FORMULIR PEMELIHARAAN SERVER", Look(bold=True), style="Judul", after=8)
+    field(document, _RINCIAN, "Nama Server", "{{ p.nama_server }} ({{ p.alamat_ip }})")
+    field(document, _RINCIAN, "Perangkat Daerah", "{{ p.perangkat_daerah }}")
+    field(document, _RINCIAN, "Hari/Tanggal", "{{ hari.pelaksanaan }}")
+    par(document, "{%p if not ada.pemeriksaan %}", style="Tanpa Spasi")
+    par(document, "Diisi oleh {{ kantor.tim }} di ruang server pada saat pemeliharaan.", Look(italic=True),
+        style="Isi Naskah", left=_RINCIAN.start)
+    par(document, "{%p endif %}", style="Tanpa Spasi")
+    par(document, "", style="Tanpa Spasi")
+    tbl = table(document, [w for _, w in _CHECK_COLUMNS], 7 + len(CHECKLIST), margin=0.1)
+    for cell, (heading_text, _) in zip(tbl.rows[0].cells, _CHECK_COLUMNS, strict=True):
+        par(cell, heading_text, BOLD, style="Isi Tabel Rapat", align=CENTER)
     header_row(tbl)
-    for number, item in enumerate(CHECKLIST, start=1):
-        cells = tbl.rows[number].cells
-        par(cells[0], f"{number}.", style="Isi Tabel Rapat", align=CENTER)
-        par(cells[1], item, style="Isi Tabel Rapat")
-        for cell in cells:
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        min_height(tbl, number, 0.75)
+    # From the register's sheet Pemeriksaan, or the standard items, blank, with room to write.
+    loop_row(tbl, 1, "{%tr if ada.pemeriksaan %}")
+    loop_row(tbl, 2, "{%tr for c in pemeriksaan %}")
+    _check_row(tbl, 3, [f"{{{{ c.{key} }}}}" for key in _CHECK_KEYS], 0.75)
+    loop_row(tbl, 4, "{%tr endfor %}")
+    loop_row(tbl, 5, "{%tr else %}")
+    for number, item in enumerate(CHECKLIST, 1):
+        _check_row(tbl, 5 + number, [f"{number}.", item, "", "", "", ""], 0.95)
+    loop_row(tbl, 6 + len(CHECKLIST), "{%tr endif %}")
     keep_rows(tbl)
-    keep_together(tbl)
+    signature_right(document, SignatureBlock("tim", ("Pemeriksa,",)))
 
 
 def build_berita_acara(document: DocxDocument) -> None:
     add_kop(document)
     title(document, "BERITA ACARA PEKERJAAN PEMELIHARAAN SERVER", underline=True)
     par(document, "Nomor: {{ doc.nomor }}", style="Tanpa Spasi", align=CENTER, after=12)
-    par(document, "{{ ba.pembukaan }}, bertempat di {{ ba.lokasi }}, yang bertanda tangan di bawah ini:",
+    par(document, "{{ ba.pembukaan }}, bertempat di {{ ba.lokasi }}, kami yang bertanda tangan di bawah ini:",
         style="Isi Naskah")
     _pihak(document, "1.", "PIHAK PERTAMA", (
         ("Nama", "{{ ttd.tim.nama }}"),
         ("", "{{ ttd.tim.nip }}"),
         ("Pangkat/Gol.", "{{ ttd.tim.pangkat }}"),
-        ("Jabatan", "Ketua {{ kantor.tim }}"),
+        ("Jabatan", "{{ ttd.tim.peran }}"),
         ("Unit Kerja", "{{ kantor.dinas }} {{ kantor.daerah }}"),
     ))
     _pihak(document, "2.", "PIHAK KEDUA", (
@@ -169,20 +188,25 @@ def build_berita_acara(document: DocxDocument) -> None:
         ("Penggantian Perangkat", "{{ p.perangkat_diganti }}"),
     ), start=1):
         field(document, _RINCIAN, label, value, number=f"{number}.", number_at=0.0)
+    par(document, "{%p if ada.komponen %}", style="Tanpa Spasi")
+    par(document, "Komponen yang diganti (perangkatnya tetap di Pusat Data):", style="Isi Naskah",
+        keep=True)
+    par(document, "{%p for d in komponen %}", style="Tanpa Spasi")
+    hanging(document, "{{ loop.index }}.\t{{ d.komponen }} pada {{ d.nama }} {{ d.merk_tipe }}, nomor seri "
+            "{{ d.nomor_seri }}: {{ d.keterangan }}", at=1.2, start=0.6, style="Isi Naskah")
+    par(document, "{%p endfor %}", style="Tanpa Spasi")
+    par(document, "{%p endif %}", style="Tanpa Spasi")
     par(document, "Rincian pemeriksaan dan tindakan pemeliharaan tercantum dalam Formulir Pemeliharaan "
-        "berikut.", style="Isi Naskah", keep=True)
-    par(document, "FORMULIR PEMELIHARAAN SERVER", Look(bold=True, size=11), style="Judul", after=4)
-    _checklist(document)
-    par(document, "", style="Tanpa Spasi")
-    par(document, "Demikian Berita Acara ini dibuat dalam rangkap {{ ba.rangkap }} untuk dipergunakan "
-        "sebagaimana mestinya.", style="Isi Naskah", first=1.25, keep=True)
-    par(document, "", style="Tanpa Spasi", keep=True)
+        "Server yang menjadi lampiran Berita Acara ini.", style="Isi Naskah")
     signatures(
         document,
-        (Signer("pd", ("PIHAK KEDUA,",)), Signer("tim", ("PIHAK PERTAMA,",))),
+        (SignatureBlock("pd", ("PIHAK KEDUA,",)), SignatureBlock("tim", ("PIHAK PERTAMA,",))),
         dated="{{ kantor.kota }}, {{ doc.tanggal }}",
         mengetahui="kabid",
+        closing_text=("Demikian Berita Acara ini dibuat dalam rangkap {{ ba.rangkap }} untuk dipergunakan "
+                      "sebagaimana mestinya.",),
     )
+    _checklist(document)
 
 
 # -- 6. Laporan hasil pelaksanaan (SOP steps 9–11) -------------------------------------------------
@@ -198,8 +222,8 @@ def _sub(document: DocxDocument, number: str, text: str) -> None:
     hanging(document, f"{number}\t{text}", at=1.2, start=0.6, keep=True)
 
 
-def _body(document: DocxDocument, text: str, *, left: float = 1.2) -> None:
-    par(document, text, style="Isi Naskah", left=left)
+def _body(document: DocxDocument, text: str, *, left: float = 1.2, keep: bool = False) -> None:
+    par(document, text, style="Isi Naskah", left=left, keep=keep)
 
 
 def _item(document: DocxDocument, number: str, text: str, *, start: float = 1.2) -> None:
@@ -249,7 +273,7 @@ def _kegiatan_dan_hasil(document: DocxDocument) -> None:
     _body(document, "Kegiatan dilaksanakan sesuai tahapan SOP Pemeliharaan Server sebagai berikut:", left=0.6)
     for number, (label, value) in enumerate((
         ("Pemeriksaan server", "{{ hari.pemeriksaan }}"),
-        ("Pengisian isian kelengkapan", "{{ hari.kelengkapan }}"),
+        ("Dokumen isian kelengkapan", "{{ hari.kelengkapan }}"),
         ("Pengumuman penghentian layanan", "{{ hari.pengumuman }}"),
         ("Pelaksanaan pemeliharaan", "{{ hari.pelaksanaan }}"),
         ("Jenis pemeliharaan", "{{ p.jenis_pemeliharaan }}"),
@@ -266,44 +290,73 @@ def _kegiatan_dan_hasil(document: DocxDocument) -> None:
     _body(document, "{{ p.hasil_pemeliharaan }}")
     _sub(document, "3.", "Penggantian perangkat")
     par(document, "{%p if ada.penarikan %}", style="Tanpa Spasi")
-    _body(document, "Terdapat perangkat yang diganti dan ditarik dari Pusat Data pada tanggal "
+    _body(document, "Terdapat perangkat yang diganti atau ditarik dari Pusat Data pada tanggal "
           "{{ tgl.penarikan }} sebagaimana tercantum dalam Formulir Penarikan Perangkat Server, yaitu:")
     par(document, "{%p for d in perangkat_tarik %}", style="Tanpa Spasi")
     _item(document, "{{ loop.index }}.", "{{ d.nama }} {{ d.merk_tipe }}, nomor seri {{ d.nomor_seri }}, "
-          "kondisi {{ d.kondisi }}: {{ d.keterangan }}")
+          "kondisi {{ d.kondisi }}, tindakan {{ d.tindakan }}: {{ d.keterangan }}")
     par(document, "{%p endfor %}", style="Tanpa Spasi")
     par(document, "{%p else %}", style="Tanpa Spasi")
     _body(document, "Tidak terdapat perangkat yang diganti atau ditarik dari Pusat Data.")
     par(document, "{%p endif %}", style="Tanpa Spasi")
+    par(document, "{%p if ada.komponen %}", style="Tanpa Spasi")
+    _body(document, "Komponen yang diganti (perangkatnya tetap di Pusat Data):")
+    par(document, "{%p for d in komponen %}", style="Tanpa Spasi")
+    _item(document, "{{ loop.index }}.", "{{ d.komponen }} pada {{ d.nama }} {{ d.merk_tipe }}, nomor seri "
+          "{{ d.nomor_seri }}: {{ d.keterangan }}")
+    par(document, "{%p endfor %}", style="Tanpa Spasi")
+    par(document, "{%p endif %}", style="Tanpa Spasi")
 
 
-def _review_trail(document: DocxDocument) -> None:
-    """Steps 10–11: Kabid checks and forwards, Kadis reviews — shown as a paraf table."""
-    par(document, "Pemeriksaan dan reviu laporan:", Look(bold=True, size=11), style="Tanpa Spasi", keep=True,
-        before=12, after=4)
-    columns = (("No", 0.8), ("Tahap", 5.0), ("Nama", 5.6), ("Tanggal", 2.9), ("Paraf", 2.2))
-    tbl = table(document, [w for _, w in columns], 3, margin=0.1)
-    for cell, (heading, _) in zip(tbl.rows[0].cells, columns, strict=True):
-        par(cell, heading, BOLD, style="Isi Tabel", align=CENTER)
-    header_row(tbl)
-    for row, (tahap, nama, tanggal) in enumerate((
-        ("Diperiksa Kepala Bidang", "{{ ttd.kabid.nama }}", "{{ tgl.pemeriksaan_kabid }}"),
-        ("Direviu Kepala Dinas", "{{ ttd.kadis.nama }}", "{{ tgl.reviu_kadis }}"),
+_PARAF_COLUMNS = (("Pemeriksaan", 2.8), ("Tanggal", 3.8), ("Paraf", 1.3))  # a date, or dots, never wrap
+
+
+def _paraf(cell: _Cell) -> None:
+    """Steps 10–11 (Kabid checks and forwards, Kadis reviews): a paraf table, Plh./Plt. named."""
+    par(cell, "Paraf pemeriksaan dan reviu:", Look(size=10), style="Tanpa Spasi", before=AREA_BEFORE,
+        after=2)
+    tbl = table(cell, [w for _, w in _PARAF_COLUMNS], 3, margin=0.08, indent=0)
+    for header, (heading, _) in zip(tbl.rows[0].cells, _PARAF_COLUMNS, strict=True):
+        par(header, heading, BOLD, style="Isi Tabel Rapat", align=CENTER)
+    header_row(tbl, repeat=False)
+    for row, (tahap, tanggal) in enumerate((
+        ("Diperiksa {{ ttd.kabid.peran }}", "{{ tgl.pemeriksaan_kabid }}"),
+        ("Direviu {{ ttd.kadis.peran }}", "{{ tgl.reviu_kadis }}"),
     ), start=1):
         cells = tbl.rows[row].cells
-        par(cells[0], f"{row}.", style="Isi Tabel", align=CENTER)
-        for cell, text in zip(cells[1:4], (tahap, nama, tanggal), strict=True):
-            par(cell, text, style="Isi Tabel")
-        min_height(tbl, row, 1.1)
+        for target, text in zip(cells[:2], (tahap, tanggal), strict=True):
+            par(target, text, style="Isi Tabel Rapat")
+            target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        min_height(tbl, row, 0.9)
     keep_rows(tbl)
-    keep_together(tbl)
+
+
+def _penutup(document: DocxDocument) -> None:
+    """E. PENUTUP: the closing, then one row that cannot split: on the left the paraf table and the
+    lampiran list, on the right the signature; no page holds the paraf table or the lampiran alone."""
+    _bab(document, "E.", "PENUTUP")
+    closing(document, ("Demikian laporan ini disampaikan untuk menjadi periksa dan bahan pertimbangan "
+                       "lebih lanjut.",), left=0.6, first=None)
+    area = signature_area(document)
+    left_width = sum(w for _, w in _PARAF_COLUMNS)
+    beside = table(area, (left_width, TEXT_WIDTH_CM - left_width), 1, grid=False, margin=0)
+    no_borders(beside)
+    left, sign = beside.rows[0].cells
+    _paraf(left)
+    par(left, "Lampiran:", Look(size=10), style="Tanpa Spasi", before=8)
+    par(left, "{%p for l in lampiran %}", style="Tanpa Spasi")
+    hanging(left, "{{ loop.index }}.\t{{ l }}", at=0.5, look=Look(size=10), style="Tanpa Spasi")
+    par(left, "{%p endfor %}", style="Tanpa Spasi")
+    signature(sign, SignatureBlock("tim", ("{{ kantor.kota }}, {{ doc.tanggal }}",)), before=AREA_BEFORE)
 
 
 def _dokumentasi(document: DocxDocument) -> None:
+    """The photos, two per row, on pages of their own; no such page without photos (the request then has
+    a warning: the SOP's step 7 output is missing)."""
+    par(document, "{%p if ada.foto %}", style="Tanpa Spasi")
     heading = title(document, "DOKUMENTASI")
     heading.paragraph_format.page_break_before = True
     par(document, "Pemeliharaan Server {{ p.perangkat_daerah }}", style="Judul", after=12)
-    par(document, "{%p if ada.foto %}", style="Tanpa Spasi")
     tbl = table(document, (8.25, 8.25), 3, grid=False)
     no_borders(tbl)
     loop_row(tbl, 0, "{%tr for f in foto_baris %}")
@@ -313,8 +366,6 @@ def _dokumentasi(document: DocxDocument) -> None:
             align=CENTER, after=12)
     loop_row(tbl, 2, "{%tr endfor %}")
     keep_rows(tbl)
-    par(document, "{%p else %}", style="Tanpa Spasi")
-    par(document, "Tidak ada foto dokumentasi.", style="Isi Naskah", align=CENTER)
     par(document, "{%p endif %}", style="Tanpa Spasi")
 
 
@@ -328,14 +379,10 @@ def build_laporan(document: DocxDocument) -> None:
     _pendahuluan(document)
     _kegiatan_dan_hasil(document)
     _bab(document, "D.", "SIMPULAN DAN SARAN")
-    _body(document, "{{ laporan.simpulan }}", left=0.6)
-    _bab(document, "E.", "PENUTUP")
-    _body(document, "Demikian laporan ini disampaikan untuk menjadi periksa dan bahan lebih lanjut.",
-          left=0.6)
-    signature_right(document, Signer("tim", ("{{ kantor.kota }}, {{ doc.tanggal }}",)))
-    _review_trail(document)
-    par(document, "Lampiran:", Look(size=11), style="Tanpa Spasi", before=12, keep=True)
-    par(document, "{%p for l in lampiran %}", style="Tanpa Spasi")
-    hanging(document, "{{ loop.index }}.\t{{ l }}", at=0.6, look=Look(size=11), style="Tanpa Spasi")
-    par(document, "{%p endfor %}", style="Tanpa Spasi")
+    # Kept with E: the signature page carries the end of the simpulan (or the saran) — closing().
+    _body(document, "{{ laporan.simpulan }}", left=0.6, keep=True)
+    par(document, "{%p if laporan.saran %}", style="Tanpa Spasi")
+    _body(document, "{{ laporan.saran }}", left=0.6, keep=True)
+    par(document, "{%p endif %}", style="Tanpa Spasi")
+    _penutup(document)
     _dokumentasi(document)
