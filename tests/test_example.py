@@ -268,8 +268,9 @@ def test_write_example_fills_an_inbox(tmp_path: Path) -> None:
     register = write_example(tmp_path / "inbox")
     assert register == tmp_path / "inbox" / "register.xlsx"
     requests = {str(r["no_agenda"]): r for r in _records(openpyxl.load_workbook(register), C.PERMOHONAN)}
-    folders = sorted(p.name for p in (tmp_path / "inbox" / "lampiran").iterdir())
+    assert [p.name for p in (tmp_path / "inbox" / "lampiran").iterdir()] == ["2026"]  # <tahun>/<No. Agenda>
+    folders = sorted(p.name for p in (tmp_path / "inbox" / "lampiran" / "2026").iterdir())
     assert folders == sorted(str(a) for a in PHOTO_AGENDAS)
     for agenda in folders:
         assert requests[agenda]["tgl_pelaksanaan"] is not None
-        assert len(list((tmp_path / "inbox" / "lampiran" / agenda).glob("*.jpg"))) >= 2
+        assert len(list((tmp_path / "inbox" / "lampiran" / "2026" / agenda).glob("*.jpg"))) >= 2

@@ -249,8 +249,9 @@ def test_rekap_has_sheet_kinerja_with_native_charts_and_follows_the_photos(tmp_p
     before = recap.read_bytes()
     process(settings)
     assert recap.read_bytes() == before  # nothing changed: not rewritten
-    (root / "inbox" / "lampiran" / "2331").mkdir()
-    shutil.copy(next((root / "inbox" / "lampiran" / "2016").glob("*.jpg")), root / "inbox" / "lampiran" / "2331")
+    photos = root / "inbox" / "lampiran" / "2026"
+    (photos / "2331").mkdir()
+    shutil.copy(next((photos / "2016").glob("*.jpg")), photos / "2331")
     process(settings)
     assert recap.read_bytes() != before  # the register did not change, the photos did
     assert _photo_gaps(recap) == 2

@@ -309,5 +309,5 @@ def write_example(inbox: Path) -> Path:
     """Write inbox/register.xlsx with the worked example and photos in inbox/lampiran/<No. Agenda>/."""
     register = write_register(inbox / "register.xlsx", example_rows(), settings=True)
     for index, agenda in enumerate(PHOTO_AGENDAS):
-        write_example_photos(inbox / "lampiran" / str(agenda), 4 - index % 2)
+        write_example_photos(inbox / "lampiran" / str(YEAR) / str(agenda), 4 - index % 2)  # <tahun>/<agenda>
     return register
