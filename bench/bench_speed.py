@@ -27,13 +27,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.generate import generate_register  # noqa: E402
+from bench.generate import generate_register
 from pipeline.documents.catalog import due_documents
-from pipeline.documents.fields import FieldBuilder  # noqa: E402
-from pipeline.documents.templates import build_templates  # noqa: E402
-from pipeline.register.reader import read_register  # noqa: E402
-from pipeline.sop.staff import Staff  # noqa: E402
-from pipeline.validate import validate_register  # noqa: E402
+from pipeline.documents.fields import FieldBuilder
+from pipeline.documents.templates import build_templates
+from pipeline.register.reader import read_register
+from pipeline.sop.staff import Staff
+from pipeline.validate import validate_register
 
 TODAY = date(2026, 11, 28)
 NAIVE_MAX = 800

@@ -20,15 +20,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import docx  # noqa: E402
-import openpyxl  # noqa: E402
+import docx
+import openpyxl
 
-from bench.generate import generate_register  # noqa: E402
-from pipeline import columns as C  # noqa: E402
-from pipeline.documents.catalog import DOCUMENTS  # noqa: E402
-from pipeline.process import process  # noqa: E402
-from pipeline.settings import Settings  # noqa: E402
-from pipeline.watch import Cycle, Watcher, WatchOptions  # noqa: E402
+from bench.generate import generate_register
+from pipeline import columns as C
+from pipeline.documents.catalog import DOCUMENTS
+from pipeline.process import process
+from pipeline.settings import Settings
+from pipeline.watch import Cycle, Watcher, WatchOptions
 
 TODAY = date(2026, 11, 28)
 DISPOSISI = "01 Lembar Disposisi.docx"

@@ -85,17 +85,20 @@ def validate_register(register: Register, today: date, calendar: WorkCalendar | 
             own.append(error(C.PERANGKAT.name, d.row, register.header("Perangkat", "no_agenda"), agenda,
                              f"No. Agenda '{agenda}' tidak ada di sheet Permohonan; perangkat ini tidak punya "
                              "permohonan.", "Perbaiki No. Agenda atau hapus baris perangkat ini."))
-    for p in register.problems:
+    # One pass over the problems, each found by its row: linear however many rows have problems.
+    owners = {d.row: d.text("no_agenda") for d in register.perangkat}
+    row_problems: dict[int, list[Problem]] = defaultdict(list)
+    moved: set[int] = set()  # positions in register.problems now attached to a request
+    for i, p in enumerate(register.problems):
         if p.sheet == C.PERANGKAT.name and p.row:
-            owner = next((d.text("no_agenda") for d in register.perangkat if d.row == p.row), "")
+            owner = owners.get(p.row, "")
             if owner in by_agenda:
                 device_problems[owner].append(replace(p, agenda=owner))
-                own.remove(p)
-    row_problems: dict[int, list[Problem]] = defaultdict(list)
-    for p in register.problems:
-        if p.sheet == PERMOHONAN and p.row and p.row > 1:
+                moved.add(i)
+        elif p.sheet == PERMOHONAN and p.row and p.row > 1:
             row_problems[p.row].append(p)
-            own.remove(p)
+            moved.add(i)
+    own = [p for i, p in enumerate(register.problems) if i not in moved] + own[len(register.problems):]
     assessments = []
     for r in register.permohonan:
         agenda = r.text("no_agenda")
