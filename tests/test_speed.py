@@ -13,7 +13,7 @@ from pipeline.documents.catalog import DOCUMENTS, due_documents
 from pipeline.documents.checks import load_templates
 from pipeline.documents.fastdocx import FastTemplates
 from pipeline.documents.fields import FieldBuilder
-from pipeline.documents.render import render_bytes, render_bytes_docxtpl
+from pipeline.documents.render import LoadedTemplate, render_bytes, render_bytes_docxtpl
 from pipeline.documents.sample import sample_contexts
 from pipeline.office.init import init_folder
 from pipeline.register.reader import read_register
@@ -61,6 +61,43 @@ def test_fast_path_gives_identical_documents(example: Path) -> None:
         assert fast == reference
     prepared = [fast_templates.prepared(t.digest) for t in templates.templates.values()]
     assert all(f is not None and f.static is not None for f in prepared)  # the fast path really ran
+
+
+def _tricky_template(tmp_path: Path) -> LoadedTemplate:
+    """A template exercising the steps the fast path does its own way: docxtpl's table repair (a column
+    loop giving more or fewer cells than the grid, a nested table) and its tab/line/page breaks."""
+    import hashlib
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Nama: {{ nama }} | {{ catatan }}")
+    table = document.add_table(rows=2, cols=3)
+    for cell, text in zip(table.rows[0].cells, ["{%tc for c in kolom %}", "{{ c }}", "{%tc endfor %}"]):
+        cell.text = text
+    table.rows[1].cells[0].text = "tetap"
+    table.rows[1].cells[1].merge(table.rows[1].cells[2]).text = "digabung"
+    outer = document.add_table(rows=1, cols=1)
+    outer.rows[0].cells[0].add_table(rows=1, cols=2).rows[0].cells[1].text = "{{ nama }}"
+    path = tmp_path / "rumit.docx"
+    document.save(str(path))
+    data = path.read_bytes()
+    return LoadedTemplate(DOCUMENTS[0], path, data, hashlib.sha256(data).hexdigest())
+
+
+@pytest.mark.parametrize("kolom", [[], ["a"], ["a", "b", "c"], ["a", "b", "c", "d", "e"]])
+def test_fast_path_repairs_tables_and_breaks_as_docxtpl_does(tmp_path: Path, kolom: list[str]) -> None:
+    tpl = _tricky_template(tmp_path)
+    fast_templates = FastTemplates()
+    contexts = [{"nama": "Satu", "catatan": "tanpa apa-apa", "kolom": kolom},
+                {"nama": "Dua\nbaris", "catatan": "tab\tdi sini\fhalaman\abaru", "kolom": kolom}]
+    for context in [*contexts, *contexts]:  # the first render teaches the fast path; then it renders
+        fast, reference = render_bytes(tpl, context, fast_templates), render_bytes_docxtpl(tpl, context)
+        for name, body in members(reference).items():
+            assert members(fast)[name] == body, name
+        assert fast == reference
+    prepared = fast_templates.prepared(tpl.digest)
+    assert prepared is not None and prepared.static is not None
 
 
 def _fixture_registers(root: Path) -> list[Path]:
