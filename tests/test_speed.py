@@ -228,3 +228,24 @@ def test_template_check_cache_is_only_a_hint(example: Path, tmp_path: Path) -> N
         assert len(calls) == 6
     finally:
         checks.check_template = real  # type: ignore[assignment]
+
+
+def test_an_edit_rekap_does_not_show_leaves_it_alone(office: Path) -> None:
+    """REKAP.xlsx is rebuilt when what it shows changes, not for every value of a request."""
+    import openpyxl
+    from conftest import request, write_register
+
+    from pipeline.process import process
+    from pipeline.settings import Settings
+
+    def run(**changes: object) -> tuple[int, int]:
+        write_register(office / "inbox" / "register.xlsx", permohonan=[request(**changes)])
+        report = process(Settings.build(root=office, today=date(2026, 7, 21), workers=1))
+        assert report.recap == office / "outbox" / "REKAP.xlsx" and not report.recap_error
+        return report.recap.stat().st_ino, report.recap.stat().st_mtime_ns
+
+    first = run()
+    assert run(Hasil_Pemeliharaan="Server normal kembali; kipas diganti.") == first  # printed, not in REKAP
+    assert run(Hal="Permohonan Pemeliharaan Server SIMPUS (ulang)") != first
+    shown = openpyxl.load_workbook(office / "outbox" / "REKAP.xlsx")["Rekap"]["D2"].value
+    assert shown == "Permohonan Pemeliharaan Server SIMPUS (ulang)"

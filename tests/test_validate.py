@@ -302,3 +302,29 @@ def test_device_problems_cost_no_extra_pass_over_the_devices(tmp_path: Path) -> 
             list(range(2, bad + 2))
         walks.append(_CountingRows.walks)
     assert walks[0] == walks[1]
+
+
+def test_national_holidays_loaded_alone_match_the_library() -> None:
+    """The calendar loads only Indonesia's holidays module (not the ~250 countries the library's own
+    lookup imports first) and gets exactly the library's days and names, cuti bersama included."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from datetime import date, timedelta
+from pipeline.sop.calendar import WorkCalendar
+calendar = WorkCalendar()
+days = [date(2020, 1, 1) + timedelta(days=i) for i in range(366 * 10)]
+ours = {d: calendar.holiday_name(d) for d in days}
+assert 'holidays.countries.france' not in sys.modules, 'every country was imported'
+import holidays
+lib = holidays.country_holidays('ID', categories=('public', 'government'), language='id')
+for d, name in ours.items():
+    expected = lib.get(d) or ({5: 'hari Sabtu', 6: 'hari Minggu'}.get(d.weekday()))
+    assert name == expected, (d, name, expected)
+assert ours[date(2026, 3, 20)] and 'Idul Fitri' in ours[date(2026, 3, 20)]
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr[-2000:]

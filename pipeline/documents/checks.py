@@ -13,18 +13,17 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from docxtpl import DocxTemplate
-from jinja2 import TemplateSyntaxError, nodes
+from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
 from pipeline.documents.catalog import DOCUMENTS, DocumentSpec
 from pipeline.documents.fields import FIELDS_VERSION
 from pipeline.documents.render import LoadedTemplate, render_bytes
-from pipeline.documents.sandbox import make_environment
 from pipeline.outbox.files import atomic_write
 from pipeline.problems import Problem, error
+
+if TYPE_CHECKING:
+    from jinja2 import nodes
 
 _JINJA_NAMES = {"loop", "range", "true", "false", "none", "True", "False", "None"}
 
@@ -125,6 +124,7 @@ def _read_passed(cache: Path | None) -> dict[str, list[str]]:
 
 def _sources(data: bytes) -> Iterator[tuple[str, str]]:
     """The Jinja source of every part docxtpl renders, after docxtpl's own tag repair."""
+    from docxtpl import DocxTemplate  # docxtpl and Jinja only when a template is really checked
     tpl = DocxTemplate(io.BytesIO(data))
     tpl.init_docx()
     yield "isi", tpl.patch_xml(tpl.get_xml())
@@ -143,6 +143,9 @@ def _tag_near(source: str, lineno: int | None) -> str:
 
 
 def check_template(tpl: LoadedTemplate, sample: Mapping[str, Any]) -> list[Problem]:
+    from jinja2 import TemplateSyntaxError
+
+    from pipeline.documents.sandbox import make_environment
     spec = tpl.spec
     env = make_environment()
     known = set(flatten_fields(sample))
@@ -186,6 +189,7 @@ def check_template(tpl: LoadedTemplate, sample: Mapping[str, Any]) -> list[Probl
 
 def _used_fields(ast: nodes.Template) -> set[str]:
     """Dotted field names in a template; loop variables map to their list ('perangkat[].nama')."""
+    from jinja2 import nodes
     aliases: dict[str, str] = {}
     for loop in ast.find_all(nodes.For):
         listed = _chain(loop.iter)
@@ -218,6 +222,7 @@ def _used_fields(ast: nodes.Template) -> set[str]:
 
 
 def _chain(node: nodes.Node) -> str:
+    from jinja2 import nodes
     if isinstance(node, nodes.Name):
         return node.name
     if isinstance(node, nodes.Getattr):

@@ -9,8 +9,6 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps
-
 from pipeline.outbox.files import safe_name
 from pipeline.problems import Problem, warning
 
@@ -39,6 +37,7 @@ class ImageRef:
 
 def photo_problem(path: Path, max_bytes: int) -> str | None:
     try:
+        from PIL import Image  # imported only when a photo is really looked at
         size = path.stat().st_size
         if size > max_bytes:
             return f"ukurannya {size / 1e6:.1f} MB melebihi batas {max_bytes / 1e6:.0f} MB"
@@ -81,6 +80,7 @@ def find_photos(lampiran: Path, agenda: str, max_bytes: int) -> tuple[list[Image
 
 def prepare_image(ref: ImageRef) -> bytes | None:
     """Rotated as the camera meant (EXIF), downscaled, re-encoded without metadata; None when unreadable."""
+    from PIL import Image, ImageOps
     try:
         with Image.open(io.BytesIO(ref.data) if ref.data is not None else ref.path) as opened:
             img: Image.Image = ImageOps.exif_transpose(opened)

@@ -8,8 +8,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
-
 from pipeline.documents.catalog import DOCUMENTS
 from pipeline.documents.fields import FieldBuilder
 from pipeline.documents.photos import ImageRef
@@ -58,6 +56,7 @@ def sample_contexts(today: date) -> dict[str, dict[str, Any]]:
                      Actor.TIM, None, None, "Definitif", 5)]
     register = Register(Path("contoh.xlsx"), (r,), tuple(devices), (), (), {s.key: s.example for s in SETTINGS}, {})
     builder = FieldBuilder(register, Staff(people), today)
+    from PIL import Image
     buf = io.BytesIO()
     Image.new("RGB", (40, 30), "#6a8caf").save(buf, "PNG")
     photo = ImageRef(Path("01 Pemeriksaan rak server.png"), "0" * 16, 75, data=buf.getvalue())

@@ -13,10 +13,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl.utils.cell import get_column_letter, range_boundaries
-from python_calamine import CalamineWorkbook  # the fast reader; openpyxl stays the reference
-
 from pipeline.errors import RegisterError
 from pipeline.problems import Problem, error, warning
 from pipeline.register import columns as C
@@ -143,6 +139,7 @@ def read_register(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, attempts: int 
 
 
 def _read_with_calamine(original: Path, copy: Path, parts: Mapping[str, str], epoch: datetime) -> Register:
+    from python_calamine import CalamineWorkbook  # the fast reader; openpyxl stays the reference
     try:
         book = CalamineWorkbook.from_path(str(copy))
     except Exception as err:  # damaged content
@@ -167,6 +164,7 @@ def _read_with_calamine(original: Path, copy: Path, parts: Mapping[str, str], ep
 
 
 def _read_with_openpyxl(original: Path, copy: Path, parts: Mapping[str, str], epoch: datetime) -> Register:
+    import openpyxl  # imported only here: a quarter of a second that a run reading with calamine never pays
     try:
         # read_only: streams rows; data_only: Excel's last computed value, not the formula text.
         wb = openpyxl.load_workbook(copy, read_only=True, data_only=True, keep_links=False)
@@ -263,6 +261,7 @@ def _suggest(wanted: C.Column, headers: list[str], used: Iterable[str]) -> str:
 
 def _read_sheet(decl: C.Sheet, rows: Iterator[Sequence[Any]], epoch: datetime, structure: Structure
                 ) -> tuple[tuple[Record, ...], dict[str, str], list[Problem]]:
+    from openpyxl.utils.cell import get_column_letter, range_boundaries
     header = next(rows, None)
     if header is None:
         return (), {}, [error(decl.name, 1, "", "", f"Sheet '{decl.name}' kosong: baris judul (baris 1) tidak ada.",

@@ -12,9 +12,6 @@ import unicodedata
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from babel.dates import format_date as _babel_date
-from num2words import num2words
-
 # --- text -----------------------------------------------------------------------------------------
 
 # XML 1.0 cannot hold C0 controls other than tab/newline/CR, nor U+FFFE/U+FFFF or lone surrogates;
@@ -170,6 +167,7 @@ def parse_datetime(value: object, epoch: datetime = _EPOCH_1900) -> datetime:
 
 @lru_cache(maxsize=8192)
 def _date_text(d: date, pattern: str) -> str:
+    from babel.dates import format_date as _babel_date
     return str(_babel_date(d, pattern, locale="id"))
 
 
@@ -190,6 +188,7 @@ def format_time(t: time) -> str:
 
 def terbilang(number: int) -> str:
     """Number in Indonesian words, lower case: 2026 → 'dua ribu dua puluh enam'."""
+    from num2words import num2words
     return str(num2words(number, lang="id"))
 
 
