@@ -106,7 +106,7 @@ def run(folder: Path | None, today: date | None, progress: bool | None, pdf: boo
             bar.__exit__(None, None, None)
 
     report = _guard(process, settings, on_progress)
-    if not report.validations and not any(p.source for p in report.problems):
+    if report.replay is None and not report.validations and not any(p.source for p in report.problems):
         _fail(f"Tidak ada register .xlsx di {settings.inbox}.")
     _print_problems(report.all_problems())
     if report.recap_error:

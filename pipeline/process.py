@@ -5,28 +5,24 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pipeline.documents.checks import CheckedTemplates, load_templates
-from pipeline.documents.fastdocx import FastTemplates
-from pipeline.documents.sample import sample_contexts
 from pipeline.errors import RegisterError
-from pipeline.monev.kinerja import kinerja_figures
 from pipeline.outbox import files as ob
-from pipeline.outbox.archive import ArchiveReport, FileMemo, archive_requests, mark_changed_since_archive
-from pipeline.outbox.folders import request_folder
-from pipeline.outbox.pdf import PdfReport, convert_to_pdf, outbox_documents
-from pipeline.outbox.plan import Tally, plan_folders
-from pipeline.outbox.recap import RECAP_NAME, recap_bytes, recap_digest, stored_digest
-from pipeline.outbox.status import status_text
-from pipeline.outbox.writer import FolderResult, start_pool, write_folders
 from pipeline.problems import Problem, error
-from pipeline.register.reader import find_registers, read_register, unreadable_spreadsheets
+from pipeline.runcache import Answer, RunMemory
 from pipeline.settings import Settings
-from pipeline.validate import Validation, validate_register
+
+if TYPE_CHECKING:  # the rest is imported by the runs that use it: a run with nothing to do loads none of it
+    from pipeline.documents.checks import CheckedTemplates
+    from pipeline.documents.fastdocx import FastTemplates
+    from pipeline.outbox.archive import ArchiveReport, FileMemo
+    from pipeline.outbox.pdf import PdfReport
+    from pipeline.outbox.writer import FolderResult
+    from pipeline.validate import Validation
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -38,9 +34,51 @@ class Caches:
     bytes it was computed from, so none can be stale; a plain `sop-pipeline run` starts with an empty one."""
 
     registers: dict[Path, tuple[str, Settings, Validation]] = field(default_factory=dict)  # by register digest
-    templates: CheckedTemplates = field(default_factory=CheckedTemplates)
-    fast: FastTemplates = field(default_factory=FastTemplates)
-    archives: FileMemo = field(default_factory=FileMemo)
+    templates: CheckedTemplates = field(default_factory=lambda: _new("checked"))
+    fast: FastTemplates = field(default_factory=lambda: _new("fast"))
+    archives: FileMemo = field(default_factory=lambda: _new("archives"))
+
+
+def _new(kind: str) -> Any:
+    if kind == "checked":
+        from pipeline.documents.checks import CheckedTemplates
+        return CheckedTemplates()
+    if kind == "fast":
+        from pipeline.documents.fastdocx import FastTemplates
+        return FastTemplates()
+    from pipeline.outbox.archive import FileMemo
+    return FileMemo()
+
+
+class _Unread(list["Validation"]):
+    """The validations of a replayed run (nothing changed since the last complete run): read and
+    validated only if someone asks for them — `arsip`, say — never for the run itself."""
+
+    def __init__(self, load: Callable[[], list[Validation]]) -> None:
+        super().__init__()
+        self._load: Callable[[], list[Validation]] | None = load
+
+    def _read(self) -> None:
+        if self._load is not None:
+            load, self._load = self._load, None
+            self.extend(load())
+
+    def __len__(self) -> int:
+        self._read()
+        return super().__len__()
+
+    def __iter__(self) -> Iterator[Validation]:
+        self._read()
+        return super().__iter__()
+
+    def __getitem__(self, index: Any) -> Any:
+        self._read()
+        return super().__getitem__(index)
+
+    def __eq__(self, other: object) -> bool:
+        self._read()
+        return super().__eq__(other)
+
 
 
 @dataclass
@@ -54,12 +92,17 @@ class RunReport:
     recap: Path | None = None
     recap_error: str = ""
     pdf: PdfReport | None = None  # when settings.pdf: the PDF conversion of this run
+    replay: Answer | None = None  # nothing had changed: the last complete run's answer (runcache.py)
 
     @property
     def requests(self) -> int:
+        if self.replay is not None:
+            return self.replay.requests
         return sum(len(v.assessments) for v in self.validations)
 
     def all_problems(self) -> list[Problem]:
+        if self.replay is not None:
+            return [*self.problems, *self.replay.assessed]
         return [*self.problems, *(p for v in self.validations for p in v.all_problems())]
 
     @property
@@ -68,6 +111,7 @@ class RunReport:
 
     def unsettled_folders(self, outbox: Path) -> set[Path]:
         """Folders this run could not bring up to date: a document locked, or failed to render or write."""
+        from pipeline.outbox.folders import request_folder
         folders = {path.parent for path, _ in self.locked}
         failed = {p.agenda for p in self.problems if p.is_error and p.agenda}
         for v in self.validations:
@@ -86,6 +130,7 @@ class RunReport:
 
 def check(settings: Settings, caches: Caches | None = None) -> RunReport:
     """Read and validate every register; write nothing."""
+    from pipeline.register.reader import find_registers, unreadable_spreadsheets
     caches = caches or Caches()
     report = RunReport()
     report.problems += unreadable_spreadsheets(settings.inbox)
@@ -94,10 +139,37 @@ def check(settings: Settings, caches: Caches | None = None) -> RunReport:
     return report
 
 
-def process(settings: Settings, progress: Progress | None = None, caches: Caches | None = None) -> RunReport:
-    """Validate every register and bring outbox/ in step with it. Never raises for bad data."""
+def process(settings: Settings, progress: Progress | None = None, caches: Caches | None = None, *,
+            replay: bool = True) -> RunReport:
+    """Validate every register and bring outbox/ in step with it. Never raises for bad data.
+
+    When nothing it depends on changed since the last complete run and outbox/ is as that run left it,
+    that run's answer is given without reading anything (runcache.py); ``replay=False`` always reads
+    (arsip needs the validations themselves)."""
+    memory = RunMemory(settings)
+    if replay and (answer := memory.replay()) is not None:
+        from pipeline.outbox.recap import RECAP_NAME
+
+        def read() -> list[Validation]:
+            from pipeline.register.reader import find_registers
+            scratch, memo = RunReport(), caches or Caches()
+            found = (_read_and_validate(p, settings, scratch, memo) for p in find_registers(settings.inbox))
+            return [v for v in found if v]
+        return RunReport(validations=_Unread(read), problems=list(answer.problems),
+                         unchanged=answer.unchanged, held=answer.held,
+                         recap=settings.outbox / RECAP_NAME if answer.recap else None, replay=answer)
+    memory.forget()  # before anything is written: a run stopped half-way leaves no memory to trust
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pipeline.documents.checks import load_templates
+    from pipeline.documents.sample import sample_contexts
+    from pipeline.outbox.pdf import convert_to_pdf, outbox_documents
+    from pipeline.outbox.plan import Tally, plan_folders, write_status
+    from pipeline.outbox.writer import start_pool, write_folders
+    from pipeline.register.reader import find_registers, unreadable_spreadsheets
     caches = caches or Caches()
     report = RunReport()
+    unsettled = False  # something left for the next run: nothing to remember
     settings.outbox.mkdir(parents=True, exist_ok=True)
     ob.clean_stale_temps(settings.outbox)
     registers = find_registers(settings.inbox)
@@ -110,7 +182,13 @@ def process(settings: Settings, progress: Progress | None = None, caches: Caches
     early: ProcessPoolExecutor | None = start_pool(settings.workers) if registers and settings.workers > 1 else None
     done = 0
 
+    stale: list[Path] = []
+
     def collect(result: FolderResult) -> None:
+        nonlocal unsettled
+        unsettled = unsettled or bool(result.locked or result.problems)
+        if result.status_stale and result.folder is not None:
+            stale.append(result.folder)
         report.written += result.written
         report.locked += result.locked
         report.problems += result.problems
@@ -132,29 +210,31 @@ def process(settings: Settings, progress: Progress | None = None, caches: Caches
     finally:
         if early is not None:
             early.shutdown(cancel_futures=True)
+    for folder in stale:  # folders whose documents came out other than planned: STATUS.txt from here
+        status = tally.statuses[folder]
+        write_status(folder, status.assessment, status.validation, settings, tally)
+    unsettled = unsettled or tally.unsettled
     report.held += tally.held
     report.unchanged += tally.unchanged
     report.problems += tally.problems
     if settings.pdf:  # missing or out-of-date PDFs, for every document (not only this run's)
         report.pdf = convert_to_pdf(outbox_documents(settings.outbox))
         report.problems += report.pdf.problems
-    for status in tally.statuses:
-        folder = status.folder
-        try:
-            present = sorted(p.name for p in folder.glob("*.docx")) if folder.is_dir() else list(status.due)
-            text = status_text(status.assessment, status.validation, settings.today, present)
-            ob.write_text_if_changed(folder / "STATUS.txt", text)
-        except OSError as err:
-            report.problems.append(error("", None, "", str(folder.name), f"STATUS.txt tidak dapat ditulis: {err}",
-                                         "Periksa izin tulis folder outbox."))
     _write_recap(settings, report)
+    if not unsettled and report.recap is not None and not report.pdf:
+        assessed = tuple(p for v in report.validations for p in v.all_problems())
+        answer = Answer(report.requests, tuple(v.register.name for v in report.validations),
+                        tuple(report.problems), assessed, report.held, report.unchanged + len(report.written),
+                        True)
+        memory.remember(answer, {v.register.name: v.register.digest for v in report.validations})
     return report
 
 
 def archive(settings: Settings, caches: Caches | None = None) -> tuple[RunReport, ArchiveReport]:
     """`sop-pipeline arsip`: bring outbox/ up to date, then archive every finished, error-free request."""
+    from pipeline.outbox.archive import archive_requests
     caches = caches or Caches()
-    report = process(settings, caches=caches)
+    report = process(settings, caches=caches, replay=False)
     result = archive_requests(settings, report.validations, settings.pdf, report.unsettled_folders(settings.outbox))
     return report, result
 
@@ -167,6 +247,9 @@ def _file_digest(path: Path) -> str:
 
 
 def _read_and_validate(path: Path, settings: Settings, report: RunReport, caches: Caches) -> Validation | None:
+    from pipeline.outbox.archive import mark_changed_since_archive
+    from pipeline.register.reader import read_register
+    from pipeline.validate import validate_register
     digest = _file_digest(path)
     cached = caches.registers.get(path)
     if digest and cached and cached[0] == digest and cached[1] == settings:
@@ -192,6 +275,8 @@ def _read_and_validate(path: Path, settings: Settings, report: RunReport, caches
 
 
 def _write_recap(settings: Settings, report: RunReport) -> None:
+    from pipeline.monev.kinerja import kinerja_figures
+    from pipeline.outbox.recap import RECAP_NAME, recap_bytes, recap_digest, stored_digest
     target = settings.outbox / RECAP_NAME
     try:
         kinerja = kinerja_figures(report.validations, settings.today, settings.lampiran)  # sheet Kinerja

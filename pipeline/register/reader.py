@@ -261,7 +261,6 @@ def _suggest(wanted: C.Column, headers: list[str], used: Iterable[str]) -> str:
 
 def _read_sheet(decl: C.Sheet, rows: Iterator[Sequence[Any]], epoch: datetime, structure: Structure
                 ) -> tuple[tuple[Record, ...], dict[str, str], list[Problem]]:
-    from openpyxl.utils.cell import get_column_letter, range_boundaries
     header = next(rows, None)
     if header is None:
         return (), {}, [error(decl.name, 1, "", "", f"Sheet '{decl.name}' kosong: baris judul (baris 1) tidak ada.",
@@ -276,8 +275,9 @@ def _read_sheet(decl: C.Sheet, rows: Iterator[Sequence[Any]], epoch: datetime, s
         elif decl.name == C.PERMOHONAN.name:
             problems.append(warning(decl.name, 1, col.header, "",
                                     f"Kolom '{col.header}' tidak ditemukan; isinya dianggap kosong.", hint))
-    letters = {i: get_column_letter(i + 1) for i in by_index}
+    letters = {i: column_letter(i + 1) for i in by_index}
     for ref in structure.merged:
+        from openpyxl.utils.cell import range_boundaries  # openpyxl only for a register with merged cells
         try:
             min_col, min_row, max_col, max_row = range_boundaries(ref)
         except (ValueError, TypeError):
@@ -322,6 +322,15 @@ def _read_sheet(decl: C.Sheet, rows: Iterator[Sequence[Any]], epoch: datetime, s
             values[col.key] = value
         records.append(Record(decl.name, row_number, values, raw, frozenset(bad)))
     return tuple(records), found, problems
+
+
+def column_letter(number: int) -> str:
+    """Excel's column name: 1 → 'A', 27 → 'AA' (openpyxl's get_column_letter, without openpyxl)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _as_typed(cell: Any) -> str:
