@@ -163,7 +163,7 @@ def arsip(folder: Path | None, today: date | None, pdf: bool | None, verify: boo
 @click.option("--interval", type=click.FloatRange(min=0.1), default=None, metavar="DETIK",
               help="Selang polling (bawaan 1).")
 @click.option("--debounce", type=click.FloatRange(min=0), default=None, metavar="DETIK",
-              help="Tunggu folder tenang selama ini sebelum memproses (bawaan 2).")
+              help="Tunggu folder tenang selama ini sebelum memproses (bawaan 0.3).")
 @click.option("--rescan", type=click.FloatRange(min=0), default=None, metavar="DETIK",
               help="Proses ulang penuh secara berkala walau tanpa perubahan (bawaan 300; 0 = mati).")
 @_pdf_option
