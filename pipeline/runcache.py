@@ -234,9 +234,9 @@ def _plain(answer: Answer) -> dict[str, Any]:
     def problems(items: Sequence[Problem]) -> list[list[Any]]:
         return [[p.severity.value, p.sheet, p.row, p.column, p.value, p.message, p.hint, p.agenda, p.source]
                 for p in items]
-    return {"permohonan": answer.requests, "register": list(answer.registers), "masalah": problems(answer.problems),
-            "masalah_permohonan": problems(answer.assessed), "ditahan": answer.held,
-            "tidak_berubah": answer.unchanged, "rekap": answer.recap}
+    return {"permohonan": answer.requests, "register": list(answer.registers),
+            "masalah": problems(answer.problems), "masalah_permohonan": problems(answer.assessed),
+            "ditahan": answer.held, "tidak_berubah": answer.unchanged, "rekap": answer.recap}
 
 
 def _answer(data: Mapping[str, Any]) -> Answer:

@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def settings(office: Path, **changes: object) -> Settings:
-    return Settings.build(root=office, today=changes.pop("today", TODAY), workers=1, **changes)  # type: ignore[arg-type]
+    today = changes.pop("today", TODAY)
+    return Settings.build(root=office, today=today, workers=1, **changes)  # type: ignore[arg-type]
 
 
 def fill(office: Path) -> None:
@@ -144,7 +145,8 @@ def _document_deleted(office: Path) -> None:
 
 def _status_edited(office: Path) -> None:
     status = office / "outbox" / FOLDER / "STATUS.txt"
-    status.write_text(status.read_text(encoding="utf-8").replace("Dinas Kesehatan", "Dinas Lain"), encoding="utf-8")
+    edited = status.read_text(encoding="utf-8").replace("Dinas Kesehatan", "Dinas Lain")
+    status.write_text(edited, encoding="utf-8")
 
 
 def _stray_file(office: Path) -> None:
@@ -157,8 +159,9 @@ def _rekap_deleted(office: Path) -> None:
 
 CHANGES: dict[str, Callable[[Path], None]] = {
     "register": _register_changed, "template": _template_changed, "photo": _photo_added,
-    "inbox listing": _file_in_inbox, "document deleted": _document_deleted, "STATUS.txt edited": _status_edited,
-    "stray temporary file": _stray_file, "REKAP.xlsx deleted": _rekap_deleted,
+    "inbox listing": _file_in_inbox, "document deleted": _document_deleted,
+    "STATUS.txt edited": _status_edited, "stray temporary file": _stray_file,
+    "REKAP.xlsx deleted": _rekap_deleted,
 }
 
 
@@ -195,7 +198,8 @@ def test_a_damaged_or_forged_memory_is_ignored(office: Path, reads: list[str]) -
     process(settings(office))
     memory = office / "outbox" / runcache.CACHE
     good = memory.read_bytes()
-    head, body = good[:good.index(b"\n", len(runcache._MAGIC)) + 1], good[good.index(b"\n", len(runcache._MAGIC)) + 1:]
+    cut = good.index(b"\n", len(runcache._MAGIC)) + 1  # after the magic line and the HMAC line
+    head, body = good[:cut], good[cut:]
     stored = json.loads(body)
     stored["jawaban"]["masalah_permohonan"] = []  # a forger's memory: every request fine
     stored["jawaban"]["ditahan"] = 0

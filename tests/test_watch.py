@@ -115,7 +115,8 @@ RECORDED: dict[str, dict[str, list[str]]] = {
     "excel save, original deleted": {
         "native": _EXCEL_OWNER + ["deleted inbox/register.xlsx", "modified inbox/"],
         "polling": ["deleted inbox/register.xlsx", "modified inbox/"]},
-    "excel save, temp renamed": {"native": _EXCEL_RENAME, "polling": ["created inbox/register.xlsx", "modified inbox/"]},
+    "excel save, temp renamed": {"native": _EXCEL_RENAME,
+                                 "polling": ["created inbox/register.xlsx", "modified inbox/"]},
     "template lembar_disposisi saved": {
         "native": ["created templates_docx/~WRLlemb.tmp", "modified templates_docx/",
                    "opened templates_docx/~WRLlemb.tmp", "modified templates_docx/~WRLlemb.tmp",
