@@ -104,7 +104,7 @@ class RunMemory:
             body = json.dumps({"masukan": self._inputs, "outbox": state, "jawaban": _plain(answer)},
                               ensure_ascii=False, separators=(",", ":")).encode()
             mac = hmac.new(self._secret, body, hashlib.sha256).hexdigest().encode()
-            ob.atomic_write(self.path, _MAGIC + mac + b"\n" + body)
+            ob.atomic_write(self.path, _MAGIC + mac + b"\n" + body, fsync=False)  # a hint: no flush
         except OSError as err:
             log.debug("run memory not written: %s", err)
 

@@ -152,10 +152,10 @@ def test_unwritable_outbox_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     office = _office(tmp_path, 2)
     real = ob.atomic_write
 
-    def refuse(path: Path, data: bytes) -> None:
+    def refuse(path: Path, data: bytes, **options: bool) -> None:
         if "001 - " in str(path):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        real(path, data)
+        real(path, data, **options)
 
     monkeypatch.setattr(ob, "atomic_write", refuse)
     report = process(Settings.build(root=office, today=TODAY, workers=1))

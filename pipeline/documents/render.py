@@ -74,6 +74,13 @@ def render_bytes_docxtpl(tpl: LoadedTemplate, context: Mapping[str, Any]) -> byt
 
 
 def _has_images(value: Any) -> bool:
+    kind = type(value)
+    if kind is str or kind is int or value is None:  # nearly every field: no ABC check for them
+        return False
+    if kind is dict:
+        return any(_has_images(v) for v in value.values())
+    if kind is list:
+        return any(_has_images(v) for v in value)
     if isinstance(value, ImageRef):
         return True
     if isinstance(value, Mapping):

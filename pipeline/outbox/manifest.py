@@ -51,7 +51,9 @@ class Manifest:
         self.entries[filename] = {"sidik": fingerprint, "sha256": hashlib.sha256(content).hexdigest(),
                                   "ditulis": datetime.now().isoformat(timespec="seconds"), **extra}
 
-    def save(self) -> None:
+    def save(self, fsync: bool = True) -> None:
+        """``fsync=False``: the writer flushes the folder once instead (a lost manifest costs a rewrite of
+        identical documents, never a wrong one)."""
         body = json.dumps({"versi": 1, "masukan": self.request_key, "dokumen": self.entries}, ensure_ascii=False,
                           indent=1, sort_keys=True)
-        atomic_write(self.path, body.encode("utf-8"))
+        atomic_write(self.path, body.encode("utf-8"), fsync=fsync)

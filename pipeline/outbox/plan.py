@@ -16,11 +16,10 @@ from pathlib import Path
 from pipeline.documents.catalog import due_documents
 from pipeline.documents.checks import TemplateSet
 from pipeline.documents.fields import FIELDS_VERSION, FieldBuilder, fingerprint
-from pipeline.outbox import files as ob
 from pipeline.outbox.folders import request_folder
 from pipeline.outbox.manifest import Manifest
 from pipeline.outbox.status import status_text
-from pipeline.outbox.writer import FolderJob, PlannedDocument, status_problem
+from pipeline.outbox.writer import FolderJob, PlannedDocument, status_problem, write_if_changed
 from pipeline.problems import Problem, error
 from pipeline.register.reader import Record
 from pipeline.settings import Settings
@@ -55,7 +54,7 @@ def write_status(folder: Path, a: Assessment, validation: Validation, settings: 
     """STATUS.txt from the documents the folder holds now, rewritten only when it changed."""
     try:
         present = sorted(p.name for p in folder.glob("*.docx")) if folder.is_dir() else []
-        ob.write_text_if_changed(folder / "STATUS.txt", status_text(a, validation, settings.today, present))
+        write_if_changed(folder / "STATUS.txt", status_text(a, validation, settings.today, present))
     except OSError as err:
         tally.unsettled = True
         tally.problems.append(status_problem(folder, err))

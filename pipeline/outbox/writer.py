@@ -69,10 +69,11 @@ def write_folder(job: FolderJob, now: datetime, fast: FastTemplates | None = Non
     """Render one request's changed documents, write them, then its manifest and STATUS.txt, then flush
     the folder once. Never raises.
 
-    Durability: each file is written to a temporary file, flushed and renamed into place (files.atomic_write),
-    so no reader ever sees half a document. The documents of a folder are written side by side in threads,
-    so their flushes go to disk together (one journal commit instead of one per file); the folder itself is
-    flushed once at the end, which makes the renames durable before anything is reported written."""
+    Durability: every file is written to a temporary file and renamed into place (files.atomic_write), so no
+    reader ever sees half of one. Each document is flushed before its rename, side by side in threads so
+    that their flushes share the disk's commits. The manifest and STATUS.txt — bookkeeping that the next
+    run rebuilds from the register if a power cut takes them — are not flushed one by one: the folder is
+    flushed once at the end, which also makes every rename durable before a document is reported written."""
     result = FolderResult(folder=job.folder)
     manifest = Manifest.load(job.folder)
     rendered: list[tuple[PlannedDocument, bytes]] = []
@@ -95,7 +96,7 @@ def write_folder(job: FolderJob, now: datetime, fast: FastTemplates | None = Non
     manifest.request_key = job.masukan if len(result.written) == len(job.docs) else ""
     if result.written:
         try:
-            manifest.save()
+            manifest.save(fsync=False)
         except OSError as err:
             result.problems.append(error("", None, "", str(manifest.path), f"Manifest tidak dapat ditulis: {err}",
                                          "Periksa ruang disk dan izin tulis outbox.", agenda=job.agenda))
@@ -105,11 +106,22 @@ def write_folder(job: FolderJob, now: datetime, fast: FastTemplates | None = Non
             result.status_stale = True  # a document failed or a clerk added one: the run writes STATUS.txt
         else:
             try:
-                ob.write_text_if_changed(job.folder / "STATUS.txt", job.status)
+                write_if_changed(job.folder / "STATUS.txt", job.status)
             except OSError as err:
                 result.problems.append(status_problem(job.folder, err, job.agenda))
     _flush_folder(job.folder)
     return result
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    """STATUS.txt, rewritten only when it changed; not flushed on its own (see write_folder)."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    ob.atomic_write(path, data, fsync=False)
 
 
 def status_problem(folder: Path, err: OSError, agenda: str = "") -> Problem:
@@ -172,9 +184,10 @@ _worker_fast: FastTemplates | None = None  # a render process's own prepared tem
 def _worker_start(parent: int) -> None:
     """In each render process: its own fast renderers, and an exit when the run that started it is gone
     (killed, say), instead of lingering."""
-    from pipeline.documents.fastdocx import FastTemplates
+    # docxtpl, lxml and Jinja, loaded here while the run still reads the register.
+    from pipeline.documents import docxfile, fastdocx, sandbox  # noqa: F401
     global _worker_fast, _WRITERS
-    _worker_fast = FastTemplates()
+    _worker_fast = fastdocx.FastTemplates()
     _WRITERS = None  # threads do not survive a fork
 
     def watch_parent() -> None:
@@ -190,7 +203,7 @@ def _write_in_worker(job: FolderJob, now: datetime) -> FolderResult:
 
 def start_pool(workers: int) -> ProcessPoolExecutor:
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(os.getpid(),))
-    pool.submit(int).result()  # starts the workers
+    pool.submit(int)  # forks the workers now; they load the render libraries while this process goes on
     return pool
 
 
