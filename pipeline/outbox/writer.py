@@ -184,8 +184,7 @@ _worker_fast: FastTemplates | None = None  # a render process's own prepared tem
 def _worker_start(parent: int) -> None:
     """In each render process: its own fast renderers, and an exit when the run that started it is gone
     (killed, say), instead of lingering."""
-    # docxtpl, lxml and Jinja, loaded here while the run still reads the register.
-    from pipeline.documents import docxfile, fastdocx, sandbox  # noqa: F401
+    from pipeline.documents import fastdocx
     global _worker_fast, _WRITERS
     _worker_fast = fastdocx.FastTemplates()
     _WRITERS = None  # threads do not survive a fork
