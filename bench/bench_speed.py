@@ -11,7 +11,8 @@ For each register size, on the same generated register and templates:
   full   `sop-pipeline run` into an empty outbox;
   no-op  `run` again with nothing changed;
   edit   one cell (Hasil Pemeliharaan of one request) changed, then `run`;
-each `run` as a user runs it: a fresh process, wall time of the whole command, the median of REPEAT.
+each `run` as a user runs it: a fresh process, wall time of the whole command, the median of REPEAT;
+peak MB is the largest process of the full builds (the main process or one render process).
 Then the targets of issue #14 as ratios: full ≥ 8× faster than naive, full ≤ 2× the floor, no-op
 ≤ 0.3 s (0.6 s at 5,000), edit ≤ 0.5 s (1 s at 5,000). Watch latency: bench/bench_watch.py; `check` on
 a hostile register: bench/bench_check.py --hostile."""
@@ -21,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -127,6 +129,7 @@ def measure(n: int) -> dict[str, float]:
             if (root / "outbox").exists():
                 shutil.rmtree(root / "outbox")
             fulls.append(command(root, env))
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # largest process so far, MB
         noops = [command(root, env) for _ in range(REPEAT["noop"])]
         edits = []
         for i in range(REPEAT["edit"]):
@@ -134,7 +137,7 @@ def measure(n: int) -> dict[str, float]:
             edits.append(command(root, env))
         return {"docs": len(work), "naive": naive_s, "sampled": sampled, "floor": floor_s,
                 "full": statistics.median(fulls), "noop": statistics.median(noops),
-                "edit": statistics.median(edits)}
+                "edit": statistics.median(edits), "peak_mb": peak}
 
 
 def main(sizes: list[int]) -> None:
@@ -142,14 +145,15 @@ def main(sizes: list[int]) -> None:
           f"medians of {REPEAT['full']} full builds, {REPEAT['noop']} no-ops, {REPEAT['edit']} edits")
     results = {n: measure(n) for n in sizes}
     head = (f"{'requests':>8} {'docs':>6} | {'naive':>8} {'floor':>7} {'full':>7} | {'naive/full':>10} "
-            f"{'full/floor':>10} | {'no-op':>6} {'edit':>6}")
+            f"{'full/floor':>10} | {'no-op':>6} {'edit':>6} | {'peak MB':>7}")
     print(head)
     print("-" * len(head))
     for n, r in results.items():
         print(f"{n:>8} {r['docs']:>6} | {r['naive']:>7.1f}s{'*' if r['sampled'] else ' '}{r['floor']:>6.2f}s "
               f"{r['full']:>6.2f}s | {r['naive'] / r['full']:>9.1f}x {r['full'] / r['floor']:>9.2f}x | "
-              f"{r['noop']:>5.2f}s {r['edit']:>5.2f}s")
-    print("* extrapolated from a random sample of", NAIVE_MAX, "documents")
+              f"{r['noop']:>5.2f}s {r['edit']:>5.2f}s | {r['peak_mb']:>7.0f}")
+    if any(r["sampled"] for r in results.values()):
+        print("* extrapolated from a random sample of", NAIVE_MAX, "documents")
     print("\ntargets (issue #14), as ratios of measured to target:")
     for n, r in results.items():
         noop_target, edit_target = TARGETS.get(n, TARGETS[5000] if n > 1000 else TARGETS[1000])

@@ -249,3 +249,29 @@ def test_an_edit_rekap_does_not_show_leaves_it_alone(office: Path) -> None:
     assert run(Hal="Permohonan Pemeliharaan Server SIMPUS (ulang)") != first
     shown = openpyxl.load_workbook(office / "outbox" / "REKAP.xlsx")["Rekap"]["D2"].value
     assert shown == "Permohonan Pemeliharaan Server SIMPUS (ulang)"
+
+
+def test_folders_resolved_once_per_run_still_refuse_links_out_of_outbox(tmp_path: Path) -> None:
+    """request_folder with a run's memory of resolved year folders names the same folders, and a request
+    folder (or year folder) that is a link leading out of outbox/ is refused as without it."""
+    from conftest import request, write_register
+
+    from pipeline.errors import OutboxError
+    from pipeline.outbox.folders import request_folder
+
+    outbox, elsewhere = tmp_path / "outbox", tmp_path / "elsewhere"
+    (outbox / "2026").mkdir(parents=True)
+    elsewhere.mkdir()
+    path = write_register(tmp_path / "r.xlsx", permohonan=[request(), request(No_Agenda="018")])
+    first, second = validate_register(read_register(path), date(2026, 7, 21)).assessments
+    memory: dict[str, Path] = {}
+    assert request_folder(outbox, first, memory) == request_folder(outbox, first) == \
+        outbox.resolve() / "2026" / "017 - Dinas Kesehatan"
+    (outbox / "2026" / "018 - Dinas Kesehatan").symlink_to(elsewhere, target_is_directory=True)
+    for resolved in (memory, None):
+        with pytest.raises(OutboxError):
+            request_folder(outbox, second, resolved)
+    (outbox / "2026").rename(outbox / "2026-lama")
+    (outbox / "2026").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(OutboxError):
+        request_folder(outbox, first, {})
