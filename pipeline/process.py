@@ -80,7 +80,6 @@ class _Unread(list["Validation"]):
         return super().__eq__(other)
 
 
-
 @dataclass
 class RunReport:
     validations: list[Validation] = field(default_factory=list)
