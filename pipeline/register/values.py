@@ -46,6 +46,7 @@ _KEY_SYNONYMS = {"tanggal": "tgl", "nomor": "no", "nomer": "no", "kepaladinas": 
                  "kepalabidang": "kabid"}
 
 
+@lru_cache(maxsize=8192)  # called for every choice of every choice cell: a few dozen distinct texts
 def norm_key(text: str) -> str:
     """Compare headers and list values ignoring case, spacing and punctuation ('No. Agenda' = 'nomor agenda')."""
     words = re.findall(r"[0-9a-z]+", unicodedata.normalize("NFKD", text).lower())
