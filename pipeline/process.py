@@ -220,7 +220,7 @@ def process(settings: Settings, progress: Progress | None = None, caches: Caches
         report.pdf = convert_to_pdf(outbox_documents(settings.outbox))
         report.problems += report.pdf.problems
     _write_recap(settings, report)
-    if not unsettled and report.recap is not None and not report.pdf:
+    if not unsettled and report.recap is not None and report.validations and not report.pdf:
         assessed = tuple(p for v in report.validations for p in v.all_problems())
         answer = Answer(report.requests, tuple(v.register.name for v in report.validations),
                         tuple(report.problems), assessed, report.held, report.unchanged + len(report.written),

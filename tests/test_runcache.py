@@ -83,6 +83,14 @@ def test_the_command_prints_the_same_when_replayed(office: Path) -> None:
     assert replayed.output == full.output and replayed.exit_code == full.exit_code == 3
 
 
+def test_an_inbox_without_register_is_never_answered_from_memory(office: Path) -> None:
+    args = ["run", "-C", str(office), "--today", TODAY.isoformat()]
+    for _ in range(2):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 1 and "Tidak ada register .xlsx" in result.output
+    assert not (office / "outbox" / runcache.CACHE).exists()
+
+
 def test_a_run_with_nothing_to_do_imports_no_heavy_library(office: Path) -> None:
     fill(office)
     code = f"""
