@@ -22,8 +22,12 @@ _STAFF = [
 ]
 
 
-def generate_register(path: Path, n: int, seed: int = 1, end: date = date(2026, 11, 27)) -> Path:
-    """``n`` requests at random stages, each step one working day after the previous one."""
+def generate_register(path: Path, n: int, seed: int = 1, end: date = date(2026, 11, 27),
+                      bad_devices: bool = False) -> Path:
+    """``n`` requests at random stages, each step one working day after the previous one.
+
+    ``bad_devices``: the hostile case for validation — one Perangkat row per request, each with an invalid
+    IP address (a problem on every device row)."""
     rng = random.Random(seed)
     cal = WorkCalendar()
     wb = openpyxl.Workbook(write_only=True)
@@ -64,11 +68,12 @@ def generate_register(path: Path, n: int, seed: int = 1, end: date = date(2026, 
         if stage >= 8 or (stage == 7 and rng.random() < 0.5):
             values["perangkat_diganti"] = "Ya" if diganti else "Tidak"
         sheets["Permohonan"].append([values.get(c.key) for c in C.PERMOHONAN.columns])
-        if stage >= 4:
-            for k in range(rng.randint(1, 3)):
+        if stage >= 4 or bad_devices:
+            for k in range(1 if bad_devices else rng.randint(1, 3)):
+                ip = f"10.1.{i % 250}.{300 + k if bad_devices else k + 1}"  # 300: not an address
                 tindakan = "Diganti" if (diganti and k == 0 and "perangkat_diganti" in values) else "Dipelihara"
                 sheets["Perangkat"].append([agenda, "Server", "Dell PowerEdge R740", f"SN{i}{k}", "1.3.2.10.02.04.001",
-                                            "64 GB", f"10.1.{i % 250}.{k + 1}", "R2/U12", "Baik", tindakan, ""])
+                                            "64 GB", ip, "R2/U12", "Baik", tindakan, ""])
     for nama, nip, gol, jabatan, peran in _STAFF:
         sheets["Pegawai"].append([nama, nip, gol, jabatan, peran, None, None, "Definitif"])
     settings = wb.create_sheet(C.PENGATURAN)

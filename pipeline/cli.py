@@ -161,7 +161,7 @@ def run(folder: Path | None, today: date | None, progress: bool | None, pdf: boo
         report = _guard(process, settings, bars)
     finally:
         bars.close()
-    if not report.validations and not any(p.source for p in report.problems):
+    if report.replay is None and not report.validations and not any(p.source for p in report.problems):
         _fail(f"Tidak ada register .xlsx di {settings.inbox}.")
     _print_problems(report.all_problems(), rinci)
     if report.recap_error:
@@ -280,7 +280,7 @@ def arsip(folder: Path | None, today: date | None, pdf: bool | None, verify: boo
 @click.option("--interval", type=click.FloatRange(min=0.1), default=None, metavar="DETIK",
               help="Selang polling (bawaan 1).")
 @click.option("--debounce", type=click.FloatRange(min=0), default=None, metavar="DETIK",
-              help="Tunggu folder tenang selama ini sebelum memproses (bawaan 2).")
+              help="Tunggu folder tenang selama ini sebelum memproses (bawaan 0.3).")
 @click.option("--rescan", type=click.FloatRange(min=0), default=None, metavar="DETIK",
               help="Proses ulang penuh secara berkala walau tanpa perubahan (bawaan 300; 0 = mati).")
 @_pdf_option

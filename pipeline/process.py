@@ -1,54 +1,53 @@
 """The one entry point: read every register, validate, write each request's documents, write the recap.
-`sop-pipeline run`, `arsip` and the watcher all call these functions."""
+`sop-pipeline run`, `arsip` and the watcher all call these functions.
+
+A run with nothing to do answers from the memory of the last complete run (runcache.py) and imports none of
+the libraries that reading, rendering or writing need; everything else is imported by the run that uses it."""
 
 from __future__ import annotations
 
-import hashlib
-import io
 import logging
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pipeline.documents.checks import CheckedTemplates, load_templates
-from pipeline.documents.fastdocx import FastTemplates
-from pipeline.documents.photos import PhotoChecks, PhotoRequest, check_logo, locate_photos
-from pipeline.documents.sample import sample_contexts
-from pipeline.errors import OutboxError, RegisterError
-from pipeline.monev.kinerja import kinerja_figures
-from pipeline.outbox import cetak
 from pipeline.outbox import files as ob
-from pipeline.outbox.archive import (
-    ArchiveReport,
-    FileMemo,
-    archive_requests,
-    archive_versions,
-    mark_changed_since_archive,
-)
-from pipeline.outbox.folders import request_folder
 from pipeline.outbox.lock import office_lock
-from pipeline.outbox.pdf import PdfReport, convert_to_pdf, outbox_documents
-from pipeline.outbox.plan import StatusJob, Tally, missing_logo_warning, plan_folders
-from pipeline.outbox.recap import RECAP_NAME, recap_bytes, recap_digest, stored_digest
-from pipeline.outbox.status import status_text
-from pipeline.outbox.writer import FolderResult, start_pool, write_folders
-from pipeline.problems import Problem, error, warning
-from pipeline.register.reader import find_registers, read_register, unreadable_spreadsheets
-from pipeline.register.values import format_date
+from pipeline.problems import Problem, warning
+from pipeline.runcache import Answer, RunMemory
 from pipeline.settings import Settings
-from pipeline.validate import (
-    PERMOHONAN,
-    Validation,
-    validate_register,
-    validate_registers,
-    with_photo_warnings,
-)
+
+if TYPE_CHECKING:
+    from pipeline.documents.checks import CheckedTemplates
+    from pipeline.documents.fastdocx import FastTemplates
+    from pipeline.documents.photos import PhotoChecks
+    from pipeline.outbox import cetak
+    from pipeline.outbox.archive import ArchiveReport, FileMemo
+    from pipeline.outbox.pdf import PdfReport
+    from pipeline.outbox.plan import StatusJob
+    from pipeline.outbox.writer import FolderResult
+    from pipeline.validate import Validation
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (phase, done, total): the CLI draws bars, the core never prints
 READING, WRITING, CONVERTING, ARCHIVING = "Membaca", "Menulis dokumen", "Membuat PDF", "Mengarsipkan"
+
+
+def _checked() -> CheckedTemplates:
+    from pipeline.documents.checks import CheckedTemplates
+    return CheckedTemplates()
+
+
+def _fast() -> FastTemplates:
+    from pipeline.documents.fastdocx import FastTemplates
+    return FastTemplates()
+
+
+def _memo() -> FileMemo:
+    from pipeline.outbox.archive import FileMemo
+    return FileMemo()
 
 
 @dataclass
@@ -57,10 +56,42 @@ class Caches:
     bytes it was computed from, so none can be stale; a plain `sop-pipeline run` starts with an empty one."""
 
     registers: dict[Path, tuple[str, Settings, Validation]] = field(default_factory=dict)  # by register digest
-    templates: CheckedTemplates = field(default_factory=CheckedTemplates)
-    fast: FastTemplates = field(default_factory=FastTemplates)
-    archives: FileMemo = field(default_factory=FileMemo)
+    templates: CheckedTemplates = field(default_factory=_checked)
+    fast: FastTemplates = field(default_factory=_fast)
+    archives: FileMemo = field(default_factory=_memo)
     photos: PhotoChecks | None = None  # photos already decoded; loaded from outbox/_log/ when first needed
+
+
+class _Unread(list["Validation"]):
+    """The validations of a replayed run (nothing changed since the last complete run): read and
+    validated only if someone asks for them, never for the run itself."""
+
+    def __init__(self, load: Callable[[], list[Validation]]) -> None:
+        super().__init__()
+        self._load: Callable[[], list[Validation]] | None = load
+
+    def _read(self) -> None:
+        if self._load is not None:
+            load, self._load = self._load, None
+            self.extend(load())
+
+    def __len__(self) -> int:
+        self._read()
+        return super().__len__()
+
+    def __iter__(self) -> Iterator[Validation]:
+        self._read()
+        return super().__iter__()
+
+    def __getitem__(self, index: Any) -> Any:
+        self._read()
+        return super().__getitem__(index)
+
+    def __eq__(self, other: object) -> bool:
+        self._read()
+        return super().__eq__(other)
+
+    __hash__ = None  # a list
 
 
 @dataclass
@@ -81,12 +112,18 @@ class RunReport:
     to_print: list[cetak.PrintItem] = field(default_factory=list)
     print_list: cetak.PrintList | None = None
     combined: cetak.Combined | None = None
+    replay: Answer | None = None  # nothing had changed: the last complete run's answer (runcache.py)
+    complete: bool = False  # nothing left undone (no document locked or failed, REKAP written): remembered
 
     @property
     def requests(self) -> int:
+        if self.replay is not None:
+            return self.replay.requests
         return sum(len(v.assessments) for v in self.validations)
 
     def all_problems(self) -> list[Problem]:
+        if self.replay is not None:
+            return [*self.problems, *self.replay.assessed]
         return [*self.problems, *(p for v in self.validations for p in v.all_problems())]
 
     @property
@@ -95,6 +132,7 @@ class RunReport:
 
     def unsettled_folders(self, outbox: Path) -> set[Path]:
         """Folders this run could not bring up to date: a document locked, or failed to render or write."""
+        from pipeline.outbox.folders import request_folder
         folders = {path.parent for path, _ in self.locked}
         failed = {p.agenda for p in self.problems if p.is_error and p.agenda}
         for v in self.validations:
@@ -113,21 +151,65 @@ class RunReport:
 
 def check(settings: Settings, caches: Caches | None = None) -> RunReport:
     """Read and validate every register; write nothing. The same verdicts as `run` (one path to them)."""
+    from pipeline.verdicts import validate_office
     caches = caches or Caches()
     report = RunReport()
-    _validate_office(settings, report, caches)
+    validate_office(settings, report, caches)
     return report
 
 
-def process(settings: Settings, progress: Progress | None = None, caches: Caches | None = None) -> RunReport:
+def process(settings: Settings, progress: Progress | None = None, caches: Caches | None = None, *,
+            replay: bool = True) -> RunReport:
     """Validate every register and bring outbox/ in step with it. Never raises for bad data; raises BusyError
-    when another run still holds outbox/ after ``settings.lock_wait`` seconds."""
+    when another run still holds outbox/ after ``settings.lock_wait`` seconds.
+
+    When nothing it depends on changed since the last complete run and outbox/ is as that run left it,
+    that run's answer is given without reading anything (runcache.py); ``replay=False`` always reads."""
     with office_lock(settings.outbox, settings.lock_wait, "run"):
-        return _process(settings, progress, caches or Caches())
+        memory = RunMemory(settings)
+        if replay and (answer := memory.replay()) is not None:
+            return _replayed(settings, answer, caches or Caches())
+        memory.forget()  # before anything is written: a run stopped half-way leaves no memory to trust
+        report = _process(settings, progress, caches or Caches())
+        _remember(memory, report)
+        return report
+
+
+def _replayed(settings: Settings, answer: Answer, caches: Caches) -> RunReport:
+    from pipeline.outbox import cetak
+    from pipeline.outbox.recap import RECAP_NAME
+
+    def read() -> list[Validation]:
+        from pipeline.verdicts import validate_office
+        return validate_office(settings, RunReport(), caches)
+    return RunReport(validations=_Unread(read), problems=list(answer.problems), unchanged=answer.unchanged,
+                     held=answer.held, recap=settings.outbox / RECAP_NAME if answer.recap else None,
+                     print_list=cetak.load_list(settings.outbox), replay=answer)
+
+
+def _remember(memory: RunMemory, report: RunReport) -> None:
+    if report.complete and report.recap is not None and report.validations and not report.pdf:
+        assessed = tuple(p for v in report.validations for p in v.all_problems())
+        answer = Answer(report.requests, tuple(v.register.name for v in report.validations),
+                        tuple(report.problems), assessed, report.held, report.unchanged + len(report.written),
+                        True)
+        memory.remember(answer, {v.register.name: v.register.digest for v in report.validations})
 
 
 def _process(settings: Settings, progress: Progress | None, caches: Caches) -> RunReport:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pipeline.documents.checks import load_templates
+    from pipeline.documents.photos import check_logo
+    from pipeline.documents.sample import sample_contexts
+    from pipeline.outbox.pdf import convert_to_pdf, outbox_documents
+    from pipeline.outbox.plan import Tally, missing_logo_warning, plan_folders, write_status
+    from pipeline.outbox.rekap_file import write_recap
+    from pipeline.outbox.writer import start_pool, write_folders
+    from pipeline.register.reader import find_registers
+    from pipeline.verdicts import save_photo_checks, validate_office
     report = RunReport()
+    unsettled = False  # something left for the next run: nothing to remember
     ob.clean_stale_temps(settings.outbox)  # ours alone: nobody else holds the lock
     registers = find_registers(settings.inbox)
     templates = load_templates(settings.templates, sample_contexts(settings.today),
@@ -142,16 +224,21 @@ def _process(settings: Settings, progress: Progress | None, caches: Caches) -> R
     # Render processes are forked now, while this process is small, not after it has read the register.
     early: ProcessPoolExecutor | None = start_pool(settings.workers) if registers and settings.workers > 1 else None
     done = 0
+    stale: list[Path] = []
 
     def collect(result: FolderResult) -> None:
+        nonlocal unsettled
+        unsettled = unsettled or bool(result.locked or result.problems)
+        if result.status_stale and result.folder is not None:
+            stale.append(result.folder)
         report.written += result.written
         report.reasons.update(result.reasons)
         report.locked += result.locked
         report.problems += result.problems
 
     try:
-        validations = _validate_office(settings, report, caches, progress)
-        _save_photo_checks(settings, caches)
+        validations = validate_office(settings, report, caches, progress)
+        save_photo_checks(settings, caches)
         requests = sum(len(v.assessments) for v in validations)
 
         def tick() -> None:
@@ -167,31 +254,25 @@ def _process(settings: Settings, progress: Progress | None, caches: Caches) -> R
     finally:
         if early is not None:
             early.shutdown(cancel_futures=True)
+    for folder in stale:  # folders whose documents came out other than planned: STATUS.txt from here
+        status = tally.statuses[folder]
+        write_status(folder, status.assessment, status.validation, settings, tally)
     report.held += tally.held
     report.unchanged += tally.unchanged
     report.problems += tally.problems
     if settings.pdf:  # missing or out-of-date PDFs, for every document (not only this run's)
         report.pdf = convert_to_pdf(outbox_documents(settings.outbox), progress=_phase(progress, CONVERTING))
         report.problems += report.pdf.problems
-    for status in tally.statuses:
-        folder = status.folder
-        if ob.link_below(settings.outbox, folder) is not None:
-            continue  # behind a link: the request is held with an error that says so
-        try:
-            present = sorted(p.name for p in folder.glob("*.docx")) if folder.is_dir() else list(status.due)
-            text = status_text(status.assessment, status.validation, settings.today, present)
-            ob.write_text_if_changed(folder / "STATUS.txt", text, root=settings.outbox)
-        except (OSError, OutboxError) as err:
-            report.problems.append(error("", None, "", str(folder.name), f"STATUS.txt tidak dapat ditulis: {err}",
-                                         "Periksa izin tulis folder outbox.",
-                                         agenda=status.assessment.agenda))
-    _note_printing(settings, report, tally.statuses)
-    _write_recap(settings, report)
+    _note_printing(settings, report, list(tally.statuses.values()))
+    write_recap(settings, report)
+    report.complete = not (unsettled or tally.unsettled or report.unread or report.locked)
     return report
 
 
 def _note_printing(settings: Settings, report: RunReport, statuses: list[StatusJob]) -> None:
     """This run's documents for the clerk's 'Perlu dicetak' list, and one PDF of them when PDFs are made."""
+    from pipeline.outbox import cetak
+    from pipeline.outbox.archive import archive_versions
     by_folder = {s.folder: (n, s) for n, s in enumerate(statuses)}
     now = datetime.now()
     found: list[tuple[tuple[int, str], cetak.PrintItem]] = []
@@ -227,6 +308,7 @@ def _note_printing(settings: Settings, report: RunReport, statuses: list[StatusJ
 def archive(settings: Settings, caches: Caches | None = None,
             progress: Progress | None = None) -> tuple[RunReport, ArchiveReport]:
     """`sop-pipeline arsip`: bring outbox/ up to date, then archive every finished, error-free request."""
+    from pipeline.outbox.archive import archive_requests
     caches = caches or Caches()
     with office_lock(settings.outbox, settings.lock_wait, "arsip"):
         report = _process(settings, progress, caches)
@@ -237,14 +319,18 @@ def archive(settings: Settings, caches: Caches | None = None,
 
 def clear_print_list(settings: Settings) -> tuple[int, RunReport]:
     """`sop-pipeline cetak --selesai`: the clerk printed everything; empty the list, then run once so that
-    REKAP.xlsx shows the empty list. Returns how many documents the list held, and the run."""
+    REKAP.xlsx shows the empty list (a full run: the list is not part of the run memory's key). Returns how
+    many documents the list held, and the run."""
+    from pipeline.outbox import cetak
     count = cetak.clear_list(settings.outbox)
-    return count, process(settings)
+    return count, process(settings, replay=False)
 
 
 def print_list_pdf(settings: Settings, printing: cetak.PrintList,
                    progress: Progress | None = None) -> tuple[cetak.Combined, PdfReport]:
     """`sop-pipeline cetak --pdf`: one PDF of every document on the clerk's list (PDFs made where missing)."""
+    from pipeline.outbox import cetak
+    from pipeline.outbox.pdf import convert_to_pdf
     documents = [settings.outbox / item.path for item in printing.items]
     converted = convert_to_pdf(documents, progress=_phase(progress, CONVERTING))
     return cetak.combine_pdfs(documents, settings.outbox), converted
@@ -252,202 +338,3 @@ def print_list_pdf(settings: Settings, printing: cetak.PrintList,
 
 def _phase(progress: Progress | None, label: str) -> Callable[[int, int], None] | None:
     return None if progress is None else (lambda done, total: progress(label, done, total))
-
-
-def _file_digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
-
-
-def _validate_office(settings: Settings, report: RunReport, caches: Caches,
-                     progress: Progress | None = None) -> list[Validation]:
-    """Every register read and validated, then what needs them all at once: the same request in two
-    registers, the photo folders of all requests, request folders that are links, changes since archiving.
-    The one path to a verdict: `check` and `run` both come through here."""
-    report.problems += unreadable_spreadsheets(settings.inbox)
-    validations: list[Validation] = []
-    complete = True
-    for path in find_registers(settings.inbox):
-        if ob.is_link(path) and not path.resolve().is_relative_to(settings.inbox.resolve()):
-            report.problems.append(replace(error(
-                "", None, "", path.name, f"{path.name} adalah tautan (symlink) ke luar inbox/ "
-                f"({path.resolve()}); tidak dibaca.", "Simpan register sebagai berkas biasa di inbox/."),
-                source=path.name))
-            report.unread.append((path.name, "tautan (symlink) ke luar inbox/"))
-            complete = False
-            continue
-        if progress:
-            progress(f"{READING} {path.name}", 0, 1)
-        validation = _read_and_validate(path, settings, report, caches)
-        complete = complete and validation is not None
-        if validation is not None:
-            validations.append(validation)
-    validations = validate_registers(validations)
-    validations = _with_photos(settings, validations, caches, report, complete)
-    validations = [with_photo_warnings(v) for v in validations]  # from step 7 on, photos are due
-    validations = [_with_folder_links(settings.outbox, v) for v in validations]
-    # Outside the cache: whether a request changed since it was archived depends on outbox/_arsip too.
-    validations = [mark_changed_since_archive(settings.outbox, v, caches.archives) for v in validations]
-    report.validations += validations
-    return validations
-
-
-PHOTO_CHECKS = "foto-diperiksa.json"  # in outbox/_log/: photos already decoded (documents/photos.PhotoChecks)
-
-
-def _with_photos(settings: Settings, validations: list[Validation], caches: Caches, report: RunReport,
-                 complete: bool) -> list[Validation]:
-    """Each request's documentation photos, from the one photo folder that is its own."""
-    if caches.photos is None:
-        caches.photos = PhotoChecks.load(settings.outbox / "_log" / PHOTO_CHECKS)
-    requests = [PhotoRequest(a.key[0], a.agenda, f"{v.register.name} baris {a.record.row}")
-                for v in validations for a in v.assessments]
-    found = locate_photos(settings.lampiran, requests, settings.max_photo_bytes, caches.photos, complete)
-    report.problems += found.unmatched
-    out, index = [], 0
-    for v in validations:
-        assessments = []
-        for a in v.assessments:
-            photos, problems = found.of(index)
-            index += 1
-            if photos or problems:
-                extra = tuple(replace(p, agenda=a.agenda, source=v.register.name) for p in problems)
-                a = replace(a, photos=photos, problems=(*a.problems, *extra))
-            assessments.append(a)
-        out.append(replace(v, assessments=tuple(assessments)))
-    return out
-
-
-def _with_folder_links(outbox: Path, validation: Validation) -> Validation:
-    """A request whose folder below outbox/ is a link (or lies behind one) is held: nothing is written or
-    copied through it."""
-    marked = []
-    for a in validation.assessments:
-        folder = request_folder(outbox, a)
-        link = ob.link_below(outbox, folder) if folder is not None else None
-        if link is not None:
-            shown = link.relative_to(outbox.resolve()).as_posix()
-            problem = error(PERMOHONAN, a.record.row, "", shown,
-                            f"Folder dokumen permohonan ini ada di balik tautan (symlink) 'outbox/{shown}'; "
-                            "dokumennya tidak ditulis melalui tautan.", "Hapus tautan itu dari outbox/ "
-                            "(folder aslinya tidak ikut terhapus).", agenda=a.agenda)
-            a = replace(a, problems=(*a.problems, replace(problem, source=validation.register.name)))
-        marked.append(a)
-    return replace(validation, assessments=tuple(marked))
-
-
-def _save_photo_checks(settings: Settings, caches: Caches) -> None:
-    if caches.photos is None:
-        return
-    target = settings.outbox / "_log" / PHOTO_CHECKS
-    try:
-        ob.write_bytes_if_changed(target, caches.photos.dump(), root=settings.outbox)
-    except (OSError, OutboxError) as err:  # only a hint for the next run
-        log.info("%s tidak ditulis: %s", target, err)
-
-
-def _read_and_validate(path: Path, settings: Settings, report: RunReport, caches: Caches) -> Validation | None:
-    """One register read and validated on its own (kept in ``caches`` by the bytes it was read from)."""
-    digest = _file_digest(path)
-    cached = caches.registers.get(path)
-    if digest and cached and cached[0] == digest and cached[1] == settings:
-        return cached[2]
-    try:
-        register = read_register(path, settings.max_register_bytes)
-    except RegisterError as err:
-        report.unread.append((path.name, str(err).removeprefix(f"{path.name}: ")))
-        report.problems.append(replace(error(
-            "", None, "", path.name, str(err),
-            "Perbaiki atau simpan ulang register dari Excel; permohonan di register ini belum diproses."),
-            source=path.name))
-        log.warning("%s", err)
-        return None
-    validation = validate_register(register, settings.today)
-    log.debug("%s: %d permohonan dibaca dan diperiksa", path.name, len(validation.assessments))
-    # Keyed by the bytes actually read: a save between hashing and copying must not pin a stale result.
-    caches.registers[path] = (register.digest, settings, validation)
-    return validation
-
-
-def _write_recap(settings: Settings, report: RunReport) -> None:
-    target = settings.outbox / RECAP_NAME
-    if ob.is_link(target):  # not even read: a link could stand for anything
-        report.recap_error = f"REKAP.xlsx tidak diperbarui: {ob.link_problem(settings.outbox, target)}."
-        return
-    if report.unread and _keep_last_recap(settings, report):
-        return
-    try:
-        kinerja = kinerja_figures(report.validations, settings.today)  # sheet Kinerja
-        digest = recap_digest(report.validations, settings.today, report.problems, kinerja, report.print_list)
-        if stored_digest(target) == digest:
-            report.recap = target
-            return
-        data = recap_bytes(report.validations, settings.today, report.problems, digest, kinerja,
-                           report.print_list, (datetime.now(), cetak.computer_name()))
-    except Exception as err:  # the recap must never stop the documents
-        report.recap_error = f"REKAP.xlsx tidak dapat dibuat: {err}"
-        return
-    reason = ob.is_locked(target)
-    try:
-        if reason:
-            raise PermissionError(reason)
-        ob.atomic_write(target, data, root=settings.outbox)
-        report.recap = target
-    except (OSError, OutboxError) as err:
-        report.recap_error = (f"REKAP.xlsx tidak diperbarui: {reason or err}. Tutup file itu di Excel; "
-                              "rekap diperbarui pada putaran berikutnya.")
-
-
-STALE_SHEET = "TIDAK MUTAKHIR"
-
-
-def _keep_last_recap(settings: Settings, report: RunReport) -> bool:
-    """A register could not be read (mid-save, damaged): the last good REKAP.xlsx keeps its rows — a recap
-    of 0 requests would say they vanished — with a first sheet saying it is not current, and why. False
-    when there is no earlier recap to keep (a new one is written with what could be read)."""
-    target = settings.outbox / RECAP_NAME
-    try:
-        import openpyxl  # only on this rare path
-        from openpyxl.styles import Alignment, Font
-        workbook = openpyxl.load_workbook(io.BytesIO(ob.read_regular(target)))
-    except Exception:  # none yet, or not one we can read: write a new one
-        return False
-    lines = [f"REKAP INI TIDAK MUTAKHIR (per {format_date(settings.today)}).",
-             *(f"Register '{name}' tidak dapat dibaca: {why}" for name, why in report.unread),
-             "Sheet lain berisi keadaan terakhir yang berhasil dibaca, bukan keadaan sekarang. Rekap ditulis "
-             "ulang begitu semua register dapat dibaca lagi (simpan ulang register itu dari Excel)."]
-    if STALE_SHEET in workbook.sheetnames:
-        if [row[0] for row in workbook[STALE_SHEET].iter_rows(values_only=True)] == lines:
-            report.recap_error = "REKAP.xlsx tetap TIDAK MUTAKHIR: " + "; ".join(lines[1:-1])
-            return True
-        del workbook[STALE_SHEET]
-    sheet = workbook.create_sheet(STALE_SHEET, 0)
-    sheet.column_dimensions["A"].width = 90
-    sheet.sheet_properties.tabColor = "C00000"
-    sheet.page_setup.orientation = "landscape"  # as the other sheets print
-    for n, line in enumerate(lines, start=1):
-        cell = sheet.cell(n, 1, line)
-        cell.data_type = "s"  # a file name starting with '=' stays text
-        cell.font = Font(bold=n == 1, color="C00000")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.row_dimensions[n].height = 15 * (len(line) // 80 + 1)  # wrapped rows do not grow on open
-    workbook.active = 0
-    for other in workbook.worksheets[1:]:
-        other.sheet_view.tabSelected = False
-    props = workbook.custom_doc_props  # type: ignore[attr-defined]  # the digest goes: next run rewrites
-    for prop in [p for p in props.props if p.name == "sidik"]:
-        props.props.remove(prop)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    try:
-        if reason := ob.is_locked(target):
-            raise PermissionError(reason)
-        ob.atomic_write(target, buffer.getvalue(), root=settings.outbox)
-    except (OSError, OutboxError) as err:
-        report.recap_error = f"REKAP.xlsx tidak dapat ditandai TIDAK MUTAKHIR: {err}"
-        return True
-    report.recap = target
-    report.recap_error = "REKAP.xlsx ditandai TIDAK MUTAKHIR: " + "; ".join(lines[1:-1])
-    return True

@@ -28,10 +28,12 @@ class WatchOptions:
 
     observer: ObserverMode = "auto"
     polling_interval: float = 1.0  # seconds between snapshots of the polling observer
-    debounce: float = 2.0  # quiet time after the last event before processing
+    # Quiet time after the last event before processing: enough to take Excel's delete + rename (and a
+    # burst of saves) as one change; a file still being written is the stability check's to catch.
+    debounce: float = 0.3
     rescan_interval: float = 300.0  # full run even without events (0 = never)
     today: date | None = None  # fixed by --today; None = the real date at each cycle
-    stable_gap: float = 0.2  # the two size+mtime checks of a changed file are this far apart
+    stable_gap: float = 0.15  # the two size+mtime checks of a changed file are this far apart
     settle_timeout: float = 30.0  # after this long a file that never settles is processed anyway
     locked_retry: float = 30.0  # run again this soon when documents were open in Word
 

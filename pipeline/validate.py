@@ -104,26 +104,29 @@ def validate_register(register: Register, today: date, calendar: WorkCalendar | 
             own.append(error(C.PERANGKAT.name, d.row, register.header("Perangkat", "no_agenda"), agenda,
                              f"No. Agenda '{agenda}' tidak ada di sheet Permohonan; perangkat ini tidak punya "
                              "permohonan.", "Perbaiki No. Agenda atau hapus baris perangkat ini."))
-        owners = by_agenda.get(agenda, [])
-        if len({request_key(r) for r in owners}) > 1:  # the same number in two years: whose device is it?
-            years = " dan ".join(f"tahun {_year(r)} (baris {r.row})" for r in owners)
+        claimants = by_agenda.get(agenda, [])
+        if len({request_key(r) for r in claimants}) > 1:  # the same number in two years: whose device is it?
+            years = " dan ".join(f"tahun {_year(r)} (baris {r.row})" for r in claimants)
             device_problems[agenda].append(error(
                 C.PERANGKAT.name, d.row, register.header("Perangkat", "no_agenda"), agenda,
                 f"Perangkat baris {d.row}: No. Agenda '{agenda}' dipakai permohonan {years}; tidak dapat "
                 "dipastikan perangkat ini milik permohonan yang mana.",
                 "No. Agenda dimulai dari 1 lagi setiap Januari: pisahkan register per tahun (mis. "
                 "'register 2025.xlsx' dan 'register 2026.xlsx')."))
-    for p in register.problems:
+    # One pass over the problems, each found by its row: linear however many rows have problems.
+    owners = {d.row: d.text("no_agenda") for d in register.perangkat}
+    row_problems: dict[int, list[Problem]] = defaultdict(list)
+    moved: set[int] = set()  # positions in register.problems now attached to a request
+    for i, p in enumerate(register.problems):
         if p.sheet == C.PERANGKAT.name and p.row:
-            owner = next((d.text("no_agenda") for d in register.perangkat if d.row == p.row), "")
+            owner = owners.get(p.row, "")
             if owner in by_agenda:
                 device_problems[owner].append(replace(p, agenda=owner))
-                own.remove(p)
-    row_problems: dict[int, list[Problem]] = defaultdict(list)
-    for p in register.problems:
-        if p.sheet == PERMOHONAN and p.row and p.row > 1:
+                moved.add(i)
+        elif p.sheet == PERMOHONAN and p.row and p.row > 1:
             row_problems[p.row].append(p)
-            own.remove(p)
+            moved.add(i)
+    own = [p for i, p in enumerate(register.problems) if i not in moved] + own[len(register.problems):]
     assessments = []
     for r in register.permohonan:
         agenda = r.text("no_agenda")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -133,6 +134,13 @@ def device(agenda: str = "017", **changes: Any) -> dict[str, Any]:
     for key, value in changes.items():
         row[_header(row, key)] = value
     return row
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_key(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The run memory's key (pipeline/runcache.py) lives in the user's cache folder: the suite uses its own
+    (child processes inherit it)."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
 
 
 # Two far-apart moments for `clock`: zip entry times have a two-second resolution.

@@ -142,3 +142,12 @@ def test_register_saved_by_libreoffice(tmp_path: Path) -> None:
     assert first.get("tgl_selesai") == date(2026, 7, 20)
     assert second.get("tgl_disposisi_kabid") == date(2026, 7, 8)
     assert register.perangkat[0].get("kondisi") == "Baik"
+
+
+def test_column_letters_are_excels() -> None:
+    """Cell names in messages ('Sel H3 …') without importing openpyxl: the same letters as openpyxl's."""
+    from openpyxl.utils.cell import get_column_letter
+
+    from pipeline.register.reader import column_letter
+
+    assert [column_letter(n) for n in range(1, 18279)] == [get_column_letter(n) for n in range(1, 18279)]

@@ -13,7 +13,7 @@ from pipeline.documents.catalog import DOCUMENTS, due_documents
 from pipeline.documents.checks import load_templates
 from pipeline.documents.fastdocx import FastTemplates
 from pipeline.documents.fields import FieldBuilder
-from pipeline.documents.render import render_bytes, render_bytes_docxtpl
+from pipeline.documents.render import LoadedTemplate, render_bytes, render_bytes_docxtpl
 from pipeline.documents.sample import sample_contexts
 from pipeline.office.init import init_folder
 from pipeline.register.reader import read_register
@@ -61,6 +61,43 @@ def test_fast_path_gives_identical_documents(example: Path) -> None:
         assert fast == reference
     prepared = [fast_templates.prepared(t.digest) for t in templates.templates.values()]
     assert all(f is not None and f.static is not None for f in prepared)  # the fast path really ran
+
+
+def _tricky_template(tmp_path: Path) -> LoadedTemplate:
+    """A template exercising the steps the fast path does its own way: docxtpl's table repair (a column
+    loop giving more or fewer cells than the grid, a nested table) and its tab/line/page breaks."""
+    import hashlib
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Nama: {{ nama }} | {{ catatan }}")
+    table = document.add_table(rows=2, cols=3)
+    for cell, text in zip(table.rows[0].cells, ["{%tc for c in kolom %}", "{{ c }}", "{%tc endfor %}"]):
+        cell.text = text
+    table.rows[1].cells[0].text = "tetap"
+    table.rows[1].cells[1].merge(table.rows[1].cells[2]).text = "digabung"
+    outer = document.add_table(rows=1, cols=1)
+    outer.rows[0].cells[0].add_table(rows=1, cols=2).rows[0].cells[1].text = "{{ nama }}"
+    path = tmp_path / "rumit.docx"
+    document.save(str(path))
+    data = path.read_bytes()
+    return LoadedTemplate(DOCUMENTS[0], path, data, hashlib.sha256(data).hexdigest())
+
+
+@pytest.mark.parametrize("kolom", [[], ["a"], ["a", "b", "c"], ["a", "b", "c", "d", "e"]])
+def test_fast_path_repairs_tables_and_breaks_as_docxtpl_does(tmp_path: Path, kolom: list[str]) -> None:
+    tpl = _tricky_template(tmp_path)
+    fast_templates = FastTemplates()
+    contexts = [{"nama": "Satu", "catatan": "tanpa apa-apa", "kolom": kolom},
+                {"nama": "Dua\nbaris", "catatan": "tab\tdi sini\fhalaman\abaru", "kolom": kolom}]
+    for context in [*contexts, *contexts]:  # the first render teaches the fast path; then it renders
+        fast, reference = render_bytes(tpl, context, fast_templates), render_bytes_docxtpl(tpl, context)
+        for name, body in members(reference).items():
+            assert members(fast)[name] == body, name
+        assert fast == reference
+    prepared = fast_templates.prepared(tpl.digest)
+    assert prepared is not None and prepared.static is not None
 
 
 def _fixture_registers(root: Path) -> list[Path]:
@@ -191,3 +228,50 @@ def test_template_check_cache_is_only_a_hint(example: Path, tmp_path: Path) -> N
         assert len(calls) == 6
     finally:
         checks.check_template = real  # type: ignore[assignment]
+
+
+def test_an_edit_rekap_does_not_show_leaves_it_alone(office: Path) -> None:
+    """REKAP.xlsx is rebuilt when what it shows changes, not for every value of a request."""
+    import openpyxl
+    from conftest import request, write_register
+
+    from pipeline.process import process
+    from pipeline.settings import Settings
+
+    def run(**changes: object) -> tuple[int, int]:
+        write_register(office / "inbox" / "register.xlsx", permohonan=[request(**changes)])
+        report = process(Settings.build(root=office, today=date(2026, 7, 21), workers=1))
+        assert report.recap == office / "outbox" / "REKAP.xlsx" and not report.recap_error
+        return report.recap.stat().st_ino, report.recap.stat().st_mtime_ns
+
+    first = run()
+    assert run(Hasil_Pemeliharaan="Server normal kembali; kipas diganti.") == first  # printed, not in REKAP
+    assert run(Hal="Permohonan Pemeliharaan Server SIMPUS (ulang)") != first
+    shown = openpyxl.load_workbook(office / "outbox" / "REKAP.xlsx")["Rekap"]["G3"].value  # Hal
+    assert shown == "Permohonan Pemeliharaan Server SIMPUS (ulang)"
+
+
+def test_folders_resolved_once_per_run_still_refuse_links_out_of_outbox(tmp_path: Path) -> None:
+    """request_folder with a run's memory of the year folders names the same folders as without it, and a
+    request folder (or year folder) that is a link is still found as one (the request is then held)."""
+    from conftest import request, write_register
+
+    from pipeline.outbox import files as ob
+    from pipeline.outbox.folders import request_folder
+
+    outbox, elsewhere = tmp_path / "outbox", tmp_path / "elsewhere"
+    (outbox / "2026").mkdir(parents=True)
+    elsewhere.mkdir()
+    path = write_register(tmp_path / "r.xlsx", permohonan=[request(), request(No_Agenda="018")])
+    first, second = validate_register(read_register(path), date(2026, 7, 21)).assessments
+    memory: dict[str, Path] = {}
+    assert request_folder(outbox, first, memory) == request_folder(outbox, first) == \
+        outbox.resolve() / "2026" / "017 - Dinas Kesehatan"
+    (outbox / "2026" / "018 - Dinas Kesehatan").symlink_to(elsewhere, target_is_directory=True)
+    for resolved in (memory, None):
+        folder = request_folder(outbox, second, resolved)
+        assert folder is not None and ob.link_below(outbox, folder) == folder
+    (outbox / "2026").rename(outbox / "2026-lama")
+    (outbox / "2026").symlink_to(elsewhere, target_is_directory=True)
+    folder = request_folder(outbox, first, {})
+    assert folder is not None and ob.link_below(outbox, folder) == outbox.resolve() / "2026"

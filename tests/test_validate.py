@@ -274,3 +274,57 @@ def test_empty_rows_are_skipped_and_row_numbers_kept(tmp_path: Path) -> None:
     blank = {h: "  " if h == "Hal" else None for h in request()}
     problems = check(tmp_path, permohonan=[empty, blank, at_step(1, Hal=None)])
     assert where(problems) == {("galat", "Permohonan", 4, "Hal")}
+
+
+class _CountingRows(tuple):  # type: ignore[type-arg]
+    """A sheet's rows that count how often validation walks them."""
+
+    walks = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        type(self).walks += 1
+        return super().__iter__()
+
+
+def test_device_problems_cost_no_extra_pass_over_the_devices(tmp_path: Path) -> None:
+    """Each bad Perangkat row is matched to its request by row number, not by a search through the sheet:
+    the passes over Perangkat stay the same however many of its rows have a problem."""
+    from dataclasses import replace
+
+    walks = []
+    for bad in (2, 12):
+        path = write_register(tmp_path / f"r{bad}.xlsx", permohonan=[request()],
+                              perangkat=[device(Alamat_IP="1.2.3") for _ in range(bad)])
+        register = read_register(path)
+        _CountingRows.walks = 0
+        validation = validate_register(replace(register, perangkat=_CountingRows(register.perangkat)), TODAY)
+        assert [p.row for p in validation.assessments[0].problems if p.sheet == "Perangkat"] == \
+            list(range(2, bad + 2))
+        walks.append(_CountingRows.walks)
+    assert walks[0] == walks[1]
+
+
+def test_national_holidays_loaded_alone_match_the_library() -> None:
+    """The calendar loads only Indonesia's holidays module (not the ~250 countries the library's own
+    lookup imports first) and gets exactly the library's days and names, cuti bersama included."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from datetime import date, timedelta
+from pipeline.sop.calendar import WorkCalendar
+calendar = WorkCalendar()
+days = [date(2020, 1, 1) + timedelta(days=i) for i in range(366 * 10)]
+ours = {d: calendar.holiday_name(d) for d in days}
+assert 'holidays.countries.france' not in sys.modules, 'every country was imported'
+import holidays
+lib = holidays.country_holidays('ID', categories=('public', 'government'), language='id')
+for d, name in ours.items():
+    expected = lib.get(d) or ({5: 'hari Sabtu', 6: 'hari Minggu'}.get(d.weekday()))
+    assert name == expected, (d, name, expected)
+assert ours[date(2026, 3, 20)] and 'Idul Fitri' in ours[date(2026, 3, 20)]
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -13,18 +13,17 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from docxtpl import DocxTemplate
-from jinja2 import TemplateSyntaxError, nodes
+from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
 from pipeline.documents.catalog import DOCUMENTS, DocumentSpec
 from pipeline.documents.fields import FIELDS_VERSION
 from pipeline.documents.render import LoadedTemplate, render_bytes
-from pipeline.documents.sandbox import make_environment
 from pipeline.outbox.files import atomic_write
 from pipeline.problems import Problem, error
+
+if TYPE_CHECKING:
+    from jinja2 import nodes
 
 _JINJA_NAMES = {"loop", "range", "true", "false", "none", "True", "False", "None"}
 
@@ -134,6 +133,7 @@ def _sources(data: bytes) -> Iterator[tuple[str, str, str]]:
     """The Jinja source of every part docxtpl renders, after docxtpl's own tag repair, and the part's XML as
     Word wrote it (the repair joins an unclosed tag with the text up to the next '}}': the raw XML shows
     where it really is)."""
+    from docxtpl import DocxTemplate  # docxtpl and Jinja only when a template is really checked
     tpl = DocxTemplate(io.BytesIO(data))
     tpl.init_docx()
     raw = tpl.get_xml()
@@ -183,6 +183,7 @@ def _broken_tag(raw: str, source: str, env: Any, lineno: int | None) -> tuple[st
     """(the broken tag, the text of its paragraph, the closing it lacks) for a syntax error in ``source``
     (``raw``: the same part before docxtpl's repair): a tag left open or closed twice, else a {{ … }} that
     does not parse on its own, else an {% if %}/{% for %} never ended, else the paragraph of Jinja's line."""
+    from jinja2 import TemplateSyntaxError
     paragraphs = [p for p in _paragraphs(raw) if p.strip()]
     for text in paragraphs:
         tag = _unbalanced(text)
@@ -225,6 +226,9 @@ def _excerpt(text: str, tag: str, width: int = 140) -> str:
 
 
 def check_template(tpl: LoadedTemplate, sample: Mapping[str, Any]) -> list[Problem]:
+    from jinja2 import TemplateSyntaxError
+
+    from pipeline.documents.sandbox import make_environment
     spec = tpl.spec
     env = make_environment()
     known = set(flatten_fields(sample))
@@ -280,6 +284,7 @@ def _sentence(text: str) -> str:
 
 def _used_fields(ast: nodes.Template) -> set[str]:
     """Dotted field names in a template; loop variables map to their list ('perangkat[].nama')."""
+    from jinja2 import nodes
     aliases: dict[str, str] = {}
     for loop in ast.find_all(nodes.For):
         listed = _chain(loop.iter)
@@ -312,6 +317,7 @@ def _used_fields(ast: nodes.Template) -> set[str]:
 
 
 def _chain(node: nodes.Node) -> str:
+    from jinja2 import nodes
     if isinstance(node, nodes.Name):
         return node.name
     if isinstance(node, nodes.Getattr):

@@ -8,16 +8,15 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
+from typing import TYPE_CHECKING, Any
 
 from pipeline.documents.catalog import DocumentSpec
-from pipeline.documents.docxfile import StrictTemplate, normalise_docx
-from pipeline.documents.fastdocx import FastTemplates
 from pipeline.documents.photos import ImageRef, prepare_image
-from pipeline.documents.sandbox import make_environment
+
+if TYPE_CHECKING:  # docxtpl, python-docx and Jinja are imported when a document is really rendered
+    from docxtpl import DocxTemplate
+
+    from pipeline.documents.fastdocx import FastTemplates
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +32,8 @@ class LoadedTemplate:
 
 def _bind_images(value: Any, tpl: DocxTemplate) -> Any:
     if isinstance(value, ImageRef):
+        from docx.shared import Mm
+        from docxtpl import InlineImage
         data = prepare_image(value)
         if data is None:
             return "(foto tidak dapat dibaca)"
@@ -62,6 +63,8 @@ def render_bytes(tpl: LoadedTemplate, context: Mapping[str, Any], fast: FastTemp
 
 def render_bytes_docxtpl(tpl: LoadedTemplate, context: Mapping[str, Any]) -> bytes:
     """The reference path: a fresh docxtpl document per render."""
+    from pipeline.documents.docxfile import StrictTemplate, normalise_docx
+    from pipeline.documents.sandbox import make_environment
     doc = StrictTemplate(io.BytesIO(tpl.data))
     bound = _bind_images(context, doc)
     doc.render(bound, jinja_env=make_environment(), autoescape=True)
@@ -71,6 +74,13 @@ def render_bytes_docxtpl(tpl: LoadedTemplate, context: Mapping[str, Any]) -> byt
 
 
 def _has_images(value: Any) -> bool:
+    kind = type(value)
+    if kind is str or kind is int or value is None:  # nearly every field: no ABC check for them
+        return False
+    if kind is dict:
+        return any(_has_images(v) for v in value.values())
+    if kind is list:
+        return any(_has_images(v) for v in value)
     if isinstance(value, ImageRef):
         return True
     if isinstance(value, Mapping):

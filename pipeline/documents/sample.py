@@ -9,8 +9,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
-
 from pipeline.documents.catalog import DOCUMENTS
 from pipeline.documents.checks import flatten_fields
 from pipeline.documents.context import DocumentFields, field_names, template_dict
@@ -75,6 +73,7 @@ def sample_fields(today: date) -> dict[str, DocumentFields]:
     settings = {s.key: s.example for s in SETTINGS}
     register = Register(Path("contoh.xlsx"), (r,), tuple(devices), (), (), settings, {})
     builder = FieldBuilder(register, Staff(people), today)
+    from PIL import Image
     buf = io.BytesIO()
     Image.new("RGB", (40, 30), "#6a8caf").save(buf, "PNG")
     photo = ImageRef(Path("01 Pemeriksaan rak server.png"), "0" * 16, 75, data=buf.getvalue())

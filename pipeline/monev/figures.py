@@ -16,7 +16,7 @@ from pipeline.documents.catalog import DOCUMENTS, Condition
 from pipeline.monev.period import Period
 from pipeline.register.columns import YaTidak
 from pipeline.register.reader import Record
-from pipeline.register.values import MONTHS
+from pipeline.register.values import month_names
 from pipeline.sop.calendar import WorkCalendar
 from pipeline.sop.steps import DECISION_STEP, STEPS, Step, applicable_steps, decision, withdrawn
 from pipeline.validate import Assessment, Validation
@@ -294,15 +294,15 @@ def _buckets(period: Period) -> list[tuple[date, str]]:
         day = period.start
         while day <= period.end:
             end = min(day + timedelta(days=6 - day.weekday()), period.end)
-            label = f"{day.day}–{end.day} {MONTHS[end.month - 1][:3]}" if day.month == end.month \
-                else f"{day.day} {MONTHS[day.month - 1][:3]}–{end.day} {MONTHS[end.month - 1][:3]}"
-            out.append((day, label if day != end else f"{day.day} {MONTHS[day.month - 1][:3]}"))
+            label = f"{day.day}–{end.day} {month_names()[end.month - 1][:3]}" if day.month == end.month \
+                else f"{day.day} {month_names()[day.month - 1][:3]}–{end.day} {month_names()[end.month - 1][:3]}"
+            out.append((day, label if day != end else f"{day.day} {month_names()[day.month - 1][:3]}"))
             day = end + timedelta(days=1)
         return out
     out = []
     day = period.start
     while day <= period.end:
-        out.append((day, f"{MONTHS[day.month - 1][:3]} {day.year}"))
+        out.append((day, f"{month_names()[day.month - 1][:3]} {day.year}"))
         day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
     return out
 

@@ -4,14 +4,10 @@ rest of the recap: rows are appended top to bottom and the charts point at them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
-
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from typing import TYPE_CHECKING, Any
 
 from pipeline.monev.figures import CHECKS, Figures, compute_figures
 from pipeline.monev.period import year_period
@@ -19,14 +15,23 @@ from pipeline.monev.text import step_actors
 from pipeline.register.values import format_date
 from pipeline.validate import Validation, build_calendar
 
+if TYPE_CHECKING:
+    from openpyxl.chart import BarChart
+    from openpyxl.styles import Font, PatternFill
+
 SHEET = "Kinerja"
-_BOLD = Font(bold=True)
-_TITLE = Font(bold=True, size=14)
-_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
-_WRAP = Alignment(wrap_text=True, vertical="top")
 _WIDTHS = (7, 30, 22, 11, 11, 11, 13, 13, 13, 12, 12)
-_CHART_COLUMN = get_column_letter(len(_WIDTHS) + 2)
+_CHART_COLUMN = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[len(_WIDTHS) + 1]  # the column after the tables and a gap
 _GREEN, _BLUE, _ORANGE, _GREY, _TEAL = "2E7D32", "1F5FA8", "EF8F00", "8D8D8D", "00897B"
+
+
+@functools.cache
+def _style(name: str) -> Any:
+    """openpyxl is imported when the sheet is written, not when a run only needs the figures' digest."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    return {"bold": Font(bold=True), "title": Font(bold=True, size=14),
+            "head_fill": PatternFill("solid", fgColor="DDEBF7"),
+            "wrap": Alignment(wrap_text=True, vertical="top")}[name]
 
 
 def kinerja_figures(validations: Iterable[Validation], today: date) -> Figures:
@@ -44,6 +49,7 @@ class _Sheet:
 
     def cell(self, value: Any, font: Font | None = None, fill: PatternFill | None = None,
              number_format: str | None = None) -> Any:
+        from openpyxl.cell import WriteOnlyCell
         cell: Any = WriteOnlyCell(self.ws, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # text that starts with '=' stays text, never a formula
@@ -64,13 +70,13 @@ class _Sheet:
 
     def heading(self, text: str) -> None:
         self.append([])
-        self.append([text], _BOLD)
+        self.append([text], _style("bold"))
 
     def header(self, values: Sequence[str]) -> int:
         cells = []
         for value in values:
-            cell = self.cell(value, _BOLD, _HEAD_FILL)
-            cell.alignment = _WRAP
+            cell = self.cell(value, _style("bold"), _style("head_fill"))
+            cell.alignment = _style("wrap")
             cells.append(cell)
         self.ws.append(cells)
         self.row += 1
@@ -79,6 +85,7 @@ class _Sheet:
 
 def write_kinerja(wb: Any, f: Figures) -> None:
     """Add sheet Kinerja to a write-only workbook."""
+    from openpyxl.utils import get_column_letter
     ws = wb.create_sheet(SHEET)
     for index, width in enumerate(_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
@@ -87,7 +94,7 @@ def write_kinerja(wb: Any, f: Figures) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True  # printed: tables and charts one page wide
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     sheet = _Sheet(ws)
-    sheet.append([f"Kinerja SOP Pemeliharaan Server {f.period.title}"], _TITLE)
+    sheet.append([f"Kinerja SOP Pemeliharaan Server {f.period.title}"], _style("title"))
     note = (f"Permohonan yang diterima {f.period.span}, menurut keadaannya per {format_date(f.today)}. "
             "Ditulis ulang setiap kali pipeline berjalan; laporan bertanda tangan dibuat dengan "
             "'sop-pipeline monev'.")
@@ -138,6 +145,7 @@ def _steps(sheet: _Sheet, f: Figures) -> tuple[int, int]:
 
 def _steps_chart(ws: Any, first: int, last: int) -> BarChart:
     """Columns: the share of each step done on time; a dashed line: the mutu baku (100%)."""
+    from openpyxl.chart import BarChart, LineChart, Reference
     bar = BarChart()
     bar.type = "col"
     bar.title = "Ketepatan waktu setiap langkah terhadap mutu baku"
@@ -174,6 +182,7 @@ def _months(sheet: _Sheet, f: Figures) -> tuple[int, int]:
 
 
 def _months_chart(ws: Any, first: int, last: int) -> BarChart:
+    from openpyxl.chart import BarChart, Reference
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "stacked"
@@ -208,6 +217,7 @@ def _turnaround(sheet: _Sheet, f: Figures) -> tuple[int, int] | None:
 
 
 def _turnaround_chart(ws: Any, first: int, last: int) -> BarChart:
+    from openpyxl.chart import BarChart, Reference
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "stacked"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from pipeline.register.values import MONTHS, format_date
+from pipeline.register.values import format_date, month_names
 
 Kind = Literal["bulan", "triwulan", "semester", "tahun", "rentang"]
 ROMAN = ("I", "II", "III", "IV")
@@ -33,7 +33,7 @@ class Period:
         """'Triwulan III Tahun 2026', 'Bulan Juli Tahun 2026', 'Periode 1 Juli 2026 s.d. 15 Agustus 2026'."""
         year = self.start.year
         if self.kind == "bulan":
-            return f"Bulan {MONTHS[self.start.month - 1]} Tahun {year}"
+            return f"Bulan {month_names()[self.start.month - 1]} Tahun {year}"
         if self.kind == "triwulan":
             return f"Triwulan {ROMAN[(self.start.month - 1) // 3]} Tahun {year}"
         if self.kind == "semester":

@@ -270,15 +270,15 @@ def keep_previous(target: Path, now: datetime, root: Path | None = None) -> Path
     return dest
 
 
-def write_text_if_changed(path: Path, text: str, root: Path | None = None) -> bool:
-    return write_bytes_if_changed(path, text.encode("utf-8"), root)
+def write_text_if_changed(path: Path, text: str, root: Path | None = None, fsync: bool = True) -> bool:
+    return write_bytes_if_changed(path, text.encode("utf-8"), root, fsync)
 
 
-def write_bytes_if_changed(path: Path, data: bytes, root: Path | None = None) -> bool:
+def write_bytes_if_changed(path: Path, data: bytes, root: Path | None = None, fsync: bool = True) -> bool:
     try:
         if (read_regular(path) if root is not None else path.read_bytes()) == data:
             return False
     except OSError:
         pass
-    atomic_write(path, data, root=root)
+    atomic_write(path, data, root=root, fsync=fsync)
     return True

@@ -27,11 +27,20 @@ def request_folder_name(agenda: str, perangkat_daerah: str) -> str:
     return name
 
 
-def request_folder(outbox: Path, a: Assessment) -> Path | None:
+def request_folder(outbox: Path, a: Assessment, resolved: dict[str, Path] | None = None) -> Path | None:
     """outbox/<tahun>/<No. Agenda> - <Perangkat Daerah>/ (the year of Tanggal Diterima), or None while the
-    request cannot be named yet. process() writes there; arsip packs it."""
+    request cannot be named yet. process() writes there; arsip packs it.
+
+    ``resolved``: a run's memory of the year folders it named already (resolving outbox/ costs a system call
+    per component; a run names a thousand folders in a few years). Links below outbox/ are never followed
+    here: a request folder behind one is held by validation (verdicts._with_folder_links)."""
     received = a.record.get("tgl_diterima")
     pd = a.record.text("perangkat_daerah")
     if not a.agenda or not pd or not isinstance(received, date):
         return None
-    return inside(outbox, str(received.year), request_folder_name(a.agenda, pd))
+    year, name = str(received.year), request_folder_name(a.agenda, pd)
+    if resolved is None:
+        return inside(outbox, year, name)
+    if year not in resolved:
+        resolved[year] = inside(outbox, year)
+    return resolved[year] / name  # the name is safe (request_folder_name); no link is followed

@@ -58,9 +58,11 @@ class Manifest:
         self.entries[filename] = {"sidik": fingerprint, "sha256": hashlib.sha256(content).hexdigest(),
                                   "ditulis": datetime.now().isoformat(timespec="seconds"), **extra}
 
-    def save(self) -> None:
+    def save(self, fsync: bool = True) -> None:
+        """``fsync=False``: the writer flushes the folder once instead (a lost manifest costs a rewrite of
+        identical documents, never a wrong one)."""
         content: dict[str, Any] = {"versi": 1, "masukan": self.request_key, "dokumen": self.entries}
         if self.archives:
             content["arsip"] = self.archives
         body = json.dumps(content, ensure_ascii=False, indent=1, sort_keys=True)
-        atomic_write(self.path, body.encode("utf-8"), root=self.path.parent)
+        atomic_write(self.path, body.encode("utf-8"), fsync=fsync, root=self.path.parent)

@@ -1,5 +1,7 @@
 """What each request folder needs: its due documents, their fields and fingerprints, and only those whose
-inputs changed since the manifest was written. An unchanged request costs one digest and one stat."""
+inputs changed since the manifest was written. An unchanged request costs one digest and one stat, and its
+STATUS.txt is brought up to date here, while the render processes work; a folder with documents to write
+gets its STATUS.txt from the process that writes them."""
 
 from __future__ import annotations
 
@@ -14,10 +16,13 @@ from pathlib import Path
 from pipeline.documents.catalog import due_documents
 from pipeline.documents.checks import TemplateSet
 from pipeline.documents.fields import FIELDS_VERSION, FieldBuilder, fingerprint
+from pipeline.errors import OutboxError
 from pipeline.outbox import cetak
+from pipeline.outbox import files as ob
 from pipeline.outbox.folders import request_folder
 from pipeline.outbox.manifest import Manifest
-from pipeline.outbox.writer import FolderJob, PlannedDocument
+from pipeline.outbox.status import status_text
+from pipeline.outbox.writer import FolderJob, PlannedDocument, status_problem, write_if_changed
 from pipeline.problems import Problem, warning
 from pipeline.register.reader import Record
 from pipeline.settings import Settings
@@ -29,12 +34,11 @@ LOGO_MISSING = "templates_docx/logo.png"
 
 @dataclass(frozen=True)
 class StatusJob:
-    """A request folder whose STATUS.txt is written after its documents."""
+    """A request folder given to a render process, in case its STATUS.txt must be written again after it."""
 
     folder: Path
     assessment: Assessment
     validation: Validation
-    due: tuple[str, ...]  # file names of the documents it has reached
 
 
 @dataclass
@@ -44,13 +48,29 @@ class Tally:
     held: int = 0
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
-    statuses: list[StatusJob] = field(default_factory=list)
+    statuses: dict[Path, StatusJob] = field(default_factory=dict)  # folders given to render processes
+    unsettled: bool = False  # a STATUS.txt could not be written
+    resolved: dict[str, Path] = field(default_factory=dict)  # outbox/<tahun>/ resolved once per run
 
 
 def missing_logo_warning() -> Problem:
     """Once per run when templates_docx/logo.png is absent: the kop is printed without the lambang daerah."""
     return warning("", None, "", LOGO_MISSING, f"Lambang daerah {LOGO_MISSING} tidak ada; kop dokumen dicetak "
                    "tanpa lambang.", f"Simpan lambang daerah (PNG) sebagai {LOGO_MISSING}.")
+
+
+def write_status(folder: Path, a: Assessment, validation: Validation, settings: Settings,
+                 tally: Tally) -> None:
+    """STATUS.txt from the documents the folder holds now, rewritten only when it changed; never into a
+    folder behind a link (the request is held with an error that says so)."""
+    if ob.link_below(settings.outbox, folder) is not None:
+        return
+    try:
+        present = sorted(p.name for p in folder.glob("*.docx")) if folder.is_dir() else []
+        write_if_changed(folder / "STATUS.txt", status_text(a, validation, settings.today, present))
+    except (OSError, OutboxError) as err:
+        tally.unsettled = True
+        tally.problems.append(status_problem(folder, err, a.agenda))
 
 
 def plan_folders(validation: Validation, settings: Settings, templates: TemplateSet,
@@ -70,12 +90,12 @@ def plan_folders(validation: Validation, settings: Settings, templates: Template
         builder.logo_digest()], sort_keys=True, default=str).encode()).hexdigest()
     for a in validation.assessments:
         # Two requests never share a folder: the same (year, No. Agenda) twice is an error of validation.
-        folder = request_folder(settings.outbox, a)
+        folder = request_folder(settings.outbox, a, tally.resolved)
         docs = due_documents(a.record)
-        if folder is not None:
-            tally.statuses.append(StatusJob(folder, a, validation, tuple(d.filename for d in docs)))
         if a.held or validation.blocked or folder is None:
             tally.held += 1
+            if folder is not None:
+                write_status(folder, a, validation, settings, tally)
             yield None
             continue
         manifest = Manifest.load(folder)
@@ -87,6 +107,7 @@ def plan_folders(validation: Validation, settings: Settings, templates: Template
         files = [doc.filename for doc in docs if templates.get(doc.key)]
         if manifest.request_key == masukan and all(manifest.present(f) for f in files):
             tally.unchanged += len(files)
+            write_status(folder, a, validation, settings, tally)
             yield None
             continue
         todo: list[PlannedDocument] = []
@@ -102,12 +123,17 @@ def plan_folders(validation: Validation, settings: Settings, templates: Template
             why = _reason(manifest, doc.filename, tpl.digest)
             todo.append(PlannedDocument(doc.filename, tpl, context, sidik, why))
         if todo:
-            yield FolderJob(folder, a.agenda, tuple(todo), masukan)
+            existing = {p.name for p in folder.glob("*.docx")} if folder.is_dir() else set()
+            present = tuple(sorted(existing | {d.filename for d in todo}))
+            tally.statuses[folder] = StatusJob(folder, a, validation)
+            yield FolderJob(folder, a.agenda, tuple(todo), masukan,
+                            status_text(a, validation, settings.today, present), present)
             continue
         if len(files) == len(docs):
             manifest.request_key = masukan
             with contextlib.suppress(OSError):
                 manifest.save()
+        write_status(folder, a, validation, settings, tally)
         yield None
 
 

@@ -8,19 +8,13 @@ import json
 import math
 import re
 import zipfile
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.packaging.custom import StringProperty
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from pipeline.monev.figures import Figures
-from pipeline.monev.kinerja import write_kinerja
 from pipeline.outbox import cetak
 from pipeline.outbox.status import next_step_text, state_text
 from pipeline.problems import Problem
@@ -28,31 +22,60 @@ from pipeline.register.values import format_date
 from pipeline.validate import Assessment, Validation
 
 RECAP_NAME = "REKAP.xlsx"
-RECAP_VERSION = 3  # 2: sheet Kinerja; 3: sheet Perlu dicetak, coloured Keadaan, title row
+# 2: sheet Kinerja; 3: sheet Perlu dicetak, coloured Keadaan, title row; 4: the digest covers only what the
+# sheets show
+RECAP_VERSION = 4
 
 
-_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
-_RED = PatternFill("solid", fgColor="F8CBAD")
-_YELLOW = PatternFill("solid", fgColor="FFE699")  # amber
-_GREEN = PatternFill("solid", fgColor="C6EFCE")
+@cache
+def _style(name: str) -> Any:
+    """openpyxl (a quarter of a second to import) is loaded when a recap is written, not for its digest."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    return {"head_fill": PatternFill("solid", fgColor="DDEBF7"),
+            "red": PatternFill("solid", fgColor="F8CBAD"),
+            "amber": PatternFill("solid", fgColor="FFE699"),
+            "green": PatternFill("solid", fgColor="C6EFCE"),
+            "wrap": Alignment(vertical="top", wrap_text=True),
+            "bold": Font(bold=True),
+            "title": Font(bold=True, size=12),
+            "link": Font(color="0563C1", underline="single")}[name]
+
+
+def _rekap_rows(validations: Sequence[Validation], today: date) -> Iterator[list[Any]]:
+    """Sheet Rekap, one row per request, exactly as shown."""
+    for v in validations:
+        for a in v.assessments:
+            yield [v.register.name, a.agenda, a.record.get("tgl_diterima"), a.record.text("nomor_surat"),
+                   a.record.text("sifat") or "Biasa", a.record.text("perangkat_daerah"), a.record.text("hal"),
+                   a.last_step.label if a.last_step else "-", a.done[-1][1] if a.done else None,
+                   next_step_text(a), a.next_deadline, _state(a, today), len(a.errors), len(a.warnings)]
+
+
+def _masalah_rows(validations: Sequence[Validation], other: Sequence[Problem]) -> Iterator[list[Any]]:
+    """Sheet Masalah, one row per problem, exactly as shown."""
+    problems = [*((p, p.source) for p in other),
+                *((p, p.source or v.register.name) for v in validations for p in v.all_problems())]
+    for p, source in problems:
+        yield [source, p.agenda, p.severity.value, p.sheet, p.row, p.column, p.value, p.message, p.hint]
 
 
 def recap_digest(validations: Sequence[Validation], today: date, other: Sequence[Problem] = (),
                  kinerja: Figures | None = None, printing: cetak.PrintList | None = None) -> str:
-    """Changes exactly when REKAP.xlsx would change; stored inside it so an unchanged recap is not rebuilt.
-    (Not the 'Diperbarui' time in its title: that is the time of the last change, so a run that changes
-    nothing leaves REKAP.xlsx as it is.)"""
-    digest = hashlib.sha256(json.dumps([RECAP_VERSION, today, list(other)], default=str).encode())
+    """Changes exactly when what REKAP.xlsx shows would change (stored inside it, so an unchanged recap is
+    not rebuilt): the rows of every sheet, from the same functions that write them. A value the recap does
+    not show (Hasil Pemeliharaan, say) does not rebuild it; a new sheet adds its rows here too. Not the
+    'Diperbarui' time in its title: that is the time of the last change."""
+    digest = hashlib.sha256(json.dumps([RECAP_VERSION, today.isoformat()]).encode())
+    sheets = (("Rekap", _rekap_rows(validations, today)), ("Masalah", _masalah_rows(validations, other)))
+    for sheet, rows in sheets:
+        digest.update(sheet.encode())
+        for row in rows:  # row by row: flat memory for long registers
+            colours = [value.fill for value in row if isinstance(value, _Filled)]
+            digest.update(json.dumps([*row, *colours], default=str).encode())
     if printing is not None:  # sheet Perlu dicetak
         digest.update(json.dumps(printing.digest_part(), default=str).encode())
     if kinerja is not None:  # sheet Kinerja: its figures also depend on Hari Libur and the photos
         digest.update(kinerja.digest().encode())
-    for v in validations:  # row by row: flat memory for long registers
-        digest.update(json.dumps([v.register.name, v.problems], default=str).encode())
-        for a in v.assessments:
-            row = [a.agenda, a.record.values, a.done, a.next_step and a.next_step.number, a.next_deadline,
-                   state_text(a), a.problems]
-            digest.update(json.dumps(row, default=str, sort_keys=True).encode())
     return digest.hexdigest()
 
 
@@ -72,6 +95,10 @@ def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[
     """REKAP.xlsx: sheet Rekap (one row per request), Perlu dicetak (the documents to print, when given),
     Masalah (one row per problem, filterable), Kinerja (the year's monev figures and charts, when given).
     ``updated``: when and on which computer it is written, for the title row."""
+    import openpyxl
+    from openpyxl.packaging.custom import StringProperty
+
+    from pipeline.monev.kinerja import write_kinerja
     wb = openpyxl.Workbook(write_only=True)  # streams rows: flat memory for long registers
     if digest:
         wb.custom_doc_props.append(StringProperty(name="sidik", value=digest))  # type: ignore[attr-defined]
@@ -82,11 +109,7 @@ def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[
     widths = [11, 8, 11, 16, 8, 19, 20, 20, 11, 20, 11, 13, 6, 10]
 
     def requests() -> Iterable[list[Any]]:
-        return ([v.register.name, a.agenda, a.record.get("tgl_diterima"), a.record.text("nomor_surat"),
-                 a.record.text("sifat") or "Biasa", a.record.text("perangkat_daerah"), a.record.text("hal"),
-                 a.last_step.label if a.last_step else "-", a.done[-1][1] if a.done else None,
-                 next_step_text(a), a.next_deadline, _state(a, today), len(a.errors), len(a.warnings)]
-                for v in validations for a in v.assessments)
+        return _rekap_rows(validations, today)
     count = sum(len(v.assessments) for v in validations)
     rekap = wb.create_sheet("Rekap")
     _print_setup(rekap, f"REKAP PERMOHONAN PEMELIHARAAN SERVER per {format_date(today)}")
@@ -96,11 +119,9 @@ def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[
         _print_sheet(wb.create_sheet("Perlu dicetak"), printing)
     head = ["Register", "No. Agenda", "Jenis", "Sheet", "Baris", "Kolom", "Nilai", "Masalah", "Yang perlu dilakukan"]
     widths = [16, 12, 11, 12, 7, 22, 24, 70, 50]
-    problems = [*((p, p.source) for p in other),
-                *((p, p.source or v.register.name) for v in validations for p in v.all_problems())]
-    rows = ([source, p.agenda, p.severity.value, p.sheet, p.row, p.column, p.value, p.message, p.hint]
-            for p, source in problems)
-    _table(wb.create_sheet("Masalah"), head, widths, rows, len(problems), date_cols=set(), wrap_cols={8, 9})
+    count = len(other) + sum(len(v.all_problems()) for v in validations)
+    _table(wb.create_sheet("Masalah"), head, widths, _masalah_rows(validations, other), count, date_cols=set(),
+           wrap_cols={8, 9})
     if kinerja is not None:
         write_kinerja(wb, kinerja)
     info = wb.create_sheet("Info")
@@ -117,29 +138,23 @@ def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[
     return buf.getvalue()
 
 
-_WRAP = Alignment(vertical="top", wrap_text=True)
-_BOLD = Font(bold=True)
-_TITLE = Font(bold=True, size=12)
-_LINK = Font(color="0563C1", underline="single")
-
-
 class _Filled(str):
     """A text shown on a coloured cell (Keadaan): the colour travels with the value, not a column number."""
 
-    fill: PatternFill | None = None
+    fill: str | None = None  # a _style name
 
 
 def _state(a: Assessment, today: date) -> _Filled:
     """Keadaan, coloured: red for a galat or an overdue step, amber for a warning or a step due today,
     green otherwise (on time, or done)."""
     if a.errors or a.overdue:
-        return _filled(state_text(a), _RED)
+        return _filled(state_text(a), "red")
     if a.warnings or (a.next_deadline is not None and a.next_deadline <= today):
-        return _filled(state_text(a), _YELLOW)
-    return _filled(state_text(a), _GREEN)
+        return _filled(state_text(a), "amber")
+    return _filled(state_text(a), "green")
 
 
-def _filled(text: str, fill: PatternFill) -> _Filled:
+def _filled(text: str, fill: str) -> _Filled:
     made = _Filled(text)
     made.fill = fill
     return made
@@ -179,7 +194,7 @@ def _print_sheet(ws: Any, printing: cetak.PrintList) -> None:
                 when: Any = datetime.fromisoformat(item.time)
             except ValueError:
                 when = item.time
-            note = _filled(cetak.ARCHIVED_NOTE, _RED) if item.archived else ""
+            note = _filled(cetak.ARCHIVED_NOTE, "red") if item.archived else ""
             yield [item.agenda, item.perangkat_daerah, _Link(item.name, cetak.link(item.path)), item.reason,
                    when, _Link("buka folder", cetak.folder_link(item)),
                    _Link("STATUS.txt", cetak.status_link(item)), note, item.register]
@@ -198,6 +213,7 @@ class _Link(str):
 
 
 def _text(ws: Any, value: str) -> Any:
+    from openpyxl.cell import WriteOnlyCell
     cell: Any = WriteOnlyCell(ws, value=value)
     cell.data_type = "s"  # text that starts with = + - @ stays text, never a formula
     return cell
@@ -218,6 +234,8 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[
     """A sheet's table: ``title`` (one line above the header) when given; ``fit``: the rows once more, to
     narrow each column to what it holds (``widths`` are the widest allowed); ``one_page_wide``: printed
     scaled to the page's width (else at the sheet's own scale, see _print_setup, so text stays readable)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
     if fit is not None:
         widths = _fitted(head, widths, fit, wrap_cols)
     for c, width in enumerate(widths, start=1):
@@ -234,7 +252,7 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[
     ws.auto_filter.ref = f"A{top}:{get_column_letter(len(head))}{max(top, count + top)}"
     if title:
         cell = _text(ws, title)
-        cell.font = _TITLE
+        cell.font = _style("title")
         ws.append([cell])
         ws.row_dimensions[1].height = 20
     # The header's wrapped lines need their own height: LibreOffice does not grow the row on open.
@@ -244,7 +262,7 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[
     header: list[Any] = []
     for text in head:
         cell = _text(ws, text)
-        cell.font, cell.fill, cell.alignment = _BOLD, _HEAD_FILL, _WRAP
+        cell.font, cell.fill, cell.alignment = _style("bold"), _style("head_fill"), _style("wrap")
         header.append(cell)
     ws.append(header)
     # Styles only where they matter: per-cell styling dominates the recap's cost.
@@ -258,11 +276,11 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[
             if isinstance(value, str):
                 cell = _text(ws, str(value))
                 if c in wrap_cols:
-                    cell.alignment = _WRAP
+                    cell.alignment = _style("wrap")
                 if isinstance(value, _Filled) and value.fill is not None:
-                    cell.fill = value.fill
+                    cell.fill = _style(value.fill)
                 if isinstance(value, _Link):
-                    cell.hyperlink, cell.font = value.target, _LINK
+                    cell.hyperlink, cell.font = value.target, _style("link")
                 cells.append(cell)
             elif c in date_cols and value is not None:
                 cell = WriteOnlyCell(ws, value=value)

@@ -1,26 +1,37 @@
 """Writes request folders: each folder's changed documents rendered and replaced atomically (the previous
-version kept in _riwayat/), then its manifest. Serially in this process, or spread over a pool of render
-processes for a big build — the same files either way (tests/test_speed.py runs both)."""
+version kept in _riwayat/), then its manifest and STATUS.txt, then the folder flushed once. Serially in this
+process, or spread over a pool of render processes for a big build — the same files either way
+(tests/test_speed.py runs both)."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    as_completed,
+    wait,
+)
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipeline.documents.fastdocx import FastTemplates
 from pipeline.documents.render import LoadedTemplate, render_bytes
 from pipeline.errors import OutboxError
 from pipeline.outbox import files as ob
 from pipeline.outbox.manifest import Manifest
 from pipeline.problems import Problem, error, warning
+
+if TYPE_CHECKING:
+    from pipeline.documents.fastdocx import FastTemplates
 
 PARALLEL_FROM = 12  # below this many documents a process pool costs more than it saves
 
@@ -42,6 +53,8 @@ class FolderJob:
     agenda: str
     docs: tuple[PlannedDocument, ...]
     masukan: str  # the request's input digest, recorded once every document is written
+    status: str = ""  # STATUS.txt as it reads once the folder holds the documents ``present``
+    present: tuple[str, ...] = ()
 
 
 @dataclass
@@ -50,57 +63,111 @@ class FolderResult:
     locked: list[tuple[Path, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     reasons: dict[Path, str] = field(default_factory=dict)  # each written document → why (PlannedDocument)
+    folder: Path | None = None
+    status_stale: bool = False  # the folder holds other documents than planned: STATUS.txt left to the run
 
 
 def write_folder(job: FolderJob, now: datetime, fast: FastTemplates | None = None) -> FolderResult:
-    """Render and write one request's changed documents, then its manifest. Never raises."""
-    result = FolderResult()
+    """Render one request's changed documents, write them, then its manifest and STATUS.txt, then flush
+    the folder once. Never raises.
+
+    Durability: every file is written to a temporary file and renamed into place (files.atomic_write), so no
+    reader ever sees half of one. Each document is flushed before its rename, side by side in threads so
+    that their flushes share the disk's commits. The manifest and STATUS.txt — bookkeeping that the next
+    run rebuilds from the register if a power cut takes them — are not flushed one by one: the folder is
+    flushed once at the end, which also makes every rename durable before a document is reported written."""
+    result = FolderResult(folder=job.folder)
     manifest = Manifest.load(job.folder)
+    rendered: list[tuple[PlannedDocument, bytes]] = []
     for doc in job.docs:
-        target = job.folder / doc.filename
         try:
-            data = render_bytes(doc.template, doc.context, fast)
+            rendered.append((doc, render_bytes(doc.template, doc.context, fast)))
         except Exception as err:  # one bad document must not stop the others
             result.problems.append(error(doc.template.spec.template, None, "", job.agenda,
                                          f"Dokumen '{doc.filename}' untuk No. Agenda {job.agenda} gagal dibuat: "
                                          f"{type(err).__name__}: {err}", "Periksa templat dan isian permohonan ini.",
                                          agenda=job.agenda))
-            continue
-        if _write_document(target, data, now, job.agenda, result):
+    outcomes = list(_writers().map(lambda item: _write_document(job.folder / item[0].filename, item[1], now,
+                                                                job.agenda), rendered))
+    for (doc, data), (written, locked, problems) in zip(rendered, outcomes):
+        result.locked += locked
+        result.problems += problems
+        if written:
+            result.written.append(job.folder / doc.filename)
             manifest.record(doc.filename, doc.sidik, data, {"templat": doc.template.digest})
-            result.reasons[target] = doc.alasan
+            result.reasons[job.folder / doc.filename] = doc.alasan
     manifest.request_key = job.masukan if len(result.written) == len(job.docs) else ""
     if result.written:
         try:
-            manifest.save()
+            manifest.save(fsync=False)
         except OSError as err:
             result.problems.append(error("", None, "", str(manifest.path), f"Manifest tidak dapat ditulis: {err}",
                                          "Periksa ruang disk dan izin tulis outbox.", agenda=job.agenda))
+    if job.status:
+        present = sorted(p.name for p in job.folder.glob("*.docx")) if job.folder.is_dir() else []
+        if tuple(present) != job.present:
+            result.status_stale = True  # a document failed or a clerk added one: the run writes STATUS.txt
+        else:
+            try:
+                write_if_changed(job.folder / "STATUS.txt", job.status)
+            except (OSError, OutboxError) as err:
+                result.problems.append(status_problem(job.folder, err, job.agenda))
+    _flush_folder(job.folder)
     return result
 
 
-def _write_document(target: Path, data: bytes, now: datetime, agenda: str, result: FolderResult) -> bool:
+def write_if_changed(path: Path, text: str) -> None:
+    """STATUS.txt, rewritten only when it changed, never through a link; not flushed on its own (see
+    write_folder)."""
+    ob.write_text_if_changed(path, text, root=path.parent, fsync=False)
+
+
+def status_problem(folder: Path, err: OSError | OutboxError, agenda: str = "") -> Problem:
+    return error("", None, "", str(folder.name), f"STATUS.txt tidak dapat ditulis: {err}",
+                 "Periksa izin tulis folder outbox.", agenda=agenda)
+
+
+_WRITERS: ThreadPoolExecutor | None = None
+
+
+def _writers() -> ThreadPoolExecutor:
+    """This process's writing threads (made on first use; a forked worker makes its own)."""
+    global _WRITERS
+    if _WRITERS is None:
+        _WRITERS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="tulis")
+    return _WRITERS
+
+
+def _flush_folder(folder: Path) -> None:
+    """Make the renames in ``folder`` durable (a directory cannot be opened for this on Windows, where the
+    rename is already written through)."""
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _write_document(target: Path, data: bytes, now: datetime, agenda: str
+                    ) -> tuple[bool, list[tuple[Path, str]], list[Problem]]:
+    """(written, locked, problems) for one document; runs in a writing thread."""
     reason = ob.is_locked(target)
     if reason:
-        result.locked.append((target, reason))
-        result.problems.append(_locked_problem(target, reason, agenda))
-        return False
+        return False, [(target, reason)], [_locked_problem(target, reason, agenda)]
     try:
         ob.refuse_links(target.parent, target)  # the folder itself was checked with the request
         if os.path.lexists(target) and ob.read_regular(target) != data:
             ob.keep_previous(target, now, root=target.parent)
         ob.atomic_write(target, data, root=target.parent)
     except PermissionError as err:
-        result.locked.append((target, "terkunci"))
-        result.problems.append(_locked_problem(target, f"terkunci ({err.strerror})", agenda))
-        return False
+        return False, [(target, "terkunci")], [_locked_problem(target, f"terkunci ({err.strerror})", agenda)]
     except (OSError, OutboxError) as err:
-        result.problems.append(error(target.name, None, "", agenda, f"Dokumen '{target.name}' tidak dapat ditulis: "
-                                     f"{err}", "Periksa ruang disk dan izin tulis outbox; dokumen lama tetap utuh.",
-                                     agenda=agenda))
-        return False
-    result.written.append(target)
-    return True
+        return False, [], [error(target.name, None, "", agenda,
+                                 f"Dokumen '{target.name}' tidak dapat ditulis: {err}",
+                                 "Periksa ruang disk dan izin tulis outbox; dokumen lama tetap utuh.",
+                                 agenda=agenda)]
+    return True, [], []
 
 
 def _locked_problem(target: Path, reason: str, agenda: str) -> Problem:
@@ -116,8 +183,10 @@ _worker_fast: FastTemplates | None = None  # a render process's own prepared tem
 def _worker_start(parent: int) -> None:
     """In each render process: its own fast renderers, and an exit when the run that started it is gone
     (killed, say), instead of lingering."""
-    global _worker_fast
-    _worker_fast = FastTemplates()
+    from pipeline.documents import fastdocx
+    global _worker_fast, _WRITERS
+    _worker_fast = fastdocx.FastTemplates()
+    _WRITERS = None  # threads do not survive a fork
 
     def watch_parent() -> None:
         while os.getppid() == parent:
@@ -132,7 +201,7 @@ def _write_in_worker(job: FolderJob, now: datetime) -> FolderResult:
 
 def start_pool(workers: int) -> ProcessPoolExecutor:
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(os.getpid(),))
-    pool.submit(int).result()  # starts the workers
+    pool.submit(int)  # forks the workers now; they load the render libraries while this process goes on
     return pool
 
 

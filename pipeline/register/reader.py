@@ -13,10 +13,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl.utils.cell import get_column_letter, range_boundaries
-from python_calamine import CalamineWorkbook  # the fast reader; openpyxl stays the reference
-
 from pipeline.errors import RegisterError
 from pipeline.problems import Problem, error, warning
 from pipeline.register import columns as C
@@ -144,6 +140,7 @@ def read_register(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, attempts: int 
 
 
 def _read_with_calamine(original: Path, copy: Path, parts: Mapping[str, str], epoch: datetime) -> Register:
+    from python_calamine import CalamineWorkbook  # the fast reader; openpyxl stays the reference
     try:
         book = CalamineWorkbook.from_path(str(copy))
     except Exception as err:  # damaged content
@@ -168,6 +165,7 @@ def _read_with_calamine(original: Path, copy: Path, parts: Mapping[str, str], ep
 
 
 def _read_with_openpyxl(original: Path, copy: Path, parts: Mapping[str, str], epoch: datetime) -> Register:
+    import openpyxl  # imported only here: a quarter of a second that a run reading with calamine never pays
     try:
         # read_only: streams rows; data_only: Excel's last computed value, not the formula text.
         wb = openpyxl.load_workbook(copy, read_only=True, data_only=True, keep_links=False)
@@ -285,8 +283,9 @@ def _read_sheet(decl: C.Sheet, rows: Iterator[Sequence[Any]], epoch: datetime, s
         elif decl.name == C.PERMOHONAN.name and (not col.optional or _nearest(col, texts, found.values())):
             problems.append(warning(decl.name, 1, col.header, "",
                                     f"Kolom '{col.header}' tidak ditemukan; isinya dianggap kosong.", hint))
-    letters = {i: get_column_letter(i + 1) for i in by_index}
+    letters = {i: column_letter(i + 1) for i in by_index}
     for ref in structure.merged:
+        from openpyxl.utils.cell import range_boundaries  # openpyxl only for a register with merged cells
         try:
             min_col, min_row, max_col, max_row = range_boundaries(ref)
         except (ValueError, TypeError):
@@ -331,6 +330,15 @@ def _read_sheet(decl: C.Sheet, rows: Iterator[Sequence[Any]], epoch: datetime, s
             values[col.key] = value
         records.append(Record(decl.name, row_number, values, raw, frozenset(bad)))
     return tuple(records), found, problems
+
+
+def column_letter(number: int) -> str:
+    """Excel's column name: 1 → 'A', 27 → 'AA' (openpyxl's get_column_letter, without openpyxl)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _as_typed(cell: Any) -> str:

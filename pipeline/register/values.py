@@ -10,11 +10,7 @@ import ipaddress
 import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
-
-from babel.dates import format_date as _babel_date
-from babel.dates import get_day_names, get_month_names
-from num2words import num2words
+from functools import cache, lru_cache
 
 # --- text -----------------------------------------------------------------------------------------
 
@@ -50,6 +46,7 @@ _KEY_SYNONYMS = {"tanggal": "tgl", "nomor": "no", "nomer": "no", "kepaladinas": 
                  "kepalabidang": "kabid"}
 
 
+@lru_cache(maxsize=8192)  # called for every choice of every choice cell: a few dozen distinct texts
 def norm_key(text: str) -> str:
     """Compare headers and list values ignoring case, spacing and punctuation ('No. Agenda' = 'nomor agenda')."""
     words = re.findall(r"[0-9a-z]+", unicodedata.normalize("NFKD", text).lower())
@@ -66,20 +63,50 @@ def split_list(text: str) -> list[str]:
 
 # --- dates and times --------------------------------------------------------------------------------
 
-# The one source of Indonesian month and day names: Babel's 'id' locale (as format_date prints them).
-MONTHS: tuple[str, ...] = tuple(str(get_month_names("wide", locale="id")[m]) for m in range(1, 13))
-DAYS: tuple[str, ...] = tuple(str(get_day_names("wide", locale="id")[d]) for d in range(7))  # Monday first
-_MONTH_NAMES = {
-    **{m.lower(): i for i, m in enumerate(MONTHS, 1)},
-    **{m[:3].lower(): i for i, m in enumerate(MONTHS, 1)},
-    "agt": 8, "ags": 8, "agu": 8, "sept": 9, "nop": 11, "nopember": 11, "pebruari": 2,
-    # English names, for workbooks that went through an English-locale Excel
-    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8,
-    "october": 10, "december": 12, "aug": 8, "oct": 10, "dec": 12,
-}
-# Day names before a date are skipped; older spellings (Jum'at, Ahad) are accepted too.
-_DAY_PREFIX = re.compile(r"^(" + "|".join([*(d.lower() for d in DAYS), "jum'at", "ahad"]) + r")\s*,?\s*",
-                         re.IGNORECASE)
+# The one source of Indonesian month and day names: Babel's 'id' locale (as format_date prints them), loaded
+# when first needed (a run with nothing to do never imports Babel).
+@cache
+def month_names() -> tuple[str, ...]:
+    from babel.dates import get_month_names
+    return tuple(str(get_month_names("wide", locale="id")[m]) for m in range(1, 13))
+
+
+@cache
+def day_names() -> tuple[str, ...]:
+    """Monday first, as date.weekday() counts."""
+    from babel.dates import get_day_names
+    return tuple(str(get_day_names("wide", locale="id")[d]) for d in range(7))
+
+
+def __getattr__(name: str) -> tuple[str, ...]:
+    """MONTHS and DAYS, the names as constants (module attributes made on first use)."""
+    if name == "MONTHS":
+        return month_names()
+    if name == "DAYS":
+        return day_names()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@cache
+def _month_numbers() -> dict[str, int]:
+    months = month_names()
+    return {
+        **{m.lower(): i for i, m in enumerate(months, 1)},
+        **{m[:3].lower(): i for i, m in enumerate(months, 1)},
+        "agt": 8, "ags": 8, "agu": 8, "sept": 9, "nop": 11, "nopember": 11, "pebruari": 2,
+        # English names, for workbooks that went through an English-locale Excel
+        "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8,
+        "october": 10, "december": 12, "aug": 8, "oct": 10, "dec": 12,
+    }
+
+
+@cache
+def _day_prefix() -> re.Pattern[str]:
+    """Day names before a date are skipped; older spellings (Jum'at, Ahad) are accepted too."""
+    return re.compile(r"^(" + "|".join([*(d.lower() for d in day_names()), "jum'at", "ahad"]) + r")\s*,?\s*",
+                      re.IGNORECASE)
+
+
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _WORD_DATE = re.compile(r"^(\d{1,2})[\s\-]+([A-Za-z]+)\.?[\s\-]+(\d{4})$")
@@ -132,14 +159,14 @@ def _parse_date(value: object, epoch: datetime) -> date:
 
 
 def _parse_date_text(text: str) -> date:
-    bare = _DAY_PREFIX.sub("", text.strip())
+    bare = _day_prefix().sub("", text.strip())
     if m := _NUMERIC_DATE.match(bare):
         # Indonesian order is always day/month/year, so 03/04/2026 is 3 April: a convention, not a guess.
         return _date_from_parts(int(m[4]), int(m[3]), int(m[1]), text)
     if m := _ISO_DATE.match(bare):
         return _date_from_parts(int(m[1]), int(m[2]), int(m[3]), text)
     if m := _WORD_DATE.match(bare):
-        month = _MONTH_NAMES.get(m[2].lower())
+        month = _month_numbers().get(m[2].lower())
         if month is None:
             raise ValueError(f"nama bulan '{m[2]}' tidak dikenal")
         return _date_from_parts(int(m[3]), month, int(m[1]), text)
@@ -193,7 +220,8 @@ def _parse_datetime(value: object, epoch: datetime) -> datetime:
 
 @lru_cache(maxsize=8192)
 def _date_text(d: date, pattern: str) -> str:
-    return str(_babel_date(d, pattern, locale="id"))
+    from babel.dates import format_date as babel_date  # Babel only when a date is written
+    return str(babel_date(d, pattern, locale="id"))
 
 
 def format_date(d: date) -> str:
@@ -213,12 +241,13 @@ def format_time(t: time) -> str:
 
 def terbilang(number: int) -> str:
     """Number in Indonesian words, lower case: 2026 → 'dua ribu dua puluh enam'."""
+    from num2words import num2words  # only for words in a document
     return str(num2words(number, lang="id"))
 
 
 def date_in_words(d: date) -> str:
     """The berita acara opening: 'hari ini Senin tanggal Lima Belas bulan Juni tahun Dua Ribu Dua Puluh Enam (15-06-2026)'."""
-    return (f"hari ini {DAYS[d.weekday()]} tanggal {terbilang(d.day).title()} bulan {MONTHS[d.month - 1]} "
+    return (f"hari ini {day_names()[d.weekday()]} tanggal {terbilang(d.day).title()} bulan {month_names()[d.month - 1]} "
             f"tahun {terbilang(d.year).title()} ({d:%d-%m-%Y})")
 
 

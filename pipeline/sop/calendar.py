@@ -3,10 +3,33 @@ cuti bersama, adjusted by the register's own 'Hari Libur' sheet."""
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import logging
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
 
-import holidays as _holidays
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def _indonesia() -> Any:
+    """The class of Indonesia's holidays, loaded on its own. `holidays.country_holidays` and even
+    `import holidays.countries.indonesia` first import all ~250 countries (0.1 s, 300 modules); loading the
+    one module file needs only the library's core. Any surprise in the library's layout: the plain way."""
+    import holidays
+    try:
+        path = Path(holidays.__file__).parent / "countries" / "indonesia.py"
+        spec = importlib.util.spec_from_file_location("holidays.countries.indonesia", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.Indonesia
+    except Exception as err:  # a newer holidays that moved things
+        log.debug("holidays: loading Indonesia alone failed (%s); loading every country", err)
+        return lambda **kwargs: holidays.country_holidays("ID", **kwargs)
 
 
 class WorkCalendar:
@@ -17,7 +40,7 @@ class WorkCalendar:
         self._extra_on = frozenset(extra_on)
         # language='id': without it names follow $LANG and come out in English on most servers.
         # categories: cuti bersama only exists in the GOVERNMENT category (docs/NASKAH-DINAS.md, 'Hari kerja').
-        self._national = _holidays.country_holidays("ID", categories=("public", "government"), language="id")
+        self._national = _indonesia()(categories=("public", "government"), language="id")
         self._cache: dict[date, str | None] = {}
         self._first = date.min
         self._counts: list[int] = []

@@ -4,6 +4,10 @@ Excel saves a register by writing a temp file, deleting the original and renamin
 (docs/LIBRARIES.md, 'watchdog'), so any created/modified/moved/deleted event naming a register counts; events are
 coalesced until the folders have been quiet for `debounce` seconds, the changed files are checked to
 be stable and complete, and only then is `process` called, exactly as `sop-pipeline run` does.
+
+The quiet window is short (0.3 s): Excel writes the whole workbook to its temp file, whose events are
+ignored, and only then deletes and renames within milliseconds; a register missing between the two, still
+growing (a copy) or not yet a whole zip is caught by the stability check, not by waiting longer.
 """
 
 from __future__ import annotations
@@ -165,7 +169,8 @@ class Watcher:
             return
         quiet = now - last
         if quiet < self.options.debounce:
-            self._stop.wait(min(self.options.debounce - quiet, self._tick))
+            # At least a millisecond: a remainder of 1e-16 would not move a clock that reads 3.8.
+            self._stop.wait(max(0.001, min(self.options.debounce - quiet, self._tick)))
             return
         if not self.settings.inbox.is_dir():
             # An unmounted share is not an empty inbox: running now would empty REKAP.xlsx, or write
