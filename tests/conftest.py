@@ -164,12 +164,30 @@ def copy_templates(target: Path) -> None:
         shutil.copyfile(SHIPPED_TEMPLATES / name, target / name)
 
 
+@pytest.fixture(scope="session")
+def _checked_templates(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """What a first run learns about the shipped templates (outbox/_log/templat-lolos.json: which template
+    versions passed their checks), made once per session: a test office starts as an office after its
+    first run, so each test does not trial-render the six templates again. Tests of the checks themselves
+    use their own templates (other digests) or no such file."""
+    from pipeline.documents.checks import load_templates
+    from pipeline.documents.sample import sample_contexts
+    folder = tmp_path_factory.mktemp("templat")
+    copy_templates(folder)
+    cache = folder / "templat-lolos.json"
+    checked = load_templates(folder, sample_contexts(TODAY), cache=cache)
+    assert checked.problems == [] and len(checked.templates) == len(TEMPLATE_NAMES)
+    return cache.read_bytes()
+
+
 @pytest.fixture
-def office(tmp_path: Path) -> Path:
-    """An office folder: inbox/, outbox/ and the default templates in templates_docx/."""
+def office(tmp_path: Path, _checked_templates: bytes) -> Path:
+    """An office folder: inbox/, outbox/ and the default templates in templates_docx/ (already checked)."""
     for name in ("inbox", "outbox"):
         (tmp_path / name).mkdir()
     copy_templates(tmp_path / "templates_docx")
+    (tmp_path / "outbox" / "_log").mkdir()
+    (tmp_path / "outbox" / "_log" / "templat-lolos.json").write_bytes(_checked_templates)
     return tmp_path
 
 

@@ -245,7 +245,8 @@ def test_an_edit_rekap_does_not_show_leaves_it_alone(office: Path) -> None:
         return report.recap.stat().st_ino, report.recap.stat().st_mtime_ns
 
     first = run()
-    assert run(Hasil_Pemeliharaan="Server normal kembali; kipas diganti.") == first  # printed, not in REKAP
+    # Catatan is shown nowhere (a document it would change would join 'Perlu dicetak', which REKAP shows).
+    assert run(Catatan="Dikerjakan bersama teknisi vendor.") == first
     assert run(Hal="Permohonan Pemeliharaan Server SIMPUS (ulang)") != first
     shown = openpyxl.load_workbook(office / "outbox" / "REKAP.xlsx")["Rekap"]["G3"].value  # Hal
     assert shown == "Permohonan Pemeliharaan Server SIMPUS (ulang)"
