@@ -44,7 +44,7 @@ def test_new_documents_are_listed_with_why_and_links_that_resolve(office: Path) 
     assert [(i.path, i.reason) for i in report.to_print] == [(DISPOSISI, "dokumen baru")]
     wb = openpyxl.load_workbook(office / "outbox" / "REKAP.xlsx")
     ws = wb["Perlu dicetak"]
-    assert [c.value for c in ws[2]] == ["No. Agenda", "Perangkat Daerah", "Dokumen", "Alasan", "Waktu",
+    assert [c.value for c in ws[2]] == ["No. Agenda", "Perangkat Daerah", "Dokumen", "Alasan", "Sejak",
                                         "Folder", "Status", "Catatan", "Register"]
     row = ws[3]
     assert [c.value for c in row][:4] == ["017", "Dinas Kesehatan", "01 Lembar Disposisi.docx",
@@ -433,3 +433,21 @@ def test_windows_md_shows_the_bat_init_writes() -> None:
     guide = (Path(__file__).resolve().parent.parent / "docs" / "WINDOWS.md").read_text(encoding="utf-8")
     block = guide.split("### Isi `Perbarui Dokumen.bat`", 1)[1].split("```bat\n", 1)[1].split("```", 1)[0]
     assert block == bat_text().replace("\r\n", "\n")
+
+
+def test_a_document_written_again_before_printing_keeps_its_line_and_time(tmp_path: Path) -> None:
+    """Re-writing a listed document (an edit before printing) changes neither its line nor its time, so the
+    list — and REKAP.xlsx, whose digest includes it — is not rewritten; a new reason is still added."""
+    outbox = tmp_path / "outbox"
+    doc = outbox / DISPOSISI
+    doc.parent.mkdir(parents=True)
+    doc.write_bytes(b"x")
+    first = cetak.PrintItem(DISPOSISI, "017", "Dinas Kesehatan", cetak.VALUES, "2026-07-21T10:00:00")
+    cetak.add_to_list(outbox, [first])
+    saved = cetak.list_path(outbox).stat().st_mtime_ns
+    again = cetak.PrintItem(DISPOSISI, "017", "Dinas Kesehatan", cetak.VALUES, "2026-07-21T11:30:00")
+    assert cetak.add_to_list(outbox, [again]).items == [first]
+    assert cetak.list_path(outbox).stat().st_mtime_ns == saved  # not rewritten
+    template = cetak.PrintItem(DISPOSISI, "017", "Dinas Kesehatan", cetak.TEMPLATE, "2026-07-21T12:00:00")
+    (item,) = cetak.add_to_list(outbox, [template]).items
+    assert (item.time, item.reason) == ("2026-07-21T10:00:00", f"{cetak.VALUES}; {cetak.TEMPLATE}")

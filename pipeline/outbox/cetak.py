@@ -97,9 +97,11 @@ def save_list(outbox: Path, printlist: PrintList) -> None:
 
 
 def add_to_list(outbox: Path, new: Sequence[PrintItem]) -> PrintList:
-    """Add a run's documents (a document already listed keeps one line: the newest time, and 'dokumen
-    baru' while it has not been printed yet); drop documents no longer on disk. Saved when it changed.
-    A run that wrote nothing only reads the list: no stat per listed document on every watch cycle."""
+    """Add a run's documents; drop documents no longer on disk. Saved when it changed. A document already
+    listed keeps its one line and its time — since when it waits to be printed — and 'dokumen baru' while
+    it has not been printed yet: writing it again before it is printed changes nothing a clerk must do, so
+    it changes neither the list nor REKAP.xlsx (which is then not rewritten: an edit stays quick). A run
+    that wrote nothing only reads the list: no stat per listed document on every watch cycle."""
     current = load_list(outbox)
     if not new:
         return current
@@ -108,7 +110,7 @@ def add_to_list(outbox: Path, new: Sequence[PrintItem]) -> PrintList:
         old = merged.get(item.path)
         if old is not None:
             reason = old.reason if old.reason in (NEW, MISSING) else _join(old.reason, item.reason)
-            item = PrintItem(item.path, item.agenda, item.perangkat_daerah, reason, item.time,
+            item = PrintItem(item.path, item.agenda, item.perangkat_daerah, reason, old.time,
                              old.archived or item.archived, item.register)
         merged[item.path] = item
     kept = sorted((i for i in merged.values() if _still_there(outbox / i.path)), key=lambda i: _natural(i.path))

@@ -179,7 +179,7 @@ def _print_sheet(ws: Any, printing: cetak.PrintList) -> None:
              if printing.cleared else "sejak pertama kali dijalankan")
     title = (f"Dokumen baru atau berubah {since}. Setelah semuanya dicetak, kosongkan daftar ini: klik ganda "
              "'Perbarui Dokumen.bat' lalu pilih S, atau jalankan 'sop-pipeline cetak --selesai'.")
-    head = ["No. Agenda", "Perangkat Daerah", "Dokumen", "Alasan", "Waktu", "Folder", "Status", "Catatan",
+    head = ["No. Agenda", "Perangkat Daerah", "Dokumen", "Alasan", "Sejak", "Folder", "Status", "Catatan",
             "Register"]
     widths = [11, 30, 40, 26, 17, 12, 12, 60, 16]
     items = printing.items
