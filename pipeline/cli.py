@@ -1,26 +1,18 @@
-"""The command line: thin adapters over the library; the only module that talks to the terminal."""
+"""The command line: thin click adapters over the library, each calling one library function; what they show
+and how is console.py (these two are the only modules that talk to the terminal)."""
 
 from __future__ import annotations
 
-import errno
 import logging
 import sys
-from collections import defaultdict
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from pipeline import __version__, clitext
-from pipeline.errors import PipelineError
-from pipeline.problems import Problem
+from pipeline import __version__, clitext, console
 from pipeline.settings import TODAY_RANGE, Settings
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PROBLEMS = 0, 1, 2, 3
-SHOWN_REQUESTS = 10  # without --rinci, the "Perlu dicetak" list names this many requests
-LEGEND = ("GALAT = kesalahan di register; dokumen permohonan itu tidak diperbarui sampai diperbaiki. "
-          "PERINGATAN = dokumen tetap dibuat, tetapi mohon diperiksa.")
 
 clitext.install()  # click's own texts (Cara pakai, Opsi, Perintah salah…) in Indonesian
 
@@ -96,7 +88,7 @@ def init(folder: Path | None, contoh: bool) -> None:
     """
     from pipeline.office.init import LOGO_NOTE, init_folder, missing_logo, next_steps
     root = (folder or Path.cwd()).resolve()
-    created: list[Path] = _guard(init_folder, root, contoh)
+    created: list[Path] = console.guard(init_folder, root, contoh)
     for path in created:
         click.echo(f"dibuat  {path.relative_to(root) if path.is_relative_to(root) else path}")
     if not created:
@@ -124,15 +116,15 @@ def check(folder: Path | None, today: date | None, ketat: bool, rinci: bool) -> 
     """
     from pipeline.process import check as run_check
     settings = _settings(folder, today)
-    report = _guard(run_check, settings)
+    report = console.guard(run_check, settings)
     if not report.validations and not report.problems:
-        _fail(f"Tidak ada register .xlsx di {settings.inbox}.")
-    _print_problems(report.all_problems(), rinci)
+        console.fail(f"Tidak ada register .xlsx di {settings.inbox}.")
+    console.print_problems(report.all_problems(), rinci)
     n = report.requests
     errors = sum(p.is_error for p in report.all_problems())
     warnings = len(report.all_problems()) - errors
     click.echo(f"{n} permohonan diperiksa: {errors} galat, {warnings} peringatan.")
-    sys.exit(EXIT_PROBLEMS if errors or (ketat and warnings) else EXIT_OK)
+    sys.exit(console.EXIT_PROBLEMS if errors or (ketat and warnings) else console.EXIT_OK)
 
 
 @cli.command()
@@ -155,27 +147,27 @@ def run(folder: Path | None, today: date | None, progress: bool | None, pdf: boo
     from pipeline.process import process
     settings = _settings(folder, today, pdf=pdf)
     if not settings.inbox.is_dir():
-        _fail(f"Folder {settings.inbox} tidak ada. Jalankan 'sop-pipeline init' dulu.")
-    bars = _Progress(sys.stderr.isatty() if progress is None else progress)
+        console.fail(f"Folder {settings.inbox} tidak ada. Jalankan 'sop-pipeline init' dulu.")
+    bars = console.Progress(sys.stderr.isatty() if progress is None else progress)
     try:
-        report = _guard(process, settings, bars)
+        report = console.guard(process, settings, bars)
     finally:
         bars.close()
     if report.replay is None and not report.validations and not any(p.source for p in report.problems):
-        _fail(f"Tidak ada register .xlsx di {settings.inbox}.")
-    _print_problems(report.all_problems(), rinci)
+        console.fail(f"Tidak ada register .xlsx di {settings.inbox}.")
+    console.print_problems(report.all_problems(), rinci)
     if report.recap_error:
         click.echo(report.recap_error, err=True)
     elif report.recap:
-        click.echo(f"Rekap: {_shown(report.recap, settings.root)}")
+        click.echo(f"Rekap: {console.shown(report.recap, settings.root)}")
     click.echo(report.summary())
     if report.pdf is not None and not report.pdf.missing_soffice:
         click.echo(report.pdf.summary())  # its problems were printed with the others
     if report.combined is not None and report.combined.path is not None:
-        click.echo(f"PDF gabungan untuk dicetak: {_shown(report.combined.path, settings.root)} "
+        click.echo(f"PDF gabungan untuk dicetak: {console.shown(report.combined.path, settings.root)} "
                    f"({report.combined.documents} dokumen, {report.combined.pages} halaman).")
-    _print_to_print(report, settings.root, rinci)
-    sys.exit(EXIT_PROBLEMS if report.has_errors else EXIT_OK)
+    console.print_to_print(report, settings.root, rinci)
+    sys.exit(console.EXIT_PROBLEMS if report.has_errors else console.EXIT_OK)
 
 
 @cli.command()
@@ -198,27 +190,27 @@ def cetak(folder: Path | None, selesai: bool, pdf: bool) -> None:
     from pipeline.process import clear_print_list, print_list_pdf
     settings = _settings(folder, None)
     if selesai:
-        count, report = _guard(clear_print_list, settings)
+        count, report = console.guard(clear_print_list, settings)
         click.echo(f"Daftar Perlu dicetak dikosongkan ({count} dokumen).")
         if report.recap_error:
             click.echo(report.recap_error, err=True)
-        _print_to_print(report, settings.root, rinci=False)
+        console.print_to_print(report, settings.root, rinci=False)
         return
     current = printing.load_list(settings.outbox)
-    _print_list(current.items, settings.root, rinci=True)
+    console.print_list(current.items, settings.root, rinci=True)
     if current.cleared:
         click.echo(f"(sejak daftar dikosongkan {printing.describe_when(current.cleared)} oleh "
                    f"{current.cleared_by})")
     if pdf and current.items:
-        bars = _Progress(sys.stderr.isatty())
+        bars = console.Progress(sys.stderr.isatty())
         try:
-            combined, result = _guard(print_list_pdf, settings, current, bars)
+            combined, result = console.guard(print_list_pdf, settings, current, bars)
         finally:
             bars.close()
-        _echo_pdf(result)
+        console.echo_pdf(result)
         if combined.path is None:
-            _fail("PDF gabungan tidak dapat dibuat (lihat pesan di atas).")
-        click.echo(f"PDF gabungan untuk dicetak: {_shown(combined.path, settings.root)} "
+            console.fail("PDF gabungan tidak dapat dibuat (lihat pesan di atas).")
+        click.echo(f"PDF gabungan untuk dicetak: {console.shown(combined.path, settings.root)} "
                    f"({combined.documents} dokumen, {combined.pages} halaman).")
     if current.items:
         click.echo("Setelah semuanya dicetak: sop-pipeline cetak --selesai")
@@ -238,29 +230,29 @@ def arsip(folder: Path | None, today: date | None, pdf: bool | None, verify: boo
       sop-pipeline arsip -C D:\\SOP --pdf
       sop-pipeline arsip -C D:\\SOP --verify
     """
-    from pipeline.outbox import archive
+    from pipeline.outbox.verify import verify_archives
     settings = _settings(folder, today, pdf=pdf)
     if verify:
         if not settings.outbox.is_dir():
-            _fail(f"Folder {settings.outbox} tidak ada; periksa jalur -C.")
-        checked = _guard(archive.verify_archives, settings.outbox)
+            console.fail(f"Folder {settings.outbox} tidak ada; periksa jalur -C.")
+        checked = console.guard(verify_archives, settings.outbox)
         for fault in checked.faults:
             click.echo(click.style("RUSAK", fg="red") + f" {fault.describe()}")
         click.echo(checked.summary())
-        sys.exit(EXIT_PROBLEMS if checked.faults else EXIT_OK)
+        sys.exit(console.EXIT_PROBLEMS if checked.faults else console.EXIT_OK)
     from pipeline.process import archive as archive_office
     if not settings.inbox.is_dir():
-        _fail(f"Folder {settings.inbox} tidak ada. Jalankan 'sop-pipeline init' dulu.")
-    bars = _Progress(sys.stderr.isatty())
+        console.fail(f"Folder {settings.inbox} tidak ada. Jalankan 'sop-pipeline init' dulu.")
+    bars = console.Progress(sys.stderr.isatty())
     try:
-        report, result = _guard(archive_office, settings, None, bars)
+        report, result = console.guard(archive_office, settings, None, bars)
     finally:
         bars.close()
     if not report.validations and not any(p.source for p in report.problems):
-        _fail(f"Tidak ada register .xlsx di {settings.inbox}.")
+        console.fail(f"Tidak ada register .xlsx di {settings.inbox}.")
     click.echo(report.summary())
     if result.pdf:
-        _echo_pdf(result.pdf)
+        console.echo_pdf(result.pdf)
     for path in result.created:
         click.echo(f"diarsipkan  {path.relative_to(settings.outbox) if path.is_relative_to(settings.outbox) else path}")
     for agenda, why in result.skipped:
@@ -268,7 +260,7 @@ def arsip(folder: Path | None, today: date | None, pdf: bool | None, verify: boo
     for p in result.problems:
         click.echo(p.describe(), err=True)
     click.echo(result.summary())
-    sys.exit(EXIT_PROBLEMS if report.has_errors or any(p.is_error for p in result.problems) else EXIT_OK)
+    sys.exit(console.EXIT_PROBLEMS if report.has_errors or any(p.is_error for p in result.problems) else console.EXIT_OK)
 
 
 @cli.command()
@@ -300,12 +292,12 @@ def watch(folder: Path | None, today: date | None, observer: str | None, interva
     settings = _settings(folder, today, pdf=pdf, observer=observer, polling_interval=interval, debounce=debounce,
                          rescan_interval=rescan)
     if not settings.inbox.is_dir():
-        _fail(f"Folder {settings.inbox} tidak ada. Jalankan 'sop-pipeline init' dulu.")
+        console.fail(f"Folder {settings.inbox} tidak ada. Jalankan 'sop-pipeline init' dulu.")
     if logging.getLogger("pipeline.watch").getEffectiveLevel() > logging.INFO:
         logging.getLogger("pipeline.watch").setLevel(logging.INFO)  # one line per cycle on the console
     watching.log_to_file(settings.outbox)
     watching.watch(settings)
-    sys.exit(EXIT_OK)
+    sys.exit(console.EXIT_OK)
 
 
 @cli.command()
@@ -331,10 +323,10 @@ def monev(folder: Path | None, today: date | None, periode: str | None, dari: da
         period = choose_period(periode, dari, sampai, settings.today)
     except ValueError as err:
         raise click.UsageError(str(err)) from None
-    result = _guard(make_report, settings, period)
+    result = console.guard(make_report, settings, period)
     for line in summary(result, settings.root):
         click.echo(line)
-    sys.exit(EXIT_PROBLEMS if result.problems or result.figures.counts.ditahan else EXIT_OK)
+    sys.exit(console.EXIT_PROBLEMS if result.problems or result.figures.counts.ditahan else console.EXIT_OK)
 
 
 @cli.command()
@@ -380,185 +372,31 @@ def fields(template: str | None, folder: Path | None, today: date | None, no_fil
         lines.append("")
     settings = _settings(folder, today)
     if not no_file and settings.templates.is_dir():
-        target = _guard(write_daftar_isian, settings.templates / DAFTAR_NAME, samples, keys)
-        lines.append(f"Ditulis: {_shown(target, settings.root)} (buka di Word, salin tag dari kolom 'Tag').")
+        target = console.guard(write_daftar_isian, settings.templates / DAFTAR_NAME, samples, keys)
+        lines.append(f"Ditulis: {console.shown(target, settings.root)} (buka di Word, salin tag dari kolom 'Tag').")
     click.echo_via_pager("\n".join(lines) + "\n")
 
 
 def _settings(folder: Path | None, today: date | None, **overrides: Any) -> Settings:
-    settings: Settings = _guard(lambda: Settings.build(root=folder, today=today, **overrides))
+    settings: Settings = console.guard(lambda: Settings.build(root=folder, today=today, **overrides))
     return settings
 
 
-def _echo_pdf(result: Any) -> None:
-    for p in result.problems:
-        click.echo(p.describe(), err=True)
-    if not result.missing_soffice:
-        click.echo(result.summary())
-
-
-def _guard(func: Any, *args: Any) -> Any:
-    try:
-        return func(*args)
-    except PipelineError as err:
-        _fail(str(err))
-    except OSError as err:  # the office folder itself cannot be read or written: one line, not a traceback
-        _fail(_os_problem(err))
-    except KeyboardInterrupt:
-        click.echo("Dihentikan.", err=True)
-        sys.exit(EXIT_FAILED)
-
-
-_OS_REASONS = {errno.EACCES: "tidak ada izin", errno.EPERM: "tidak ada izin", errno.ENOENT: "tidak ada",
-               errno.ENOTDIR: "bukan folder", errno.EEXIST: "sudah ada sebagai berkas, bukan folder",
-               errno.ENOSPC: "disk penuh", errno.EROFS: "hanya dapat dibaca (read-only)"}
-
-
-def _os_problem(err: OSError) -> str:
-    """'/srv/kantor/outbox: tidak ada izin (Permission denied)'."""
-    reason = _OS_REASONS.get(err.errno or 0, "galat sistem berkas")
-    where = err.filename if err.filename is not None else "folder kantor"
-    return f"{where}: {reason} ({err.strerror or err}). Periksa folder itu dan izin akun yang menjalankan."
-
-
-def _fail(message: str) -> None:
-    click.echo(f"Tidak dapat berjalan: {message}", err=True)
-    sys.exit(EXIT_FAILED)
-
-
-def _print_problems(problems: list[Problem], rinci: bool = False) -> None:
-    """Problems grouped by request: one line each (counts and the first problem), or with ``rinci``
-    every problem with what to do. Register-level problems are always shown in full."""
-    if not problems:
-        return
-    click.echo(LEGEND)
-    groups: dict[tuple[str, str], list[Problem]] = defaultdict(list)
-    for p in problems:
-        groups[(p.source, p.agenda)].append(p)
-    hidden = 0
-    for (source, agenda), items in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] != "", kv[0][1])):
-        title = f"No. Agenda {agenda}" if agenda else "Register dan templat"
-        where = f" ({source})" if source else ""
-        if agenda and not rinci:
-            errors = sum(p.is_error for p in items)
-            first = next((p for p in items if p.is_error), items[0])
-            color = "red" if errors else "yellow"
-            numbers = ((errors, "galat"), (len(items) - errors, "peringatan"))
-            counts = ", ".join(f"{n} {word}" for n, word in numbers if n)
-            click.echo(click.style(f"{title}{where}", bold=True) + " " + click.style(counts, fg=color)
-                       + f": {first.headline()}")
-            hidden += len(items) > 1 or bool(first.details())
-            continue
-        click.echo(click.style(f"{title}{where}", bold=True))
-        for p in items:
-            color = "red" if p.is_error else "yellow"
-            click.echo("  " + click.style(p.severity.value.upper(), fg=color) + f" {p.headline()}")
-            for line in p.details():
-                click.echo(f"      {line}")
-    if hidden:
-        click.echo("Rinciannya (dan yang perlu dilakukan): tambahkan --rinci, atau buka STATUS.txt di folder "
-                   "permohonan, atau sheet 'Masalah' di REKAP.xlsx.")
-
-
-def _print_to_print(report: Any, root: Path, rinci: bool) -> None:
-    """The end of `run`: this run's new and changed documents, and where the whole list is."""
-    _print_list(report.to_print, root, rinci, heading="Perlu dicetak dari putaran ini")
-    total = len(report.print_list.items) if report.print_list is not None else 0
-    if total > len(report.to_print):
-        click.echo(f"Semua yang perlu dicetak sejak daftar dikosongkan: {total} dokumen — REKAP.xlsx, sheet "
-                   "'Perlu dicetak' (atau 'sop-pipeline cetak').")
-    if total:
-        click.echo("Setelah semuanya dicetak, kosongkan daftarnya: sop-pipeline cetak --selesai")
-
-
-def _print_list(items: list[Any], root: Path, rinci: bool, heading: str = "Perlu dicetak") -> None:
-    if not items:
-        click.echo(f"{heading}: tidak ada dokumen baru atau berubah.")
-        return
-    by_folder: dict[str, list[Any]] = defaultdict(list)
-    for item in items:
-        by_folder[item.folder].append(item)
-    click.echo(click.style(f"{heading} ({len(items)} dokumen baru atau berubah):", bold=True))
-    folders = list(by_folder.items())
-    shown = folders if rinci or len(folders) <= SHOWN_REQUESTS + 2 else folders[:SHOWN_REQUESTS]
-    for folder, docs in shown:
-        click.echo(f"  outbox/{folder}/")
-        for item in docs:
-            click.echo(f"      {item.name} ({item.reason})")
-        if any(item.archived for item in docs):
-            warn = "Sudah diarsipkan, lalu berubah: jalankan 'sop-pipeline arsip' untuk arsip versi baru."
-            click.echo("      " + click.style(warn, fg="red"))
-    if len(shown) < len(by_folder):
-        rest = len(by_folder) - len(shown)
-        click.echo(f"  … dan {rest} permohonan lagi (semuanya: --rinci, atau REKAP.xlsx sheet "
-                   "'Perlu dicetak').")
-
-
-def _shown(path: Path, root: Path) -> str:
-    """A path as the clerk finds it: relative to the office folder."""
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-
-
-class _Progress:
-    """Bars on stderr for the library's long phases (process.Progress); nothing when not asked for. A phase
-    with few steps gets no bar: it is over before a bar would help."""
-
-    SMALLEST = {"Menulis dokumen": 20}  # below this many requests a run takes a moment
-
-    def __init__(self, show: bool) -> None:
-        self.show = show
-        self.label = ""
-        self.bar: Any = None
-
-    def __call__(self, label: str, done: int, total: int) -> None:
-        if not self.show:
-            return
-        if label != self.label:
-            self.close()
-            self.label = label
-            if total >= self.SMALLEST.get(label, 2):
-                self.bar = click.progressbar(length=total, label=label, file=sys.stderr)
-                self.bar.__enter__()
-            elif total and done == 0:
-                click.echo(f"{label} …", err=True)
-        if self.bar is not None:
-            self.bar.update(done - self.bar.pos)
-            if done >= total:
-                self.close()
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-
-
-def _tolerant_output() -> None:
-    """Whatever the console's encoding (cp1252 when output goes to a file or a pipe on Windows), print what it
-    can and replace the rest, instead of dying halfway through a report on '→'."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            try:
-                reconfigure(errors="replace")
-            except (ValueError, OSError):  # a stream already written to in a way that cannot be changed
-                pass
-
-
 def main() -> None:
-    _tolerant_output()
+    console.tolerant_output()
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
-        sys.exit(EXIT_USAGE)
+        sys.exit(console.EXIT_USAGE)
     except click.exceptions.Abort:
         click.echo("Dibatalkan.", err=True)
-        sys.exit(EXIT_FAILED)
+        sys.exit(console.EXIT_FAILED)
     except OSError as err:
-        _fail(_os_problem(err))
+        console.fail(console.os_problem(err))
     except Exception as err:  # a bug: one line for the clerk, the traceback with -v
         logging.getLogger(__name__).debug("galat tak terduga", exc_info=True)
-        _fail(f"galat tak terduga ({type(err).__name__}: {err}). Jalankan lagi dengan 'sop-pipeline -v …' "
+        console.fail(f"galat tak terduga ({type(err).__name__}: {err}). Jalankan lagi dengan 'sop-pipeline -v …' "
               "untuk rinciannya, dan laporkan kepada pengelola aplikasi.")

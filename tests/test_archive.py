@@ -22,9 +22,9 @@ from pipeline.outbox.archive import (
     archive_requests,
     changed_since_archive,
     mark_changed_since_archive,
-    verify_archives,
 )
 from pipeline.outbox.status import status_text
+from pipeline.outbox.verify import verify_archives
 from pipeline.process import RunReport, check, process
 from pipeline.settings import Settings
 

@@ -105,7 +105,7 @@ def test_verify_exits_3_when_an_archive_is_missing(office: Path, monkeypatch: py
 
 
 def test_verify_notices_a_missing_earlier_version(office: Path) -> None:
-    from pipeline.outbox.archive import verify_archives
+    from pipeline.outbox.verify import verify_archives
     zip_path = _archived(office)
     zip_path.rename(zip_path.with_name("017 - Dinas Kesehatan (versi 2).zip"))
     faults = verify_archives(office / "outbox").faults
@@ -113,7 +113,7 @@ def test_verify_notices_a_missing_earlier_version(office: Path) -> None:
 
 
 def test_verify_notices_an_archive_replaced_by_another(office: Path) -> None:
-    from pipeline.outbox.archive import verify_archives
+    from pipeline.outbox.verify import verify_archives
     zip_path = _archived(office)
     with zipfile.ZipFile(zip_path) as zf:
         members = {name: zf.read(name) for name in zf.namelist()}
@@ -194,7 +194,7 @@ def test_a_zip_bomb_in_the_archive_folder_is_read_with_a_cap(office: Path) -> No
 
 
 def test_verify_streams_members(office: Path) -> None:
-    from pipeline.outbox.archive import verify_archives
+    from pipeline.outbox.verify import verify_archives
     target = office / "outbox" / "_arsip" / "2026" / "besar.zip"
     target.parent.mkdir(parents=True)
     body = b"\x00" * (48 * 1024 * 1024)
