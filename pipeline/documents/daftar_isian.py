@@ -5,7 +5,6 @@ whatever fields the documents offer."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +16,7 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Cm, Pt, RGBColor
 
 from pipeline.documents.checks import flatten_fields
+from pipeline.documents.templates.package import package_bytes
 from pipeline.outbox.files import atomic_write
 from pipeline.register import columns as C
 
@@ -205,9 +205,7 @@ def write_daftar_isian(target: Path, samples: Mapping[str, Mapping[str, Any]], k
             doc.add_paragraph("Hanya isian yang ada di semua templat.")
             continue
         _groups(doc, field_groups(samples[key], own))
-    buf = io.BytesIO()
-    doc.save(buf)
-    atomic_write(target, buf.getvalue())
+    atomic_write(target, package_bytes(doc))  # fixed zip entry times: the same fields, the same bytes
     return target
 
 

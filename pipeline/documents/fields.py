@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.documents.catalog import DOCUMENTS, Condition, DocumentSpec
+from pipeline.documents.catalog import DocumentSpec
 from pipeline.documents.context import (
     TITIK,
     Ada,
@@ -21,7 +21,6 @@ from pipeline.documents.context import (
     DocumentFields,
     Foto,
     FotoBaris,
-    Henti,
     Kantor,
     Kop,
     Laporan,
@@ -36,14 +35,29 @@ from pipeline.documents.context import (
     template_dict,
 )
 from pipeline.documents.photos import ImageRef, image_ref
+from pipeline.documents.wording import (
+    NBSP,
+    UNCHECKED,
+    advice,
+    attachments,
+    box,
+    conclusion,
+    date_or_dots,
+    day_or_dots,
+    nip_line,
+    or_dots,
+    outage,
+    tindakan_of,
+    title_services,
+    unbroken,
+    work_hours,
+)
 from pipeline.register import columns as C
-from pipeline.register.columns import Status, Tindakan, YaTidak, choice_of
+from pipeline.register.columns import Status, Tindakan, YaTidak
 from pipeline.register.reader import Record, Register
 from pipeline.register.values import (
     date_in_words,
     format_date,
-    format_day_date,
-    format_nip,
     format_time,
     pangkat_golongan,
     split_list,
@@ -52,39 +66,10 @@ from pipeline.register.values import (
 from pipeline.sop.staff import Person, Staff
 from pipeline.sop.steps import DECISION_STEP, STEPS, Actor, decision, withdrawn
 
-CHECKED, UNCHECKED = "☑", "☐"
 # Bumped whenever the way fields are built changes, so every document is re-rendered once.
 FIELDS_VERSION = "4"
-NBSP, WJ = "\u00a0", "\u2060"  # no break at a space; no break at all (word joiner)
 # Printed in narrow cells; the document's own numbers are not joined, so they copy out of Word unchanged.
 _IDENTIFIERS = frozenset({"nomor_surat", "alamat_ip", "nama_domain"})
-
-
-def _or_dots(text: str | None) -> str:
-    return text if text else TITIK
-
-
-def _date(value: Any) -> str:
-    return format_date(value) if isinstance(value, date) else TITIK
-
-
-def _day(value: Any) -> str:
-    return format_day_date(value) if isinstance(value, date) else TITIK
-
-
-def _box(flag: bool) -> str:
-    return CHECKED if flag else UNCHECKED
-
-
-def _nip(nip: str, label: str = "NIP.") -> str:
-    return f"{label} {format_nip(nip)}" if nip else f"{label} {TITIK}"
-
-
-def unbroken(text: str) -> str:
-    """An identifier that a line never breaks inside (serial numbers, kode barang, rack positions, IP
-    addresses, domains, letter numbers): a word joiner after each '-' and '/', where Word and LibreOffice
-    would otherwise break. A list ('a; b') still breaks after its separators."""
-    return text.replace("-", "-" + WJ).replace("/", "/" + WJ) if text else text
 
 
 def _request_fields(r: Record) -> dict[str, str]:
@@ -97,11 +82,11 @@ def _request_fields(r: Record) -> dict[str, str]:
         elif isinstance(value, date):
             out[col.key] = format_date(value)
         elif col.key in ("petugas", "layanan_terdampak"):
-            out[col.key] = _or_dots(", ".join(split_list(value or "")))
+            out[col.key] = or_dots(", ".join(split_list(value or "")))
         elif col.key in _IDENTIFIERS:
-            out[col.key] = _or_dots(unbroken(", ".join(split_list(value)) if isinstance(value, str) else ""))
+            out[col.key] = or_dots(unbroken(", ".join(split_list(value)) if isinstance(value, str) else ""))
         else:
-            out[col.key] = _or_dots(value if isinstance(value, str) else "")
+            out[col.key] = or_dots(value if isinstance(value, str) else "")
     return out
 
 
@@ -116,25 +101,25 @@ class Office:
         # An item never breaks inside ('Pos-el diskominfo@…' together); the line breaks between items.
         contact = [f"{label} {self.get(key)}".replace(" ", NBSP).replace("-", "\u2011") for label, key in
                    (("Telepon", "telepon"), ("Laman", "laman"), ("Pos-el", "email")) if self.get(key)]
-        return Kop(pemerintah=_or_dots(self.get("pemerintah").upper()),
-                   dinas=_or_dots(self.get("dinas").upper()),
-                   alamat=_or_dots(self.get("alamat")), kontak=_or_dots(", ".join(contact)),
+        return Kop(pemerintah=or_dots(self.get("pemerintah").upper()),
+                   dinas=or_dots(self.get("dinas").upper()),
+                   alamat=or_dots(self.get("alamat")), kontak=or_dots(", ".join(contact)),
                    logo=logo if logo else "")
 
     def kantor(self) -> Kantor:
-        return Kantor(kota=_or_dots(self.get("kota")), dinas=_or_dots(self.get("dinas")),
-                      daerah=_or_dots(self.get("daerah")), bidang=_or_dots(self.get("bidang")),
-                      pusat_data=_or_dots(self.get("lokasi_pusat_data")),
+        return Kantor(kota=or_dots(self.get("kota")), dinas=or_dots(self.get("dinas")),
+                      daerah=or_dots(self.get("daerah")), bidang=or_dots(self.get("bidang")),
+                      pusat_data=or_dots(self.get("lokasi_pusat_data")),
                       tim=self.get("tim") or "Tim Teknis Pusat Data")
 
 
 def signer(person: Person | None, jabatan: str, peran: str = "") -> Penandatangan:
     """The lines of one signature block; dotted lines where the register does not say."""
     if person is None:
-        return Penandatangan(jabatan=jabatan, nama=TITIK, pangkat=TITIK, nip=_nip(""), peran=peran)
+        return Penandatangan(jabatan=jabatan, nama=TITIK, pangkat=TITIK, nip=nip_line(""), peran=peran)
     return Penandatangan(jabatan=jabatan, nama=person.nama,
-                         pangkat=pangkat_golongan(person.pangkat) or _or_dots(person.pangkat),
-                         nip=_nip(person.nip), peran=peran)
+                         pangkat=pangkat_golongan(person.pangkat) or or_dots(person.pangkat),
+                         nip=nip_line(person.nip), peran=peran)
 
 
 def official(person: Person | None, role: Actor, office: Office) -> Penandatangan:
@@ -149,8 +134,8 @@ def _contact_signer(r: Record) -> Penandatangan:
     pppk = "PPPK" in pangkat.upper()
     shown = pangkat if pppk else pangkat_golongan(pangkat) or pangkat
     jabatan = f"{r.text('jabatan_narahubung') or TITIK}\n{r.text('perangkat_daerah')},".upper()  # comma last
-    return Penandatangan(jabatan=jabatan, nama=_or_dots(r.text("narahubung")), pangkat=_or_dots(shown),
-                         nip=_nip(r.text("nip_narahubung"), "NI PPPK." if pppk else "NIP."),
+    return Penandatangan(jabatan=jabatan, nama=or_dots(r.text("narahubung")), pangkat=or_dots(shown),
+                         nip=nip_line(r.text("nip_narahubung"), "NI PPPK." if pppk else "NIP."),
                          peran="Narahubung")
 
 
@@ -217,7 +202,7 @@ class FieldBuilder:
             self._base = key, base, template_dict(base)
         _, base, base_dict = self._base
         nomor = base.p.get(doc.number_column, TITIK) if doc.number_column else TITIK
-        own = replace(base, doc=Doc(nomor=nomor, tanggal=_date(doc_day), judul=doc.title),
+        own = replace(base, doc=Doc(nomor=nomor, tanggal=date_or_dots(doc_day), judul=doc.title),
                       ttd=replace(base.ttd,
                                   kadis=official(kadis, Actor.KADIS, self.office),
                                   kabid=official(kabid, Actor.KABID, self.office)))
@@ -251,28 +236,28 @@ class FieldBuilder:
         contact += f", telepon {phone}" if phone else ""
         nobody = signer(None, "")
         pd = _contact_signer(r)
-        components = [d for d in devices if _tindakan(d) is Tindakan.KOMPONEN]
+        components = [d for d in devices if tindakan_of(d) is Tindakan.KOMPONEN]
         checks = self._checks.get(r.text("no_agenda"), [])
         disposed = bool(r.get("tgl_disposisi_kadis"))
         return DocumentFields(
             kop=office.kop(self.logo),
             kantor=kantor,
-            sop=Sop(nomor=_or_dots(office.get("nomor_sop")), tanggal=_or_dots(office.get("tanggal_sop"))),
+            sop=Sop(nomor=or_dots(office.get("nomor_sop")), tanggal=or_dots(office.get("tanggal_sop"))),
             doc=Doc(nomor=TITIK, tanggal=TITIK, judul=""),
             p=req,
-            tgl={step_key(s.column): _date(r.get(s.column)) for s in STEPS}
-            | {"surat": _date(r.get("tgl_surat"))},
-            hari={step_key(s.column): _day(r.get(s.column)) for s in STEPS}
-            | {"surat": _day(r.get("tgl_surat"))},
+            tgl={step_key(s.column): date_or_dots(r.get(s.column)) for s in STEPS}
+            | {"surat": date_or_dots(r.get("tgl_surat"))},
+            hari={step_key(s.column): day_or_dots(r.get(s.column)) for s in STEPS}
+            | {"surat": day_or_dots(r.get("tgl_surat"))},
             cek=Cek(
-                sifat_biasa=_box(sifat == "Biasa"), sifat_segera=_box(sifat == "Segera"),
-                sifat_sangat_segera=_box(sifat == "Sangat Segera"), sifat_rahasia=_box(sifat == "Rahasia"),
-                diteruskan_kabid=_box(disposed), harap_tanggapan=UNCHECKED, harap_proses=_box(disposed),
+                sifat_biasa=box(sifat == "Biasa"), sifat_segera=box(sifat == "Segera"),
+                sifat_sangat_segera=box(sifat == "Sangat Segera"), sifat_rahasia=box(sifat == "Rahasia"),
+                diteruskan_kabid=box(disposed), harap_tanggapan=UNCHECKED, harap_proses=box(disposed),
                 harap_koordinasi=UNCHECKED,
-                preventif=_box(r.text("jenis_pemeliharaan") == "Preventif"),
-                korektif=_box(r.text("jenis_pemeliharaan") == "Korektif"),
-                diganti_ya=_box(diganti is YaTidak.YA), diganti_tidak=_box(diganti is YaTidak.TIDAK),
-                **{f"sesuai_{k}": _box(r.text(f"sesuai_{k}") == YaTidak.YA)
+                preventif=box(r.text("jenis_pemeliharaan") == "Preventif"),
+                korektif=box(r.text("jenis_pemeliharaan") == "Korektif"),
+                diganti_ya=box(diganti is YaTidak.YA), diganti_tidak=box(diganti is YaTidak.TIDAK),
+                **{f"sesuai_{k}": box(r.text(f"sesuai_{k}") == YaTidak.YA)
                    for k in ("spesifikasi", "fisik", "ip", "domain")},
             ),
             ada=Ada(penarikan=diganti is YaTidak.YA, komponen=bool(components), foto=bool(photos),
@@ -285,9 +270,9 @@ class FieldBuilder:
                 pd=pd,
             ),
             petugas=[PetugasRow(no=str(i), nama=p.nama, pangkat=signer(p, "").pangkat,
-                                nip=_nip(p.nip).replace(" ", NBSP),  # never broken in its narrow cell
-                                jabatan=_or_dots(p.jabatan)) for i, p in enumerate(team, 1)]
-            or [PetugasRow(no="1", nama=TITIK, nip=_nip(""), pangkat=TITIK, jabatan=TITIK)],
+                                nip=nip_line(p.nip).replace(" ", NBSP),  # never broken in its narrow cell
+                                jabatan=or_dots(p.jabatan)) for i, p in enumerate(team, 1)]
+            or [PetugasRow(no="1", nama=TITIK, nip=nip_line(""), pangkat=TITIK, jabatan=TITIK)],
             petugas_teks="\n".join(f"{i}. {p.nama}" for i, p in enumerate(team, 1)) or TITIK,
             perangkat=dev_rows or _blank_devices(3),
             perangkat_tarik=[_device(i, d) for i, d in enumerate(pulled, 1)] or _blank_devices(2),
@@ -297,35 +282,24 @@ class FieldBuilder:
                                         keterangan=c.text("keterangan")) for i, c in enumerate(checks, 1)]
             or [PemeriksaanRow(no=f"{i}.", item=item, sebelum="", tindakan="", sesudah="", keterangan="")
                 for i, item in enumerate(C.PEMERIKSAAN_ITEMS, 1)],
-            henti=_outage(start, end, pelaksanaan),
+            henti=outage(start, end, pelaksanaan),
             layanan=layanan,
-            layanan_judul=_title_services(split_list(r.text("layanan_terdampak")),
+            layanan_judul=title_services(split_list(r.text("layanan_terdampak")),
                                           split_list(r.text("nama_domain")), r.text("nama_server")),
             kontak=contact,
             ba=BeritaAcara(
                 pembukaan="Pada " + date_in_words(pelaksanaan) if isinstance(pelaksanaan, date)
                 else f"Pada hari ini {TITIK} tanggal {TITIK} bulan {TITIK} tahun {TITIK}",
-                lokasi=_or_dots(office.get("lokasi_pusat_data")),
-                waktu=_work_hours(start, end, pelaksanaan), rangkap=f"2 ({terbilang(2)})"),
-            laporan=Laporan(simpulan=_conclusion(r, req, devices), saran=_advice(r, devices)),
+                lokasi=or_dots(office.get("lokasi_pusat_data")),
+                waktu=work_hours(start, end, pelaksanaan), rangkap=f"2 ({terbilang(2)})"),
+            laporan=Laporan(simpulan=conclusion(r, req, devices), saran=advice(r, devices)),
             foto_baris=photo_rows,
-            lampiran=_attachments(diganti is YaTidak.YA, len(photos)),
+            lampiran=attachments(diganti is YaTidak.YA, len(photos)),
         )
-
-
-def _tindakan(device: Record) -> Tindakan | None:
-    return choice_of(Tindakan, device.text("tindakan"))
 
 
 def _step_of(column: str) -> int:
     return next((s.number for s in STEPS if s.column == column), 0)
-
-
-def _joined(items: Sequence[str], word: str = "dan") -> str:
-    """'A', 'A dan B', 'A, B, dan C'."""
-    if len(items) < 3:
-        return f" {word} ".join(items)
-    return f"{', '.join(items[:-1])}, {word} {items[-1]}"
 
 
 def _device(no: int, d: Record) -> PerangkatRow:
@@ -346,112 +320,6 @@ def _blank_devices(n: int) -> list[PerangkatRow]:
     return [PerangkatRow(no="", nama="", merk_tipe="", nomor_seri="", kode_barang="", spesifikasi="",
                          alamat_ip="", lokasi_rak="", kondisi="", tindakan="", komponen="", keterangan="")
             for _ in range(n)]
-
-
-def _outage(start: Any, end: Any, done: Any) -> Henti:
-    """The planned stop of the service; `done` (Tgl Pelaksanaan), else its start, is the day of the work."""
-    rencana = _day(done if isinstance(done, date) else start)
-    if not (isinstance(start, datetime) and isinstance(end, datetime)):
-        return Henti(hari_tanggal=TITIK, jam=f"{TITIK} s.d. {TITIK} WIB", waktu=TITIK, rencana=rencana)
-    if start.date() == end.date():
-        jam = f"{format_time(start.time())} s.d. {format_time(end.time())} WIB"
-        return Henti(hari_tanggal=format_day_date(start), jam=jam,
-                     waktu=f"{format_day_date(start)} pukul {jam}", rencana=rencana)
-    waktu = (f"{format_day_date(start)} pukul {format_time(start.time())} WIB s.d. "
-             f"{format_day_date(end)} pukul {format_time(end.time())} WIB")
-    return Henti(hari_tanggal=f"{format_day_date(start)} s.d. {format_day_date(end)}",
-                 jam=f"{format_time(start.time())} WIB s.d. {format_time(end.time())} WIB", waktu=waktu,
-                 rencana=rencana)
-
-
-def _work_hours(start: Any, end: Any, day: Any) -> str:
-    if isinstance(start, datetime) and isinstance(end, datetime) and isinstance(day, date) \
-            and start.date() == day:
-        return f"pukul {format_time(start.time())} s.d. {format_time(end.time())} WIB"
-    return f"pukul {TITIK} s.d. {TITIK} WIB"
-
-
-def _sentence(text: str) -> str:
-    text = text.strip().rstrip(".;")
-    return f"{text[:1].upper()}{text[1:]}." if text else ""
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
-
-
-def _named(d: Record) -> str:
-    serial = d.text("nomor_seri")
-    name = " ".join(x for x in (d.text("nama_perangkat"), d.text("merk_tipe")) if x)
-    return f"{name} bernomor seri {unbroken(serial)}" if serial else name
-
-
-def _title_services(services: Sequence[str], domains: Sequence[str], server: str) -> str:
-    """The pengumuman's title: the services in capitals, each with its domain as written (a domain is
-    lower case even in a title): 'SIM PBB-P2 (simpbb.karanganyarkab.go.id) DAN E-BPHTB (ebphtb.…)'.
-    Services and domains are paired in order when there are as many of each; else the domains follow."""
-    names = [s.removeprefix("Layanan ").upper() for s in services] or [server.upper()]
-    hosts = [unbroken(d) for d in domains]
-    if len(hosts) == len(names):
-        return _joined([f"{name} ({host})" for name, host in zip(names, hosts, strict=True)], "DAN")
-    text = _joined(names, "DAN")
-    return f"{text} ({', '.join(hosts)})" if hosts else text
-
-
-def _conclusion(r: Record, req: Mapping[str, str], devices: Sequence[Record]) -> str:
-    """Simpulan, as sentences from the register: what was done, what was replaced or withdrawn, the
-    condition afterwards."""
-    day = r.get("tgl_pelaksanaan")
-    if not isinstance(day, date):
-        return TITIK
-    jenis = r.text("jenis_pemeliharaan").lower()
-    sentences = [f"Pemeliharaan{' ' + jenis if jenis else ''} server {req['nama_server']} milik "
-                 f"{req['perangkat_daerah']} telah dilaksanakan pada {format_day_date(day)} sesuai SOP "
-                 "Pemeliharaan Server."]
-    if r.text("uraian_pekerjaan"):
-        sentences.append(_sentence(f"Pekerjaan yang dilakukan: {_lower_first(r.text('uraian_pekerjaan'))}"))
-    parts = [f"{_lower_first(d.text('komponen')) or 'komponen'} pada {_named(d)}" for d in devices
-             if _tindakan(d) is Tindakan.KOMPONEN]
-    if parts:
-        sentences.append(f"Komponen yang diganti (perangkatnya tetap di Pusat Data): {_joined(parts)}.")
-    for kind, verb in ((Tindakan.DIGANTI, "diganti dengan perangkat lain dan dikeluarkan dari Pusat Data"),
-                       (Tindakan.DITARIK, "ditarik dari Pusat Data")):
-        named = [_named(d) for d in devices if _tindakan(d) is kind]
-        if named:
-            sentences.append(f"Perangkat yang {verb}: {_joined(named)}.")
-    if r.text("hasil_pemeliharaan"):
-        after = _lower_first(r.text("hasil_pemeliharaan"))
-        sentences.append(_sentence(f"Kondisi setelah pemeliharaan: {after}"))
-    return " ".join(sentences)
-
-
-_ADVICE = ("perlu", "disarankan", "sebaiknya", "dipantau", "saran")
-
-
-def _advice(r: Record, devices: Sequence[Record]) -> str:
-    """Saran, when a device's Keterangan or the Catatan gives one ('perlu dipantau')."""
-    found = [f"{d.text('nama_perangkat')} {d.text('merk_tipe')}".strip()
-             + f": {_lower_first(d.text('keterangan'))}" for d in devices
-             if any(w in d.text("keterangan").lower() for w in _ADVICE)]
-    if any(w in r.text("catatan").lower() for w in _ADVICE):
-        found.append(r.text("catatan"))
-    if not found:
-        return ""
-    return "Disarankan untuk menindaklanjuti hal berikut: " + "; ".join(x.rstrip(".") for x in found) + "."
-
-
-def _attachments(withdrawal: bool, photos: int) -> list[str]:
-    """The laporan's lampiran: the documents declared attached to it (catalog), in their declared order,
-    each with what it carries inside, and the photos."""
-    items: list[str] = []
-    for doc in sorted((d for d in DOCUMENTS if d.lampiran), key=lambda d: d.lampiran):
-        if doc.only_if is Condition.DIGANTI and not withdrawal:
-            continue
-        items.append(doc.title)
-        items += doc.attached
-    if photos:
-        items.append(f"Dokumentasi foto ({photos} foto)")
-    return items
 
 
 def _photo(photos: Sequence[ImageRef], i: int) -> Foto:
