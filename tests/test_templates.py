@@ -218,7 +218,7 @@ SAMPLE_KADIS = SAMPLE["pengumuman"].ttd.kadis
 
 
 def signature_area(document: DocxDocument) -> Any:
-    """The table captioned 'Tanda tangan' (blocks.signature_area)."""
+    """The table captioned 'Tanda tangan' (signatures.signature_area)."""
     return next(t for t in document.tables
                 if t._tbl.xpath("./w:tblPr/w:tblCaption/@w:val") == [SIGNATURE_CAPTION])
 

@@ -15,7 +15,6 @@ from pipeline.documents.templates.blocks import (
     SYMBOL_FONT,
     TEXT_WIDTH_CM,
     Look,
-    SignatureBlock,
     add_kop,
     hanging,
     header_row,
@@ -24,11 +23,11 @@ from pipeline.documents.templates.blocks import (
     loop_row,
     no_borders,
     par,
-    signature,
     table,
     title,
 )
 from pipeline.documents.templates.package import new_document, package_bytes
+from pipeline.documents.templates.signatures import SignatureBlock, signature
 
 TEMPLATE_NAME = "laporan_monev.docx"
 DOC_TITLE = "Laporan Monitoring dan Evaluasi Penerapan SOP Pemeliharaan Server"

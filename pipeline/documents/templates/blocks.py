@@ -1,4 +1,5 @@
-"""Shared template blocks: whole-tag runs, tabbed label lines, fixed tables, the kop, signatures."""
+"""Shared template blocks: whole-tag runs, tabbed label lines, fixed tables, the kop (signatures are
+signatures.py)."""
 
 from __future__ import annotations
 
@@ -195,7 +196,7 @@ _ORDER = {
 }
 
 
-def _set(element: BaseOxmlElement, tag: str, **attrs: str) -> BaseOxmlElement:
+def set_element(element: BaseOxmlElement, tag: str, **attrs: str) -> BaseOxmlElement:
     """Get or create child `tag` (in schema order) and set its w: attributes."""
     child: BaseOxmlElement | None = element.find(qn(tag))
     if child is None:
@@ -228,13 +229,13 @@ def table(container: Container, widths: Sequence[float], rows: int, *, grid: boo
     if indent is None:
         tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
     else:
-        _set(tbl_pr, "w:tblInd", w=_twips(indent), type="dxa")
-    _set(tbl_pr, "w:tblW", w=_twips(sum(widths)), type="dxa")
-    _set(tbl_pr, "w:tblLayout", type="fixed")
+        set_element(tbl_pr, "w:tblInd", w=_twips(indent), type="dxa")
+    set_element(tbl_pr, "w:tblW", w=_twips(sum(widths)), type="dxa")
+    set_element(tbl_pr, "w:tblLayout", type="fixed")
     if margin is not None:
-        mar = _set(tbl_pr, "w:tblCellMar")
+        mar = set_element(tbl_pr, "w:tblCellMar")
         for side in ("left", "right"):
-            _set(mar, f"w:{side}", w=_twips(margin), type="dxa")
+            set_element(mar, f"w:{side}", w=_twips(margin), type="dxa")
     for col, width in zip(tbl.columns, widths, strict=True):
         col.width = Cm(width)
     for row in tbl.rows:
@@ -253,18 +254,18 @@ def merge_row(tbl: Table, row: int, first: int = 0, last: int | None = None) -> 
 def header_row(tbl: Table, row: int = 0, shade: str = "D9D9D9", *, repeat: bool = True) -> None:
     """Shade the row lightly, keep it with the row below and (by default) repeat it on every page."""
     if repeat:
-        _set(tbl.rows[row]._tr.get_or_add_trPr(), "w:tblHeader")
+        set_element(tbl.rows[row]._tr.get_or_add_trPr(), "w:tblHeader")
     for cell in tbl.rows[row].cells:
         for paragraph in cell.paragraphs:
             paragraph.paragraph_format.keep_with_next = True
-        _set(cell._tc.get_or_add_tcPr(), "w:shd", val="clear", color="auto", fill=shade)
+        set_element(cell._tc.get_or_add_tcPr(), "w:shd", val="clear", color="auto", fill=shade)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
 def keep_rows(tbl: Table) -> None:
     """Never split a row over two pages."""
     for row in tbl.rows:
-        _set(row._tr.get_or_add_trPr(), "w:cantSplit")
+        set_element(row._tr.get_or_add_trPr(), "w:cantSplit")
 
 
 def keep_together(tbl: Table) -> None:
@@ -280,9 +281,9 @@ def min_height(tbl: Table, row: int, cm: float) -> None:
 
 
 def no_borders(tbl: Table) -> None:
-    borders = _set(tbl._tbl.tblPr, "w:tblBorders")
+    borders = set_element(tbl._tbl.tblPr, "w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        _set(borders, f"w:{side}", val="nil")
+        set_element(borders, f"w:{side}", val="nil")
 
 
 def loop_row(tbl: Table, row: int, tag: str) -> None:
@@ -330,8 +331,8 @@ def add_kop(document: DocxDocument) -> None:
         par(cell, "{{ kop.alamat }}", Look(size=10), style="Tanpa Spasi", align=CENTER)
         par(cell, "{{ kop.kontak }}", Look(size=10), style="Tanpa Spasi", align=CENTER)
     line = par(document, "", Look(size=2), style="Tanpa Spasi", after=10)
-    borders = _set(line._p.get_or_add_pPr(), "w:pBdr")
-    _set(borders, "w:bottom", val="thickThinSmallGap", sz="24", space="1", color="000000")
+    borders = set_element(line._p.get_or_add_pPr(), "w:pBdr")
+    set_element(borders, "w:bottom", val="thickThinSmallGap", sz="24", space="1", color="000000")
 
 
 def title(document: DocxDocument, text: str, *, size: float | None = None, underline: bool = False,
@@ -341,121 +342,3 @@ def title(document: DocxDocument, text: str, *, size: float | None = None, under
     if bold:
         return par(document, text, look, style="Judul")
     return par(document, text, look, style="Tanpa Spasi", align=CENTER, keep=True)
-
-
-# -- signature blocks ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SignatureBlock:
-    """One signature: `key` of `ttd.<key>`, and lines printed above the jabatan ("Mengetahui,")."""
-
-    key: str
-    above: tuple[str, ...] = ()
-
-
-def _signature_parts(signer: SignatureBlock, gap: int) -> tuple[list[tuple[str, Look]], ...]:
-    """(lines above the jabatan, the jabatan, room to sign + name + pangkat + NIP)."""
-    ttd = f"ttd.{signer.key}"
-    above = [(text, PLAIN) for text in signer.above]
-    jabatan = [(f"{{{{ {ttd}.jabatan }}}}", PLAIN)]
-    rest = [("", PLAIN)] * gap + [
-        (f"{{{{ {ttd}.nama }}}}", Look(bold=True, underline=True)),
-        (f"{{{{ {ttd}.pangkat }}}}", PLAIN),
-        (f"{{{{ {ttd}.nip }}}}", PLAIN),
-    ]
-    return above, jabatan, rest
-
-
-def _lines(container: Container, lines: Sequence[tuple[str, Look]], *, style: str, left: float | None = None,
-           keep_last: bool = False, before: float | None = None) -> None:
-    for index, (text, look) in enumerate(lines):
-        par(container, text, look, style=style, align=CENTER, left=left,
-            keep=keep_last or index < len(lines) - 1, before=before if index == 0 else None)
-
-
-def signature(container: Container, signer: SignatureBlock, *, left: float | None = None,
-              gap: int = SIGNATURE_GAP, style: str = "Tanpa Spasi", before: float | None = None) -> None:
-    """Jabatan, room to sign, name (bold, underlined), pangkat, NIP — centred, kept together."""
-    _lines(container, [line for part in _signature_parts(signer, gap) for line in part], style=style,
-           left=left, before=before)
-
-
-def _is_control(paragraph: BaseOxmlElement) -> bool:
-    """A '{%p … %}' or '{%tr … %}' paragraph: docxtpl removes it with its paragraph or row."""
-    text = "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()
-    return text.startswith("{%") and text.endswith("%}")
-
-
-def keep_last_with_next(container: Container) -> None:
-    """Keep the last block of `container` (its last real paragraph, or every repeated row of its last
-    table) with what comes next."""
-    parent = container.element.body if isinstance(container, DocxDocument) else container._tc
-    for block in reversed(parent.xpath("./w:p | ./w:tbl")):
-        if block.tag == qn("w:p"):
-            if _is_control(block):
-                continue
-            _set(block.get_or_add_pPr(), "w:keepNext")
-        else:
-            for row in block.xpath("./w:tr"):
-                if not any(_is_control(p) for p in row.iter(qn("w:p"))):
-                    for p in row.iter(qn("w:p")):
-                        _set(p.get_or_add_pPr(), "w:keepNext")
-        return
-
-
-def closing(container: Container, paragraphs: Sequence[str], *, left: float | None = None,
-            first: float | None = 1.25, keep_text: bool = True) -> None:
-    """The closing paragraphs ('Demikian …') before a signature area, kept with it. With `keep_text`
-    the text's last paragraph is kept with them too: a formula like 'Demikian …' is not enough, the
-    signature page must carry the end of the text (Tata Naskah Dinas: never a page of signatures alone)."""
-    if keep_text:
-        keep_last_with_next(container)
-    for text in paragraphs:
-        par(container, text, style="Isi Naskah", left=left, first=first, align=JUSTIFY, keep=True)
-
-
-def signature_area(container: Container) -> _Cell:
-    """One borderless row that cannot split, captioned 'Tanda tangan': no page break falls inside it, and
-    Word and LibreOffice both move the paragraphs kept with it (closing()) to its page."""
-    outer = table(container, (TEXT_WIDTH_CM,), 1, grid=False, margin=0)
-    no_borders(outer)
-    keep_rows(outer)
-    _set(outer._tbl.tblPr, "w:tblCaption", val=SIGNATURE_CAPTION)
-    area: _Cell = outer.rows[0].cells[0]
-    return area
-
-
-def signatures(document: DocxDocument, signers: Sequence[SignatureBlock], *, dated: str,
-               mengetahui: str | None = None, style: str = "Tanpa Spasi", gap: int = FORM_GAP,
-               closing_text: Sequence[str] = (), keep_text: bool = True) -> None:
-    """Signers side by side, names on one line, and an optional "Mengetahui," block centred below;
-    `dated` ("{{ kantor.kota }}, …") is printed above the right-most signer; `closing_text` paragraphs
-    ("Demikian …") come first, kept with the signatures (and with the end of the text: closing())."""
-    closing(document, closing_text, keep_text=keep_text)
-    area = signature_area(document)
-    width = TEXT_WIDTH_CM / len(signers)
-    par(area, dated, style=style, align=CENTER, left=width * (len(signers) - 1), keep=True,
-        before=AREA_BEFORE)
-    parts = [_signature_parts(signer, gap) for signer in signers]
-    has_above = any(above for above, _, _ in parts)
-    inner = table(area, [width] * len(signers), 3 if has_above else 2, grid=False)
-    no_borders(inner)
-    keep_rows(inner)
-    for column, signer_parts in enumerate(parts):
-        rows = signer_parts if has_above else signer_parts[1:]
-        for row, lines in enumerate(rows):
-            cell = inner.rows[row].cells[column]
-            if has_above and row == 0:
-                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM  # role lines sit on the jabatan
-            _lines(cell, lines, style=style, keep_last=row < len(rows) - 1)
-    if mengetahui is not None:
-        signature(area, SignatureBlock(mengetahui, ("Mengetahui,",)), style=style, gap=gap)
-
-
-def signature_right(document: DocxDocument, signer: SignatureBlock, *, left: float = 6.5,
-                    closing_text: Sequence[str] = ()) -> None:
-    """A single signer in the right part of the page (the usual place for the penanda tangan), after the
-    `closing_text` paragraphs, kept with them and the end of the text."""
-    closing(document, closing_text)
-    signature(signature_area(document), signer, left=left, before=AREA_BEFORE)

@@ -16,10 +16,8 @@ from pipeline.documents.templates.blocks import (
     TEXT_WIDTH_CM,
     Labels,
     Look,
-    SignatureBlock,
     add_kop,
     add_text,
-    closing,
     continuation,
     device_table,
     field,
@@ -30,12 +28,16 @@ from pipeline.documents.templates.blocks import (
     min_height,
     no_borders,
     par,
+    table,
+    title,
+)
+from pipeline.documents.templates.signatures import (
+    SignatureBlock,
+    closing,
     signature,
     signature_area,
     signature_right,
     signatures,
-    table,
-    title,
 )
 from pipeline.register.columns import PEMERIKSAAN_ITEMS
 

@@ -9,7 +9,6 @@ from pipeline.documents.templates.blocks import (
     BOLD,
     CENTER,
     Labels,
-    SignatureBlock,
     add_kop,
     continuation,
     device_table,
@@ -19,12 +18,10 @@ from pipeline.documents.templates.blocks import (
     keep_rows,
     merge_row,
     par,
-    signature,
-    signature_right,
-    signatures,
     table,
     title,
 )
+from pipeline.documents.templates.signatures import SignatureBlock, signature, signature_right, signatures
 
 # -- 1. Lembar disposisi (SOP steps 2 and 3) -------------------------------------------------------
 
