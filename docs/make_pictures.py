@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.office.init import init_folder  # noqa: E402
-from pipeline.process import process  # noqa: E402
-from pipeline.settings import Settings  # noqa: E402
+from pipeline.office.init import init_folder
+from pipeline.process import process
+from pipeline.settings import Settings
 
 OUT = Path(__file__).resolve().parent / "img"
 AGENDA = "2016"  # the example request that has all six documents
