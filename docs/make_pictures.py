@@ -34,7 +34,8 @@ def main() -> None:
         folder = next((root / "outbox" / "2026").glob(f"{AGENDA} - *"))
         pdfs = root / "pdf"
         subprocess.run(["soffice", f"-env:UserInstallation=file://{root / 'profile'}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(pdfs), *map(str, sorted(folder.glob("*.docx")))],
+                        "--convert-to", "pdf", "--outdir", str(pdfs),
+                        *map(str, sorted(folder.glob("*.docx")))],
                        check=True, capture_output=True, timeout=300)
         for pdf in sorted(pdfs.glob("*.pdf")):
             stem = pdf.stem.split(" ", 1)[0]  # '01'
