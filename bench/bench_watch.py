@@ -75,7 +75,8 @@ def excel_save(wb: openpyxl.Workbook, path: Path) -> tuple[float, float]:
     return done, wall
 
 
-def measure(root: Path, mode: str, agendas: list[str], wb: openpyxl.Workbook, options: WatchOptions) -> list[Row]:
+def measure(root: Path, mode: str, agendas: list[str], wb: openpyxl.Workbook,
+            options: WatchOptions) -> list[Row]:
     register = root / "inbox" / "register.xlsx"
     ws = wb["Permohonan"]
     hal_col = [c.key for c in C.PERMOHONAN.columns].index("hal") + 1

@@ -12,11 +12,13 @@ from pipeline.register import columns as C
 from pipeline.sop.calendar import WorkCalendar
 from pipeline.sop.steps import STEPS
 
-_PD = ["Dinas Kesehatan", "BAPPEDA", "Dinas Pendidikan", "RSUD Karanganyar", "BPKPAD", "Disdukcapil", "DPMPTSP",
-       "Sekretariat DPRD", "Dinas Pertanian", "Dinas Sosial"]
+_PD = ["Dinas Kesehatan", "BAPPEDA", "Dinas Pendidikan", "RSUD Karanganyar", "BPKPAD", "Disdukcapil",
+       "DPMPTSP", "Sekretariat DPRD", "Dinas Pertanian", "Dinas Sosial"]
 _STAFF = [
-    ("Drs. SUJARNO, M.Si.", "196301071990031004", "IV/c", "Kepala Dinas Komunikasi dan Informatika", "Kepala Dinas"),
-    ("Ir. SRI WAHYUNI, M.T.", "197204101998032005", "IV/a", "Kepala Bidang Tata Kelola Informatika", "Kepala Bidang"),
+    ("Drs. SUJARNO, M.Si.", "196301071990031004", "IV/c", "Kepala Dinas Komunikasi dan Informatika",
+     "Kepala Dinas"),
+    ("Ir. SRI WAHYUNI, M.T.", "197204101998032005", "IV/a", "Kepala Bidang Tata Kelola Informatika",
+     "Kepala Bidang"),
     ("Andi Prasetyo, S.T.", "199001152015031002", "III/c", "Pranata Komputer Ahli Muda", "Tim Teknis"),
     ("Budi Santoso, A.Md.", "199305202019031004", "II/d", "Pranata Komputer Terampil", "Tim Teknis"),
 ]
@@ -52,7 +54,8 @@ def generate_register(path: Path, n: int, seed: int = 1, end: date = date(2026, 
             "petugas": "Andi Prasetyo, S.T.; Budi Santoso, A.Md.", "hasil_pemeriksaan": "Sesuai.",
             "layanan_terdampak": "Aplikasi A; Aplikasi B", "jenis_pemeliharaan": "Preventif",
             "uraian_pekerjaan": "Pembersihan dan pembaruan.", "hasil_pemeliharaan": "Normal.",
-            "nomor_ba": f"555/{i}/BA/2026", "nomor_pengumuman": f"555/{i}/P/2026", "nomor_laporan": f"555/{i}/L/2026",
+            "nomor_ba": f"555/{i}/BA/2026", "nomor_pengumuman": f"555/{i}/P/2026",
+            "nomor_laporan": f"555/{i}/L/2026",
         }
         for step in STEPS:
             if step.number > stage:
@@ -71,9 +74,11 @@ def generate_register(path: Path, n: int, seed: int = 1, end: date = date(2026, 
         if stage >= 4 or bad_devices:
             for k in range(1 if bad_devices else rng.randint(1, 3)):
                 ip = f"10.1.{i % 250}.{300 + k if bad_devices else k + 1}"  # 300: not an address
-                tindakan = "Diganti" if (diganti and k == 0 and "perangkat_diganti" in values) else "Dipelihara"
-                sheets["Perangkat"].append([agenda, "Server", "Dell PowerEdge R740", f"SN{i}{k}", "1.3.2.10.02.04.001",
-                                            "64 GB", ip, "R2/U12", "Baik", tindakan, ""])
+                tindakan = ("Diganti" if (diganti and k == 0 and "perangkat_diganti" in values)
+                            else "Dipelihara")
+                sheets["Perangkat"].append([agenda, "Server", "Dell PowerEdge R740", f"SN{i}{k}",
+                                            "1.3.2.10.02.04.001", "64 GB", ip, "R2/U12", "Baik",
+                                            tindakan, ""])
     for nama, nip, gol, jabatan, peran in _STAFF:
         sheets["Pegawai"].append([nama, nip, gol, jabatan, peran, None, None, "Definitif"])
     settings = wb.create_sheet(C.PENGATURAN)

@@ -33,8 +33,8 @@ TODAY = date(2026, 12, 18)
 LIBUR = ((date(2026, 11, 18), "Hari Jadi Kabupaten Karanganyar", "Libur"),
          (date(2026, 3, 5), "Libur daerah (banjir)", "Libur"),
          (date(2026, 5, 15), "Cuti bersama, kantor tetap masuk (layanan SPBE)", "Masuk"))
-_PD = ("Dinas Kesehatan", "BAPPEDA", "Dinas Pendidikan", "RSUD Karanganyar", "BPKPAD", "Disdukcapil", "DPMPTSP",
-       "Sekretariat DPRD", "Dinas Pertanian", "Dinas Sosial", "BPBD", "Dinas Lingkungan Hidup")
+_PD = ("Dinas Kesehatan", "BAPPEDA", "Dinas Pendidikan", "RSUD Karanganyar", "BPKPAD", "Disdukcapil",
+       "DPMPTSP", "Sekretariat DPRD", "Dinas Pertanian", "Dinas Sosial", "BPBD", "Dinas Lingkungan Hidup")
 _STAFF = (
     ("Drs. SUJARNO, M.Si.", "196301071990031004", "IV/c", "Kepala Dinas Komunikasi dan Informatika",
      "Kepala Dinas"),
@@ -78,7 +78,8 @@ def _photo() -> bytes:
 
 
 def generate_year(folder: Path, n: int = 500, seed: int = 7, today: date = TODAY) -> tuple[Path, list[Truth]]:
-    """Write ``folder``/inbox/register.xlsx (and photos) with ``n`` requests received in YEAR up to ``today``."""
+    """Write ``folder``/inbox/register.xlsx (and photos) with ``n`` requests received in YEAR
+    up to ``today``."""
     rng = random.Random(seed)
     cal = WorkCalendar({d: why for d, why, kind in LIBUR if kind == "Libur"},
                        [d for d, _, kind in LIBUR if kind == "Masuk"])
@@ -130,8 +131,9 @@ def generate_year(folder: Path, n: int = 500, seed: int = 7, today: date = TODAY
         sheets["Permohonan"].append([_values(t, i).get(c.key) for c in C.PERMOHONAN.columns])
         for k in range(t.devices):
             tindakan = "Diganti" if k < t.replaced else "Dipelihara"
-            sheets["Perangkat"].append([agenda, "Server", "Dell PowerEdge R740", f"SN{i}{k}", "1.3.2.10.02.04.001",
-                                        "64 GB", f"10.1.{i % 250}.{k + 1}", "R2/U12", "Baik", tindakan, ""])
+            sheets["Perangkat"].append([agenda, "Server", "Dell PowerEdge R740", f"SN{i}{k}",
+                                        "1.3.2.10.02.04.001", "64 GB", f"10.1.{i % 250}.{k + 1}",
+                                        "R2/U12", "Baik", tindakan, ""])
     for nama, nip, gol, jabatan, peran in _STAFF:
         sheets["Pegawai"].append([nama, nip, gol, jabatan, peran, None, None, "Definitif"])
     for day, why, kind in LIBUR:
@@ -148,12 +150,14 @@ def generate_year(folder: Path, n: int = 500, seed: int = 7, today: date = TODAY
 def _values(t: Truth, i: int) -> dict[str, object]:
     values: dict[str, object] = {
         "no_agenda": t.agenda, "perangkat_daerah": t.pd, "nomor_surat": f"445/{i}/{YEAR}",
-        "tgl_surat": t.dates[1] - timedelta(days=2), "hal": f"Permohonan Pemeliharaan Server {i}", "sifat": "Biasa",
+        "tgl_surat": t.dates[1] - timedelta(days=2), "hal": f"Permohonan Pemeliharaan Server {i}",
+        "sifat": "Biasa",
         "nama_server": f"srv-{i:04d}", "alamat_ip": f"10.{i // 250 % 250}.{i % 250}.10",
         "nama_domain": f"app{i}.karanganyarkab.go.id", "narahubung": "Rina Kartikasari, S.Kom.",
         "nip_narahubung": "198805122011012003", "jabatan_narahubung": "Pranata Komputer",
         "telepon_narahubung": "081226001234", "isi_disposisi_kadis": "Mohon ditindaklanjuti.",
-        "isi_disposisi_kabid": "Periksa dan jadwalkan.", "petugas": "Andi Prasetyo, S.T.; Budi Santoso, A.Md.",
+        "isi_disposisi_kabid": "Periksa dan jadwalkan.",
+        "petugas": "Andi Prasetyo, S.T.; Budi Santoso, A.Md.",
         "hasil_pemeriksaan": "Sesuai.", "layanan_terdampak": "Aplikasi A", "jenis_pemeliharaan": "Preventif",
         "uraian_pekerjaan": "Pembersihan dan pembaruan.", "hasil_pemeliharaan": "Normal.",
         "nomor_ba": f"555/{i}/BA/{YEAR}", "nomor_pengumuman": f"555/{i}/P/{YEAR}",

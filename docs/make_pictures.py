@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.office.init import init_folder  # noqa: E402
-from pipeline.process import process  # noqa: E402
-from pipeline.settings import Settings  # noqa: E402
+from pipeline.office.init import init_folder
+from pipeline.process import process
+from pipeline.settings import Settings
 
 OUT = Path(__file__).resolve().parent / "img"
 AGENDA = "2016"  # the example request that has all six documents
@@ -34,7 +34,8 @@ def main() -> None:
         folder = next((root / "outbox" / "2026").glob(f"{AGENDA} - *"))
         pdfs = root / "pdf"
         subprocess.run(["soffice", f"-env:UserInstallation=file://{root / 'profile'}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(pdfs), *map(str, sorted(folder.glob("*.docx")))],
+                        "--convert-to", "pdf", "--outdir", str(pdfs),
+                        *map(str, sorted(folder.glob("*.docx")))],
                        check=True, capture_output=True, timeout=300)
         for pdf in sorted(pdfs.glob("*.pdf")):
             stem = pdf.stem.split(" ", 1)[0]  # '01'

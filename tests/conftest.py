@@ -25,7 +25,8 @@ FULL: dict[str, Any] = {
     "No. Agenda": "017", "Tanggal Diterima": date(2026, 7, 6), "Perangkat Daerah": "Dinas Kesehatan",
     "Nomor Surat": "445/1187/VII/2026", "Tanggal Surat": date(2026, 7, 3),
     "Hal": "Permohonan Pemeliharaan Server SIMPUS", "Sifat": "Segera", "Nama Server": "srv-simpus-01",
-    "Alamat IP": "10.20.1.15", "Nama Domain": "simpus.karanganyarkab.go.id", "Narahubung": "Rina Kartikasari, S.Kom.",
+    "Alamat IP": "10.20.1.15", "Nama Domain": "simpus.karanganyarkab.go.id",
+    "Narahubung": "Rina Kartikasari, S.Kom.",
     "NIP Narahubung": "198805122011012003", "Jabatan Narahubung": "Pranata Komputer Ahli Muda",
     "Telepon Narahubung": "081226001234", "Tgl Disposisi Kadis": date(2026, 7, 7),
     "Isi Disposisi Kadis": "Mohon ditindaklanjuti sesuai SOP.", "Tgl Disposisi Kabid": date(2026, 7, 8),
@@ -53,9 +54,11 @@ PEGAWAI: list[dict[str, Any]] = [
      "Jabatan": "Kepala Bidang Tata Kelola Informatika", "Peran": "Kepala Bidang", "Mulai": date(2021, 3, 1),
      "Selesai": None, "Status": "Definitif"},
     {"Nama": "Andi Prasetyo, S.T.", "NIP": "199001152015031002", "Pangkat/Golongan": "Penata (III/c)",
-     "Jabatan": "Pranata Komputer Ahli Muda", "Peran": "Tim Teknis", "Mulai": None, "Selesai": None, "Status": ""},
+     "Jabatan": "Pranata Komputer Ahli Muda", "Peran": "Tim Teknis", "Mulai": None, "Selesai": None,
+     "Status": ""},
     {"Nama": "Budi Santoso, A.Md.", "NIP": "199305202019031004", "Pangkat/Golongan": "II/d",
-     "Jabatan": "Pranata Komputer Terampil", "Peran": "Tim Teknis", "Mulai": None, "Selesai": None, "Status": ""},
+     "Jabatan": "Pranata Komputer Terampil", "Peran": "Tim Teknis", "Mulai": None, "Selesai": None,
+     "Status": ""},
 ]
 PENGATURAN = {s.label: s.example for s in C.SETTINGS}
 
@@ -88,8 +91,10 @@ def at_step(n: int, **changes: Any) -> dict[str, Any]:
     return row
 
 
-def write_register(path: Path, permohonan: Iterable[Mapping[str, Any]] = (), perangkat: Iterable[Mapping[str, Any]] = (),
-                   pegawai: Iterable[Mapping[str, Any]] | None = None, pengaturan: Mapping[str, Any] | None = None,
+def write_register(path: Path, permohonan: Iterable[Mapping[str, Any]] = (),
+                   perangkat: Iterable[Mapping[str, Any]] = (),
+                   pegawai: Iterable[Mapping[str, Any]] | None = None,
+                   pengaturan: Mapping[str, Any] | None = None,
                    libur: Iterable[Mapping[str, Any]] = (), headers: Mapping[str, list[str]] | None = None,
                    drop_sheets: Iterable[str] = ()) -> Path:
     """A register as a clerk's Excel would hold it. ``headers`` overrides a sheet's header row."""

@@ -1,4 +1,5 @@
-"""`sop-pipeline arsip`: archives of finished requests from real outboxes, their versions, and their checks."""
+"""`sop-pipeline arsip`: archives of finished requests from real outboxes, their versions, and their
+checks."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ FOLDER = Path("2026") / "017 - Dinas Kesehatan"
 ARSIP = Path("_arsip") / "2026"
 V1 = ARSIP / "017 - Dinas Kesehatan.zip"
 V2 = ARSIP / "017 - Dinas Kesehatan (versi 2).zip"
-DOCS = ["01 Lembar Disposisi.docx", "02 Formulir Isian Kelengkapan.docx", "03 Pengumuman Penghentian Layanan.docx",
+DOCS = ["01 Lembar Disposisi.docx", "02 Formulir Isian Kelengkapan.docx",
+        "03 Pengumuman Penghentian Layanan.docx",
         "05 Berita Acara Pekerjaan.docx", "06 Laporan Hasil Pelaksanaan.docx"]
 
 
@@ -62,7 +64,8 @@ def manifest_of(path: Path) -> dict:
 
 
 def archives(office: Path) -> list[str]:
-    found = (p.relative_to(office / "outbox").as_posix() for p in (office / "outbox" / "_arsip").rglob("*.zip"))
+    found = (p.relative_to(office / "outbox").as_posix()
+             for p in (office / "outbox" / "_arsip").rglob("*.zip"))
     return sorted(found, key=len)  # '….zip' before '… (versi 2).zip'
 
 
@@ -75,7 +78,8 @@ def test_only_finished_requests_without_errors_are_archived(office: Path) -> Non
     assert archives(office) == [V1.as_posix()]
     assert result.created == [office.resolve() / "outbox" / V1]
     assert result.skipped == [("019", "ada galat; perbaiki register dulu (lihat STATUS.txt)")]
-    assert result.summary() == "Arsip: 1 dibuat, 0 tidak berubah, 1 permohonan selesai belum dapat diarsipkan."
+    assert result.summary() == ("Arsip: 1 dibuat, 0 tidak berubah, "
+                                "1 permohonan selesai belum dapat diarsipkan.")
 
 
 def test_archive_holds_documents_checksums_and_manifest(office: Path) -> None:
@@ -100,10 +104,12 @@ def test_archive_holds_documents_checksums_and_manifest(office: Path) -> None:
         assert {info.date_time for info in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
     manifest = manifest_of(office / "outbox" / V1)
-    assert (manifest["versi_pipeline"], manifest["versi_arsip"], manifest["no_agenda"]) == (__version__, 1, "017")
+    assert (manifest["versi_pipeline"], manifest["versi_arsip"], manifest["no_agenda"]) \
+        == (__version__, 1, "017")
     assert manifest["folder"] == "2026/017 - Dinas Kesehatan"
     values = manifest["data"]["permohonan"]
-    assert (values["No. Agenda"], values["Tanggal Diterima"], values["Henti Mulai"], values["Hasil Pemeliharaan"]) \
+    assert (values["No. Agenda"], values["Tanggal Diterima"], values["Henti Mulai"],
+            values["Hasil Pemeliharaan"]) \
         == ("017", "2026-07-06", "2026-07-14T08:00:00", "Server normal.")
     assert manifest["data"]["perangkat"][0]["Nomor Seri"] == "CN7X2P3"
     assert manifest["langkah"][0] == {"langkah": 1, "nama": "Surat diterima", "tanggal": "2026-07-06"}
@@ -123,8 +129,8 @@ def test_sha256sums_is_read_by_sha256sum(office: Path, tmp_path: Path) -> None:
     unpacked = tmp_path / "unpacked"
     with zipfile.ZipFile(office / "outbox" / V1) as zf:
         zf.extractall(unpacked)
-    done = subprocess.run(["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=unpacked, capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run(["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=unpacked,
+                          capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count(": OK") == len(DOCS) + 3
 
@@ -135,7 +141,8 @@ def test_second_arsip_changes_nothing_even_days_later(office: Path) -> None:
     before = (zip_path.read_bytes(), zip_path.stat().st_mtime_ns)
     later = TODAY + timedelta(days=9)
     report = run(office, later)  # STATUS.txt now carries a later date; the request itself did not change
-    assert "Diperbarui       : 30 Juli 2026" in (office / "outbox" / FOLDER / "STATUS.txt").read_text(encoding="utf-8")
+    assert "Diperbarui       : 30 Juli 2026" \
+        in (office / "outbox" / FOLDER / "STATUS.txt").read_text(encoding="utf-8")
     result = archive(office, report, later)
     assert (result.created, result.unchanged) == ([], 1)
     assert archives(office) == [V1.as_posix()]
@@ -147,8 +154,9 @@ def test_changed_request_is_archived_again_beside_the_first(office: Path) -> Non
     archive(office, run(office, permohonan=[request()], perangkat=[device()]))
     outbox, folder = office / "outbox", office / "outbox" / FOLDER
     first = (outbox / V1).read_bytes()
-    write_register(office / "inbox" / "register.xlsx", permohonan=[request(Hasil_Pemeliharaan="Server normal; "
-                                                                             "disk kedua diganti.")],
+    write_register(office / "inbox" / "register.xlsx",
+                   permohonan=[request(Hasil_Pemeliharaan="Server normal; "
+                                                          "disk kedua diganti.")],
                    perangkat=[device()])
 
     # Before the next run the documents are still the archived ones, but the register says otherwise.
@@ -172,7 +180,8 @@ def test_changed_request_is_archived_again_beside_the_first(office: Path) -> Non
     second = manifest_of(outbox / V2)
     assert second["versi_arsip"] == 2
     assert second["data"]["permohonan"]["Hasil Pemeliharaan"] == "Server normal; disk kedua diganti."
-    assert members(outbox / V2)["05 Berita Acara Pekerjaan.docx"] == (folder / "05 Berita Acara Pekerjaan.docx").read_bytes()
+    assert members(outbox / V2)["05 Berita Acara Pekerjaan.docx"] \
+        == (folder / "05 Berita Acara Pekerjaan.docx").read_bytes()
     assert not changed_since_archive(outbox, folder)
     again = mark_changed_since_archive(outbox, check(settings(office)).validations[0])
     assert not [p for p in again.assessments[0].problems if "diarsipkan" in p.message]
@@ -247,7 +256,8 @@ def test_verify_catches_a_file_changed_together_with_its_checksum(office: Path) 
     zip_path = office / "outbox" / V1
     files = members(zip_path)
     files["06 Laporan Hasil Pelaksanaan.docx"] += b"\x00"
-    sums = "".join(f"{hashlib.sha256(d).hexdigest()}  {n}\n" for n, d in sorted(files.items()) if n != "SHA256SUMS")
+    sums = "".join(f"{hashlib.sha256(d).hexdigest()}  {n}\n"
+                   for n, d in sorted(files.items()) if n != "SHA256SUMS")
     _tamper(zip_path, {"06 Laporan Hasil Pelaksanaan.docx": files["06 Laporan Hasil Pelaksanaan.docx"],
                        "SHA256SUMS": sums.encode()})
     faults = verify_archives(office / "outbox").faults

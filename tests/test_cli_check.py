@@ -40,7 +40,8 @@ def test_check_problems_grouped_by_request_exit_3(office: Path) -> None:
 
 
 def test_check_warnings_only_exit_0_unless_strict(office: Path) -> None:
-    write_register(office / "inbox" / "register.xlsx", permohonan=[at_step(2, Tgl_Disposisi_Kadis=date(2026, 7, 10))])
+    write_register(office / "inbox" / "register.xlsx",
+                   permohonan=[at_step(2, Tgl_Disposisi_Kadis=date(2026, 7, 10))])
     code, out = run_cli("check", "-C", str(office), "--today", "2026-07-10")
     assert code == 0 and "terlambat 3 hari kerja" in out
     code, _ = run_cli("check", "-C", str(office), "--today", "2026-07-10", "--ketat")

@@ -69,7 +69,8 @@ def test_sigkill_at_random_points_never_leaves_damage(tmp_path: Path) -> None:
                 for i in range(1, n + 1)]
         write_register(office / "inbox" / "register.xlsx", permohonan=rows,
                        perangkat=[device(f"{i:03d}") for i in range(1, n + 1)])
-        child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.2, 2.0))
         if child.poll() is None:
             child.send_signal(signal.SIGKILL)
@@ -88,7 +89,8 @@ def test_sigkill_at_random_points_never_leaves_damage(tmp_path: Path) -> None:
     assert history and all(docx.Document(str(p)) for p in history)
 
 
-def test_full_disk_is_reported_and_the_next_run_recovers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_full_disk_is_reported_and_the_next_run_recovers(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     office = _office(tmp_path, 3)
     settings = Settings.build(root=office, today=TODAY, workers=1)
     process(settings)
@@ -133,7 +135,8 @@ def test_read_only_document_and_open_recap(tmp_path: Path) -> None:
     (office / "outbox" / "~$REKAP.xlsx").write_bytes(b"owner")
     rekap_before = (office / "outbox" / "REKAP.xlsx").read_bytes()
     rows = [request(No_Agenda=f"{i:03d}", Uraian_Pekerjaan="Diubah") for i in (1, 2)]
-    write_register(office / "inbox" / "register.xlsx", permohonan=rows, perangkat=[device("001"), device("002")])
+    write_register(office / "inbox" / "register.xlsx", permohonan=rows,
+                   perangkat=[device("001"), device("002")])
     report = process(settings)
     assert [(p.name, why) for p, why in report.locked] == [(ba.name, "hanya-baca (read-only)")]
     assert "REKAP.xlsx tidak diperbarui" in report.recap_error

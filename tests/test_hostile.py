@@ -70,8 +70,8 @@ def _cli_check(office: Path) -> subprocess.CompletedProcess[str]:
         "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20)); "
         "sys.argv = ['sop-pipeline', 'check', '-C', sys.argv[1], '--today', '2026-07-21']; "
         "from pipeline.cli import main; main()")
-    return subprocess.run([sys.executable, "-c", limit, str(office)], capture_output=True, text=True, timeout=300,
-                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return subprocess.run([sys.executable, "-c", limit, str(office)], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 def _good(office: Path) -> Path:
@@ -79,7 +79,8 @@ def _good(office: Path) -> Path:
 
 
 @pytest.mark.parametrize("member", ["xl/workbook.xml", "xl/styles.xml", "xl/worksheets/sheet1.xml"])
-@pytest.mark.parametrize(("prolog", "use"), [(LAUGHS, "&lol9;"), (QUADRATIC, "&a;" * 2000), (EXTERNAL, "&ext;")],
+@pytest.mark.parametrize(("prolog", "use"),
+                         [(LAUGHS, "&lol9;"), (QUADRATIC, "&a;" * 2000), (EXTERNAL, "&ext;")],
                          ids=["billion-laughs", "quadratic", "external-entity"])
 def test_entity_expansion_is_refused(office: Path, member: str, prolog: str, use: str) -> None:
     path = _good(office)

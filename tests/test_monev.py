@@ -141,18 +141,20 @@ def test_same_input_same_bytes_and_an_old_version_is_kept(contoh: Path) -> None:
     assert [p.read_bytes() for p in kept] == [first]
 
 
-def test_charts_are_the_png_drawn_and_do_not_depend_on_global_matplotlib_settings(contoh: Path, q4: str) -> None:
+def test_charts_are_the_png_drawn_and_do_not_depend_on_global_matplotlib_settings(contoh: Path,
+                                                                                  q4: str) -> None:
     import matplotlib
 
     with zipfile.ZipFile(report_path(contoh / "outbox", parse_period("2026-Q4"))) as zf:
-        media = sorted(zf.read(n) for n in zf.namelist() if n.startswith("word/media/") and n.endswith(".png"))
+        media = sorted(zf.read(n) for n in zf.namelist()
+                       if n.startswith("word/media/") and n.endswith(".png"))
     from pipeline.process import check
 
     run = check(Settings.build(root=contoh, today=date(2026, 11, 28)))
     from pipeline.validate import build_calendar
 
-    figures = compute_figures([(v, build_calendar(v.register)) for v in run.validations], parse_period("2026-Q4"),
-                              date(2026, 11, 28))
+    figures = compute_figures([(v, build_calendar(v.register)) for v in run.validations],
+                              parse_period("2026-Q4"), date(2026, 11, 28))
     with matplotlib.rc_context({"font.size": 20, "axes.facecolor": "red", "font.family": "serif"}):
         drawn = draw_charts(figures)
     assert media == sorted(drawn.values())
@@ -160,16 +162,17 @@ def test_charts_are_the_png_drawn_and_do_not_depend_on_global_matplotlib_setting
 
 
 def test_charts_are_the_same_bytes_in_a_fresh_process() -> None:
-    script = ("import sys, hashlib; from datetime import date; from pipeline.monev.figures import compute_figures;"
+    script = ("import sys, hashlib; from datetime import date; "
+              "from pipeline.monev.figures import compute_figures;"
               "from pipeline.monev.period import parse_period; from pipeline.monev.charts import draw_charts;"
               "f = compute_figures((), parse_period('2026'), date(2026, 5, 1));"
               "print(sorted((k, hashlib.sha256(v).hexdigest()) for k, v in draw_charts(f).items()))")
-    fresh = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT,
-                           env={"PATH": "/usr/bin:/bin", "MPLBACKEND": "TkAgg"}).stdout
+    fresh = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                           cwd=ROOT, env={"PATH": "/usr/bin:/bin", "MPLBACKEND": "TkAgg"}).stdout
     import hashlib
 
-    here = sorted((k, hashlib.sha256(v).hexdigest())
-                  for k, v in draw_charts(compute_figures((), parse_period("2026"), date(2026, 5, 1))).items())
+    figures = compute_figures((), parse_period("2026"), date(2026, 5, 1))
+    here = sorted((k, hashlib.sha256(v).hexdigest()) for k, v in draw_charts(figures).items())
     assert fresh == f"{here}\n"
 
 
@@ -274,6 +277,6 @@ def test_report_converts_to_pdf_with_every_part(contoh: Path, tmp_path: Path) ->
                    capture_output=True, timeout=300)
     pdf = tmp_path / (source.stem + ".pdf")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    for part in ("PENDAHULUAN", "HASIL MONITORING", "FORMULIR MONITORING PELAKSANAAN SOP", "SIMPULAN DAN SARAN",
-                 "PENUTUP", "Mengetahui,", "Gambar 3."):
+    for part in ("PENDAHULUAN", "HASIL MONITORING", "FORMULIR MONITORING PELAKSANAAN SOP",
+                 "SIMPULAN DAN SARAN", "PENUTUP", "Mengetahui,", "Gambar 3."):
         assert part in text

@@ -30,7 +30,8 @@ class OwnCalendar:
     """Monday–Friday, minus national holidays and cuti bersama, plus/minus the Hari Libur rows."""
 
     def __init__(self, libur: tuple[tuple[date, str, str], ...]) -> None:
-        national = holidays.country_holidays("ID", years=range(2025, 2028), categories=("public", "government"))
+        national = holidays.country_holidays("ID", years=range(2025, 2028),
+                                             categories=("public", "government"))
         self.off = set(national) | {d for d, _, kind in libur if kind == "Libur"}
         self.on = {d for d, _, kind in libur if kind == "Masuk"}
 
@@ -169,7 +170,8 @@ def test_generated_year_exercises_what_it_should(year: tuple[Path, list[Truth]],
     assert steps[8].dinilai > 0 and any(a > 0 for _, a, _ in f.turnaround.sebaran)  # both branches
     assert all(steps[n].terlambat > 0 for n in (2, 3, 10, 11))
     assert sum(s.tertunggak for s in f.steps) > 0
-    assert {kind for g in f.gaps for kind in ("dokumen", "foto", "perangkat", "keputusan") if getattr(g, kind)} \
+    assert {kind for g in f.gaps for kind in ("dokumen", "foto", "perangkat", "keputusan")
+            if getattr(g, kind)} \
         == {"dokumen", "foto", "perangkat", "keputusan"}
     cal = OwnCalendar(LIBUR)
     spans = [(t.dates[a], t.dates[b]) for t in truths for a, b in zip(sorted(t.dates), sorted(t.dates)[1:])]
@@ -210,7 +212,8 @@ def test_example_quarter_iv_by_hand(example: Figures) -> None:
     assert (c.diterima, c.selesai, c.proses, c.lewat_batas, c.ditahan) == (10, 1, 9, 3, 0)
     steps = {s.step.number: s for s in example.steps}
     # Step 2: 2398 disposed on Wednesday 25/11 a letter received on Monday 23/11: 2 working days, late;
-    # 2016, 2290, 2331, 2348, 2379, 2391, 2406 the same day (0), 2427 the next day (1). 2433 waits (due 30/11).
+    # 2016, 2290, 2331, 2348, 2379, 2391, 2406 the same day (0), 2427 the next day (1).
+    # 2433 waits (due 30/11).
     assert (steps[2].tepat, steps[2].terlambat, steps[2].tertunggak) == (8, 1, 0)
     assert (steps[2].median, steps[2].terlama) == (0, 2)
     # Step 3: 2016 on Wednesday 7/10 after step 2 on Monday 5/10: late by one day (Kabid away).
@@ -222,7 +225,8 @@ def test_example_quarter_iv_by_hand(example: Figures) -> None:
     assert steps[8].dinilai == 2 and steps[9].tepat == 3
     assert (steps[12].tertunggak, steps[12].tertunggak_terlama) == (1, 10)  # 2290: 13/11 … 27/11, minus 18/11
     assert (steps[10].tertunggak, steps[9].tertunggak) == (1, 1)
-    # 2016: received Monday 5/10, finished Monday 19/10: 10 working days, within the 11 of a request with step 8.
+    # 2016: received Monday 5/10, finished Monday 19/10: 10 working days, within the 11 of a request
+    # with step 8.
     assert example.turnaround.sebaran == ((10, 0, 1),) and example.turnaround.dalam_baku == 1
     # Photos only for 2016, 2290 and 2348: 2331 and 2379 reached step 7 without them. 2348 and 2379 have
     # no Nomor BA yet.

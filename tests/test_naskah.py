@@ -172,7 +172,8 @@ def test_a_request_past_step_7_without_photos_is_a_warning(office: Path) -> None
     rekap = openpyxl.load_workbook(office / "outbox" / "REKAP.xlsx")
     cells = [str(c) for row in rekap["Masalah"].iter_rows(values_only=True) for c in row]
     for agenda, warned in (("017", False), ("018", True), ("019", True), ("020", False)):
-        wanted = f"tidak ada foto dokumentasi di lampiran/2026/{agenda}/"  # the folder to fill: <tahun>/<agenda>
+        # the folder to fill: <tahun>/<agenda>
+        wanted = f"tidak ada foto dokumentasi di lampiran/2026/{agenda}/"
         assert any(wanted in m for m in messages(report)) is warned, agenda
         status = (office / "outbox" / folder(agenda) / "STATUS.txt").read_text(encoding="utf-8-sig")
         assert (wanted in status) is warned, agenda

@@ -94,14 +94,17 @@ def test_missing_libreoffice_is_one_clear_message(office: Path, monkeypatch: pyt
     report = convert_to_pdf([doc])
     assert report.missing_soffice and report.failed == [doc]
     assert [p.message for p in report.problems] == [
-        "LibreOffice (soffice) tidak ditemukan, jadi PDF tidak dibuat. Dokumen Word tetap ditulis seperti biasa."]
+        "LibreOffice (soffice) tidak ditemukan, jadi PDF tidak dibuat. "
+        "Dokumen Word tetap ditulis seperti biasa."]
     assert "sudo apt-get install libreoffice-writer-nogui" in report.problems[0].hint
     assert "https://www.libreoffice.org/download/" in report.problems[0].hint
     assert doc.is_file() and not doc.with_suffix(".pdf").exists()
 
 
-def test_run_pdf_without_libreoffice_still_writes_documents(office: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write_register(office / "inbox" / "register.xlsx", permohonan=[at_step(1, Henti_Mulai=None, Henti_Selesai=None)])
+def test_run_pdf_without_libreoffice_still_writes_documents(office: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    write_register(office / "inbox" / "register.xlsx",
+                   permohonan=[at_step(1, Henti_Mulai=None, Henti_Selesai=None)])
     monkeypatch.setenv("PATH", str(office / "no-programs-here"))
     result = CliRunner().invoke(cli, ["run", "-C", str(office), "--today", TODAY.isoformat(), "--pdf"])
     assert result.exit_code == 0, result.output
@@ -113,7 +116,8 @@ def test_run_pdf_without_libreoffice_still_writes_documents(office: Path, monkey
 
 def test_run_with_the_pdf_setting(office: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     soffice()
-    write_register(office / "inbox" / "register.xlsx", permohonan=[at_step(1, Henti_Mulai=None, Henti_Selesai=None)])
+    write_register(office / "inbox" / "register.xlsx",
+                   permohonan=[at_step(1, Henti_Mulai=None, Henti_Selesai=None)])
     monkeypatch.setenv("SOP_PIPELINE_PDF", "1")
     result = CliRunner().invoke(cli, ["run", "-C", str(office), "--today", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
@@ -166,7 +170,8 @@ def test_arsip_pdf_packs_pdfa_and_leaves_out_outdated_pdfs(office: Path) -> None
     with zipfile.ZipFile(office / "outbox" / V1.with_name("017 - Dinas Kesehatan (versi 2).zip")) as zf:
         # 01–03 do not print Hasil Pemeliharaan: rewritten byte for byte the same, their PDFs still show them.
         assert sorted(n for n in zf.namelist() if n.endswith(".pdf")) == [
-            "01 Lembar Disposisi.pdf", "02 Formulir Isian Kelengkapan.pdf", "03 Pengumuman Penghentian Layanan.pdf"]
+            "01 Lembar Disposisi.pdf", "02 Formulir Isian Kelengkapan.pdf",
+            "03 Pengumuman Penghentian Layanan.pdf"]
     assert (office / "outbox" / FOLDER / "05 Berita Acara Pekerjaan.pdf").is_file()  # left where it was
 
 

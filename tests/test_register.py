@@ -84,7 +84,8 @@ def test_computed_formula_is_read_as_its_value(tmp_path: Path) -> None:
     xml = parts[sheet].decode()
     start = xml.index('<c r="H2"')
     end = xml.index("</c>", start) + 4
-    parts[sheet] = (xml[:start] + '<c r="H2" t="str"><f>"srv-"&amp;"01"</f><v>srv-01</v></c>' + xml[end:]).encode()
+    parts[sheet] = (xml[:start] + '<c r="H2" t="str"><f>"srv-"&amp;"01"</f><v>srv-01</v></c>'
+                    + xml[end:]).encode()
     with zipfile.ZipFile(path, "w") as zout:
         for name, body in parts.items():
             zout.writestr(name, body)
@@ -94,7 +95,8 @@ def test_computed_formula_is_read_as_its_value(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("content", "says"), [(b"not a zip at all", "bukan file .xlsx"),
-                                               (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "terenkripsi")])
+                                               (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100,
+                                                "terenkripsi")])
 def test_unusable_files_raise_register_error(tmp_path: Path, content: bytes, says: str) -> None:
     path = tmp_path / "register.xlsx"
     path.write_bytes(content)
@@ -127,7 +129,8 @@ def test_text_cells_are_cleaned(tmp_path: Path) -> None:
 def test_register_saved_by_libreoffice(tmp_path: Path) -> None:
     exe = soffice()
     source = write_register(tmp_path / "src" / "register.xlsx",
-                            permohonan=[request(), at_step(3, No_Agenda="018", Tgl_Disposisi_Kabid="08/07/2026")],
+                            permohonan=[request(),
+                                        at_step(3, No_Agenda="018", Tgl_Disposisi_Kabid="08/07/2026")],
                             perangkat=[device()])
     out = tmp_path / "lo"
     profile = tmp_path / "profile"

@@ -41,7 +41,8 @@ def with_pd(value: str) -> dict:
 
 
 def test_special_characters_survive() -> None:
-    out = render_bytes(template("PD: {{ p.perangkat_daerah }}", "Statis R&D <x>"), with_pd("PT Telkom & Co <Ltd>"))
+    out = render_bytes(template("PD: {{ p.perangkat_daerah }}", "Statis R&D <x>"),
+                       with_pd("PT Telkom & Co <Ltd>"))
     assert texts(out) == ["PD: PT Telkom & Co <Ltd>", "Statis R&D <x>"]
 
 
@@ -83,8 +84,8 @@ def test_same_inputs_same_bytes_whatever_the_clock(clock: Callable[[datetime], N
     renders = []
     for moment in CLOCKS:
         clock(moment)
-        renders += [render_bytes_docxtpl(tpl, plain), render_bytes(tpl, plain, fast), render_bytes(tpl, plain, fast),
-                    render_bytes(tpl, SAMPLE, fast)]
+        renders += [render_bytes_docxtpl(tpl, plain), render_bytes(tpl, plain, fast),
+                    render_bytes(tpl, plain, fast), render_bytes(tpl, SAMPLE, fast)]
     prepared = fast.prepared(tpl.digest)
     assert prepared is not None and prepared.static is not None  # the fast path really ran
     assert len(set(renders)) == 1
@@ -122,7 +123,8 @@ def test_an_unclosed_tag_is_named_with_its_paragraph_not_a_later_tag() -> None:
 
 def test_unknown_field_with_suggestion() -> None:
     problems = check_template(template("{{ p.perangkat_daerh }}", "{{ ttd.kadis.nip }}"), SAMPLE)
-    assert [(p.value, p.hint) for p in problems] == [("p.perangkat_daerh", "Apakah maksudnya '{{ p.perangkat_daerah }}'?")]
+    assert [(p.value, p.hint) for p in problems] == [
+        ("p.perangkat_daerh", "Apakah maksudnya '{{ p.perangkat_daerah }}'?")]
 
 
 def test_loop_fields_are_checked() -> None:

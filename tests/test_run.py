@@ -22,7 +22,8 @@ from pipeline.settings import Settings
 
 TODAY = date(2026, 7, 21)
 FOLDER = Path("2026") / "017 - Dinas Kesehatan"
-ALL = ["01 Lembar Disposisi.docx", "02 Formulir Isian Kelengkapan.docx", "03 Pengumuman Penghentian Layanan.docx",
+ALL = ["01 Lembar Disposisi.docx", "02 Formulir Isian Kelengkapan.docx",
+       "03 Pengumuman Penghentian Layanan.docx",
        "05 Berita Acara Pekerjaan.docx", "06 Laporan Hasil Pelaksanaan.docx"]
 
 
@@ -68,7 +69,8 @@ def test_withdrawal_form_only_with_ya(office: Path) -> None:
     row = request(Perangkat_Diganti="Ya", Tgl_Penarikan=date(2026, 7, 15), Tgl_Laporan=date(2026, 7, 16),
                   Tgl_Pemeriksaan_Kabid=date(2026, 7, 17), Tgl_Reviu_Kadis=date(2026, 7, 20),
                   Tgl_Selesai=date(2026, 7, 21))
-    run(office, permohonan=[row], perangkat=[device(Tindakan="Diganti", Kondisi="RB", Keterangan="PSU rusak")])
+    run(office, permohonan=[row],
+        perangkat=[device(Tindakan="Diganti", Kondisi="RB", Keterangan="PSU rusak")])
     assert "04 Formulir Penarikan Perangkat.docx" in docs(office)
     text = text_of(office / "outbox" / FOLDER / "04 Formulir Penarikan Perangkat.docx")
     assert "Dell PowerEdge R740" in text and "Rusak Berat" in text and "PSU rusak" in text
@@ -135,7 +137,8 @@ def test_new_photo_updates_only_the_laporan(office: Path) -> None:
     assert [p.name for p in report.written] == ["06 Laporan Hasil Pelaksanaan.docx"]
     document = docx.Document(str(office / "outbox" / FOLDER / "06 Laporan Hasil Pelaksanaan.docx"))
     assert len(document.inline_shapes) == 1
-    assert "Gambar 1. Pemeriksaan rak server" in text_of(office / "outbox" / FOLDER / "06 Laporan Hasil Pelaksanaan.docx")
+    assert "Gambar 1. Pemeriksaan rak server" \
+        in text_of(office / "outbox" / FOLDER / "06 Laporan Hasil Pelaksanaan.docx")
 
 
 def test_same_inputs_give_identical_bytes(office: Path, tmp_path_factory: pytest.TempPathFactory,
@@ -148,7 +151,8 @@ def test_same_inputs_give_identical_bytes(office: Path, tmp_path_factory: pytest
     clock(CLOCKS[1])  # years later: nothing of 'now' may reach a document
     run(other)
     for name in ALL:
-        assert (office / "outbox" / FOLDER / name).read_bytes() == (other / "outbox" / FOLDER / name).read_bytes()
+        assert (office / "outbox" / FOLDER / name).read_bytes() \
+            == (other / "outbox" / FOLDER / name).read_bytes()
 
 
 def test_request_with_errors_is_held_and_keeps_its_documents(office: Path) -> None:
@@ -193,8 +197,9 @@ def test_broken_template_is_reported_and_others_still_render(office: Path) -> No
 
 
 def test_folder_names_are_safe(office: Path) -> None:
-    run(office, today=date(2026, 7, 6), permohonan=[at_step(1, No_Agenda="../../etc", Perangkat_Daerah="CON"),
-                                                    at_step(1, No_Agenda="a/b", Perangkat_Daerah="Dinas: Kominfo?")])
+    run(office, today=date(2026, 7, 6),
+        permohonan=[at_step(1, No_Agenda="../../etc", Perangkat_Daerah="CON"),
+                    at_step(1, No_Agenda="a/b", Perangkat_Daerah="Dinas: Kominfo?")])
     folders = sorted(p.name for p in (office / "outbox" / "2026").iterdir())
     assert len(folders) == 2
     for name in folders:
@@ -206,7 +211,8 @@ def test_run_cli_summary_and_recap(office: Path) -> None:
     write_register(office / "inbox" / "register.xlsx", permohonan=[request()], perangkat=[device()])
     result = CliRunner().invoke(cli, ["run", "-C", str(office), "--today", "2026-07-21", "--no-progress"])
     assert result.exit_code == 0, result.output
-    assert "1 permohonan: 5 dokumen ditulis, 0 tidak berubah, 0 permohonan ditahan karena galat." in result.output
+    assert "1 permohonan: 5 dokumen ditulis, 0 tidak berubah, 0 permohonan ditahan karena galat." \
+        in result.output
     assert (office / "outbox" / "REKAP.xlsx").exists()
 
 
@@ -218,9 +224,9 @@ def test_documents_convert_to_pdf(office: Path, tmp_path: Path) -> None:
     run(office, permohonan=[row], perangkat=[device(Tindakan="Diganti")])
     sources = sorted((office / "outbox" / FOLDER).glob("*.docx"))
     assert len(sources) == 6
-    subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path / "pdf"), *map(str, sources)], check=True, capture_output=True,
-                   timeout=300)
+    subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), *map(str, sources)],
+                   check=True, capture_output=True, timeout=300)
     pdfs = sorted((tmp_path / "pdf").glob("*.pdf"))
     assert [p.stem for p in pdfs] == [p.stem for p in sources]
     assert all(p.read_bytes().startswith(b"%PDF") and p.stat().st_size > 5000 for p in pdfs)
@@ -270,6 +276,7 @@ def test_a_replaced_file_keeps_its_mode(office: Path) -> None:
     target = office / "outbox" / FOLDER / ALL[0]
     assert target in report.written
     target.chmod(0o640)
-    run(office, permohonan=[request(Hal="Permohonan Pemeliharaan Server SIMPUS (ulang)")], perangkat=[device()])
+    run(office, permohonan=[request(Hal="Permohonan Pemeliharaan Server SIMPUS (ulang)")],
+        perangkat=[device()])
     assert (target.stat().st_mode & 0o777) == 0o640
     assert any("Hal" in p.name or p.suffix == ".docx" for p in (target.parent / "_riwayat").iterdir())

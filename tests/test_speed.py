@@ -101,7 +101,8 @@ def test_fast_path_repairs_tables_and_breaks_as_docxtpl_does(tmp_path: Path, kol
 
 
 def _fixture_registers(root: Path) -> list[Path]:
-    """Every kind of register the suite uses: example, generated, text dates, renamed headers, broken cells."""
+    """Every kind of register the suite uses: example, generated, text dates, renamed headers,
+    broken cells."""
     import sys
 
     import openpyxl
@@ -116,9 +117,10 @@ def _fixture_registers(root: Path) -> list[Path]:
         request(No_Agenda=17, Sifat="ss", Alamat_IP="10.1.1.300", Hal="  spasi\r\nbaris  ")],
         perangkat=[device(Kondisi="RB"), device(agenda="99", Tindakan="Hilang")]))
     row = at_step(3)
-    renamed = {"Nomor Agenda": row["No. Agenda"], "tanggal diterima": row["Tanggal Diterima"], "PERIHAL": row["Hal"]}
-    paths.append(write_register(root / "renamed.xlsx", permohonan=[renamed], headers={"Permohonan": list(renamed)},
-                                drop_sheets=["Hari Libur"]))
+    renamed = {"Nomor Agenda": row["No. Agenda"], "tanggal diterima": row["Tanggal Diterima"],
+               "PERIHAL": row["Hal"]}
+    paths.append(write_register(root / "renamed.xlsx", permohonan=[renamed],
+                                headers={"Permohonan": list(renamed)}, drop_sheets=["Hari Libur"]))
     broken = write_register(root / "broken.xlsx", permohonan=[at_step(1), at_step(1, No_Agenda="018")])
     wb = openpyxl.load_workbook(broken)
     ws = wb["Permohonan"]
@@ -151,7 +153,8 @@ def test_both_readers_give_identical_registers(example: Path) -> None:
 
 
 def test_incremental_runs_end_where_a_full_rebuild_does(example: Path, tmp_path: Path) -> None:
-    """The skips (request digest, per-template field fingerprints, cached reads) never leave a stale document."""
+    """The skips (request digest, per-template field fingerprints, cached reads) never leave a stale
+    document."""
     import shutil
 
     import openpyxl
@@ -197,7 +200,8 @@ def test_incremental_runs_end_where_a_full_rebuild_does(example: Path, tmp_path:
 
 
 def test_template_check_cache_is_only_a_hint(example: Path, tmp_path: Path) -> None:
-    """A remembered check skips the trial render; a changed template is checked again; a bad cache is ignored."""
+    """A remembered check skips the trial render; a changed template is checked again; a bad cache
+    is ignored."""
     import docx
 
     from pipeline.documents import checks

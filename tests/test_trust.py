@@ -400,7 +400,8 @@ def test_a_truncated_photo_is_a_warning_everywhere(office: Path) -> None:
     photo.write_bytes(photo.read_bytes()[: photo.stat().st_size // 2])  # an interrupted copy from a phone
     report = run(office, permohonan=[request()], perangkat=[device()])
     says = "Foto '01 Rak.jpg' dilewati: terpotong atau rusak."
-    assert [p.message for p in check(Settings.build(root=office, today=TODAY)).all_problems()] == [says, NO_PHOTO]
+    assert [p.message for p in check(Settings.build(root=office, today=TODAY)).all_problems()] \
+        == [says, NO_PHOTO]
     assert says in (office / "outbox" / FOLDER / "STATUS.txt").read_text(encoding="utf-8")
     masalah = openpyxl.load_workbook(office / "outbox" / "REKAP.xlsx")["Masalah"]
     assert says in [row[7] for row in masalah.iter_rows(values_only=True)]

@@ -42,7 +42,8 @@ def test_missing_required_value(tmp_path: Path) -> None:
 
 def test_duplicate_agenda_reported_on_both_rows(tmp_path: Path) -> None:
     problems = check(tmp_path, permohonan=[at_step(1), at_step(1, Perangkat_Daerah="BAPPEDA")])
-    assert where(problems) == {("galat", "Permohonan", 2, "No. Agenda"), ("galat", "Permohonan", 3, "No. Agenda")}
+    assert where(problems) == {("galat", "Permohonan", 2, "No. Agenda"),
+                               ("galat", "Permohonan", 3, "No. Agenda")}
     assert "baris 3" in problems[0].message
 
 
@@ -125,7 +126,8 @@ def test_device_with_unknown_agenda(tmp_path: Path) -> None:
     assert problems[0].agenda == ""
 
 
-@pytest.mark.parametrize(("header", "value"), [("Alamat IP", "10.20.1.300"), ("Nama Domain", "simpus karanganyar"),
+@pytest.mark.parametrize(("header", "value"), [("Alamat IP", "10.20.1.300"),
+                                               ("Nama Domain", "simpus karanganyar"),
                                                ("Nama Domain", "https://simpus.karanganyarkab.go.id/")])
 def test_invalid_ip_or_domain(tmp_path: Path, header: str, value: str) -> None:
     problems = check(tmp_path, permohonan=[request(**{header.replace(" ", "_"): value})])
@@ -242,8 +244,10 @@ def test_renamed_and_reordered_headers(tmp_path: Path) -> None:
     row = at_step(3)
     renamed = {"Nomor Agenda": row["No. Agenda"], "tanggal  diterima": row["Tanggal Diterima"],
                "PERIHAL": row["Hal"], "Asal Surat": row["Perangkat Daerah"], "No Surat": row["Nomor Surat"],
-               "Tanggal Surat": row["Tanggal Surat"], "Tanggal Disposisi Kepala Dinas": row["Tgl Disposisi Kadis"],
-               "Tgl. Disposisi Kabid": row["Tgl Disposisi Kabid"], "Petugas": row["Petugas"], "Kolom Tambahan": "x"}
+               "Tanggal Surat": row["Tanggal Surat"],
+               "Tanggal Disposisi Kepala Dinas": row["Tgl Disposisi Kadis"],
+               "Tgl. Disposisi Kabid": row["Tgl Disposisi Kabid"], "Petugas": row["Petugas"],
+               "Kolom Tambahan": "x"}
     path = write_register(tmp_path / "r.xlsx", permohonan=[renamed], headers={"Permohonan": list(renamed)})
     register = read_register(path)
     validation = validate_register(register, date(2026, 7, 8))

@@ -35,8 +35,8 @@ def test_day_first_is_the_convention() -> None:
     assert parse_date("03/04/2026") == date(2026, 4, 3)
 
 
-@pytest.mark.parametrize("text", ["15/04/26", "April 15, 2026", "31/02/2026", "besok", "15 Apirl 2026", "2026/04/15",
-                                  "15-04/2026"])
+@pytest.mark.parametrize("text", ["15/04/26", "April 15, 2026", "31/02/2026", "besok", "15 Apirl 2026",
+                                  "2026/04/15", "15-04/2026"])
 def test_parse_date_refuses_rather_than_guesses(text: str) -> None:
     with pytest.raises(ValueError):
         parse_date(text)
@@ -51,8 +51,8 @@ def test_parse_date_from_excel_values() -> None:
         parse_date(True)
 
 
-@pytest.mark.parametrize(("text", "expected"), [("08.00", time(8, 0)), ("08:00", time(8, 0)), ("8.30", time(8, 30)),
-                                                ("13.45 WIB", time(13, 45))])
+@pytest.mark.parametrize(("text", "expected"), [("08.00", time(8, 0)), ("08:00", time(8, 0)),
+                                                ("8.30", time(8, 30)), ("13.45 WIB", time(13, 45))])
 def test_parse_time(text: str, expected: time) -> None:
     assert parse_time(text) == expected
 
@@ -120,7 +120,8 @@ def test_nip_built_from_its_rules_is_valid(born: date, age: int, month: int, sex
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("IV/c", "Pembina Utama Muda (IV/c)"), ("Pembina Utama Muda", "Pembina Utama Muda (IV/c)"),
-    ("Pembina Utama Muda / IV.c", "Pembina Utama Muda (IV/c)"), ("Penata Muda Tk. I (III/b)", "Penata Muda Tingkat I (III/b)"),
+    ("Pembina Utama Muda / IV.c", "Pembina Utama Muda (IV/c)"),
+    ("Penata Muda Tk. I (III/b)", "Penata Muda Tingkat I (III/b)"),
     ("III/d", "Penata Tingkat I (III/d)"), ("Pembina (III/a)", None), ("Kepala", None), ("", None)])
 def test_pangkat_golongan(text: str, expected: str | None) -> None:
     assert pangkat_golongan(text) == expected

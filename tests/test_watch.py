@@ -254,7 +254,8 @@ class Simulation:
         self.observers: list[FakeObserver] = []
         self.cycles: list[Cycle] = []
         monkeypatch.setattr("pipeline.watch.loop.native_observer", lambda: self._observer("native"))
-        monkeypatch.setattr("pipeline.watch.loop.polling_observer", lambda interval: self._observer("polling"))
+        monkeypatch.setattr("pipeline.watch.loop.polling_observer",
+                            lambda interval: self._observer("polling"))
         settings = Settings.build(root=root, today=TODAY, workers=1)
         chosen = replace(VIRTUAL, observer=mode, **options)
         self.watcher = Watcher(settings, chosen, self.cycles.append, run, clock=self.clock)
@@ -615,7 +616,8 @@ nas:/export/data /mnt/data\\040nfs nfs4 rw 0 0
 
 @pytest.mark.parametrize(("path", "network"), [("/home/tu/kantor", False), ("/mnt/kantor", True),
                                                ("/mnt/kantor/2026", True), ("/mnt/kantorlain", False),
-                                               ("/mnt/data nfs/kantor", True), ("/mnt/kantor/lokal/x", False)])
+                                               ("/mnt/data nfs/kantor", True),
+                                               ("/mnt/kantor/lokal/x", False)])
 def test_network_folders_are_recognised(path: str, network: bool) -> None:
     assert watching.is_network_folder(Path(path), MOUNTS) is network
 
@@ -629,7 +631,8 @@ def test_settings_file_and_flags(tmp_path: Path) -> None:
 
     assert load_watch_options(tmp_path) == WatchOptions()
     toml = tmp_path / "inbox" / "sop-pipeline.toml"
-    toml.write_text('[watch]\nobserver = "polling"\npolling_interval = 3\ndebounce = 5.5\nrescan_interval = 600\n')
+    toml.write_text('[watch]\nobserver = "polling"\npolling_interval = 3\ndebounce = 5.5\n'
+                    'rescan_interval = 600\n')
     assert load_watch_options(tmp_path) == WatchOptions("polling", 3.0, 5.5, 600.0)
     assert load_watch_options(tmp_path, "native", None, 1.0) == WatchOptions("native", 3.0, 1.0, 600.0)
     for body, message in [('[watch]\nobserve = "polling"\n', "'observe' tidak dikenal"),
@@ -659,7 +662,8 @@ def test_command_stops_cleanly_on_signal(office: Path, sig: signal.Signals) -> N
     env = {**os.environ, "PYTHONPATH": str(Path(pipeline.__file__).parent.parent)}
     out = (office / "stdout.txt").open("wb")
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "watch", "-C", str(office), "--today",
-                             TODAY.isoformat(), "--observer", "polling", "--interval", "0.1", "--debounce", "0.2"],
+                             TODAY.isoformat(), "--observer", "polling", "--interval", "0.1",
+                             "--debounce", "0.2"],
                             stdout=out, stderr=subprocess.STDOUT, env=env)
     log_file = office / "outbox" / "_log" / "watch.log"
     try:
