@@ -430,7 +430,7 @@ def test_daftar_isian_lists_every_field_with_meaning_and_example(office: Path) -
     first = (office / "templates_docx" / "DAFTAR ISIAN.docx").read_bytes()
     time.sleep(2.1)  # zip entry times have a resolution of two seconds
     CliRunner().invoke(cli, ["fields", "-C", str(office), "--today", "2026-06-15"])
-    assert (office / "templates_docx" / "DAFTAR ISIAN.docx").read_bytes() == first  # the same fields, same bytes
+    assert (office / "templates_docx" / "DAFTAR ISIAN.docx").read_bytes() == first  # same fields, same bytes
 
 
 def test_windows_md_shows_the_bat_init_writes() -> None:
