@@ -1,5 +1,5 @@
 """The command line: thin click adapters over the library, each calling one library function; what they show
-and how is console.py (these two are the only modules that talk to the terminal)."""
+and how is py (these two are the only modules that talk to the terminal)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,23 @@ from typing import Any
 
 import click
 
-from pipeline import __version__, clitext, console
+from pipeline import __version__, clitext
+from pipeline.console import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    Progress,
+    echo_pdf,
+    fail,
+    guard,
+    os_problem,
+    print_list,
+    print_problems,
+    print_to_print,
+    shown,
+    tolerant_output,
+)
 from pipeline.settings import TODAY_RANGE, Settings
 
 clitext.install()  # click's own texts (Cara pakai, Opsi, Perintah salah…) in Indonesian
@@ -88,7 +104,7 @@ def init(folder: Path | None, contoh: bool) -> None:
     """
     from pipeline.office.init import LOGO_NOTE, init_folder, missing_logo, next_steps
     root = (folder or Path.cwd()).resolve()
-    created: list[Path] = console.guard(init_folder, root, contoh)
+    created: list[Path] = guard(init_folder, root, contoh)
     for path in created:
         click.echo(f"dibuat  {path.relative_to(root) if path.is_relative_to(root) else path}")
     if not created:
@@ -116,21 +132,22 @@ def check(folder: Path | None, today: date | None, ketat: bool, rinci: bool) -> 
     """
     from pipeline.process import check as run_check
     settings = _settings(folder, today)
-    report = console.guard(run_check, settings)
+    report = guard(run_check, settings)
     if not report.validations and not report.problems:
-        console.fail(f"Tidak ada register .xlsx di {settings.inbox}.")
-    console.print_problems(report.all_problems(), rinci)
+        fail(f"Tidak ada register .xlsx di {settings.inbox}.")
+    print_problems(report.all_problems(), rinci)
     n = report.requests
     errors = sum(p.is_error for p in report.all_problems())
     warnings = len(report.all_problems()) - errors
     click.echo(f"{n} permohonan diperiksa: {errors} galat, {warnings} peringatan.")
-    sys.exit(console.EXIT_PROBLEMS if errors or (ketat and warnings) else console.EXIT_OK)
+    sys.exit(EXIT_PROBLEMS if errors or (ketat and warnings) else EXIT_OK)
 
 
 @cli.command()
 @_folder_option
 @_today_option
-@click.option("--progress/--no-progress", default=None, help="Tampilkan bilah kemajuan (bawaan: bila di terminal).")
+@click.option("--progress/--no-progress", default=None,
+              help="Tampilkan bilah kemajuan (bawaan: bila di terminal).")
 @_pdf_option
 @click.option("--rinci", is_flag=True, help="Tampilkan setiap masalah dan setiap dokumen yang perlu dicetak "
                                             "(bawaan: ringkas, satu baris per permohonan).")
@@ -147,27 +164,27 @@ def run(folder: Path | None, today: date | None, progress: bool | None, pdf: boo
     from pipeline.process import process
     settings = _settings(folder, today, pdf=pdf)
     if not settings.inbox.is_dir():
-        console.fail(f"Folder {settings.inbox} tidak ada. Jalankan 'sop-pipeline init' dulu.")
-    bars = console.Progress(sys.stderr.isatty() if progress is None else progress)
+        fail(f"Folder {settings.inbox} tidak ada. Jalankan 'sop-pipeline init' dulu.")
+    bars = Progress(sys.stderr.isatty() if progress is None else progress)
     try:
-        report = console.guard(process, settings, bars)
+        report = guard(process, settings, bars)
     finally:
         bars.close()
     if report.replay is None and not report.validations and not any(p.source for p in report.problems):
-        console.fail(f"Tidak ada register .xlsx di {settings.inbox}.")
-    console.print_problems(report.all_problems(), rinci)
+        fail(f"Tidak ada register .xlsx di {settings.inbox}.")
+    print_problems(report.all_problems(), rinci)
     if report.recap_error:
         click.echo(report.recap_error, err=True)
     elif report.recap:
-        click.echo(f"Rekap: {console.shown(report.recap, settings.root)}")
+        click.echo(f"Rekap: {shown(report.recap, settings.root)}")
     click.echo(report.summary())
     if report.pdf is not None and not report.pdf.missing_soffice:
         click.echo(report.pdf.summary())  # its problems were printed with the others
     if report.combined is not None and report.combined.path is not None:
-        click.echo(f"PDF gabungan untuk dicetak: {console.shown(report.combined.path, settings.root)} "
+        click.echo(f"PDF gabungan untuk dicetak: {shown(report.combined.path, settings.root)} "
                    f"({report.combined.documents} dokumen, {report.combined.pages} halaman).")
-    console.print_to_print(report, settings.root, rinci)
-    sys.exit(console.EXIT_PROBLEMS if report.has_errors else console.EXIT_OK)
+    print_to_print(report, settings.root, rinci)
+    sys.exit(EXIT_PROBLEMS if report.has_errors else EXIT_OK)
 
 
 @cli.command()
@@ -190,27 +207,27 @@ def cetak(folder: Path | None, selesai: bool, pdf: bool) -> None:
     from pipeline.process import clear_print_list, print_list_pdf
     settings = _settings(folder, None)
     if selesai:
-        count, report = console.guard(clear_print_list, settings)
+        count, report = guard(clear_print_list, settings)
         click.echo(f"Daftar Perlu dicetak dikosongkan ({count} dokumen).")
         if report.recap_error:
             click.echo(report.recap_error, err=True)
-        console.print_to_print(report, settings.root, rinci=False)
+        print_to_print(report, settings.root, rinci=False)
         return
     current = printing.load_list(settings.outbox)
-    console.print_list(current.items, settings.root, rinci=True)
+    print_list(current.items, settings.root, rinci=True)
     if current.cleared:
         click.echo(f"(sejak daftar dikosongkan {printing.describe_when(current.cleared)} oleh "
                    f"{current.cleared_by})")
     if pdf and current.items:
-        bars = console.Progress(sys.stderr.isatty())
+        bars = Progress(sys.stderr.isatty())
         try:
-            combined, result = console.guard(print_list_pdf, settings, current, bars)
+            combined, result = guard(print_list_pdf, settings, current, bars)
         finally:
             bars.close()
-        console.echo_pdf(result)
+        echo_pdf(result)
         if combined.path is None:
-            console.fail("PDF gabungan tidak dapat dibuat (lihat pesan di atas).")
-        click.echo(f"PDF gabungan untuk dicetak: {console.shown(combined.path, settings.root)} "
+            fail("PDF gabungan tidak dapat dibuat (lihat pesan di atas).")
+        click.echo(f"PDF gabungan untuk dicetak: {shown(combined.path, settings.root)} "
                    f"({combined.documents} dokumen, {combined.pages} halaman).")
     if current.items:
         click.echo("Setelah semuanya dicetak: sop-pipeline cetak --selesai")
@@ -220,8 +237,9 @@ def cetak(folder: Path | None, selesai: bool, pdf: bool) -> None:
 @_folder_option
 @_today_option
 @_pdf_option
-@click.option("--verify", is_flag=True, help="Periksa ulang setiap arsip terhadap SHA256SUMS-nya; tidak membuat "
-                                             "arsip. Kode keluar 3 bila ada yang hilang, ditambahkan atau diubah.")
+@click.option("--verify", is_flag=True,
+              help="Periksa ulang setiap arsip terhadap SHA256SUMS-nya; tidak membuat arsip. Kode keluar 3 "
+                   "bila ada yang hilang, ditambahkan atau diubah.")
 def arsip(folder: Path | None, today: date | None, pdf: bool | None, verify: bool) -> None:
     """Arsipkan setiap permohonan yang selesai (langkah 12) tanpa galat ke outbox/_arsip/<tahun>/.
 
@@ -234,33 +252,33 @@ def arsip(folder: Path | None, today: date | None, pdf: bool | None, verify: boo
     settings = _settings(folder, today, pdf=pdf)
     if verify:
         if not settings.outbox.is_dir():
-            console.fail(f"Folder {settings.outbox} tidak ada; periksa jalur -C.")
-        checked = console.guard(verify_archives, settings.outbox)
+            fail(f"Folder {settings.outbox} tidak ada; periksa jalur -C.")
+        checked = guard(verify_archives, settings.outbox)
         for fault in checked.faults:
             click.echo(click.style("RUSAK", fg="red") + f" {fault.describe()}")
         click.echo(checked.summary())
-        sys.exit(console.EXIT_PROBLEMS if checked.faults else console.EXIT_OK)
+        sys.exit(EXIT_PROBLEMS if checked.faults else EXIT_OK)
     from pipeline.process import archive as archive_office
     if not settings.inbox.is_dir():
-        console.fail(f"Folder {settings.inbox} tidak ada. Jalankan 'sop-pipeline init' dulu.")
-    bars = console.Progress(sys.stderr.isatty())
+        fail(f"Folder {settings.inbox} tidak ada. Jalankan 'sop-pipeline init' dulu.")
+    bars = Progress(sys.stderr.isatty())
     try:
-        report, result = console.guard(archive_office, settings, None, bars)
+        report, result = guard(archive_office, settings, None, bars)
     finally:
         bars.close()
     if not report.validations and not any(p.source for p in report.problems):
-        console.fail(f"Tidak ada register .xlsx di {settings.inbox}.")
+        fail(f"Tidak ada register .xlsx di {settings.inbox}.")
     click.echo(report.summary())
     if result.pdf:
-        console.echo_pdf(result.pdf)
+        echo_pdf(result.pdf)
     for path in result.created:
-        click.echo(f"diarsipkan  {path.relative_to(settings.outbox) if path.is_relative_to(settings.outbox) else path}")
+        click.echo(f"diarsipkan  {shown(path, settings.outbox)}")
     for agenda, why in result.skipped:
         click.echo(f"belum diarsipkan  No. Agenda {agenda}: {why}")
     for p in result.problems:
         click.echo(p.describe(), err=True)
     click.echo(result.summary())
-    sys.exit(console.EXIT_PROBLEMS if report.has_errors or any(p.is_error for p in result.problems) else console.EXIT_OK)
+    sys.exit(EXIT_PROBLEMS if report.has_errors or any(p.is_error for p in result.problems) else EXIT_OK)
 
 
 @cli.command()
@@ -289,24 +307,27 @@ def watch(folder: Path | None, today: date | None, observer: str | None, interva
       sop-pipeline watch -C \\\\fileserver\\sop --observer polling --interval 2
     """
     from pipeline import watch as watching
-    settings = _settings(folder, today, pdf=pdf, observer=observer, polling_interval=interval, debounce=debounce,
-                         rescan_interval=rescan)
+    settings = _settings(folder, today, pdf=pdf, observer=observer, polling_interval=interval,
+                         debounce=debounce, rescan_interval=rescan)
     if not settings.inbox.is_dir():
-        console.fail(f"Folder {settings.inbox} tidak ada. Jalankan 'sop-pipeline init' dulu.")
+        fail(f"Folder {settings.inbox} tidak ada. Jalankan 'sop-pipeline init' dulu.")
     if logging.getLogger("pipeline.watch").getEffectiveLevel() > logging.INFO:
         logging.getLogger("pipeline.watch").setLevel(logging.INFO)  # one line per cycle on the console
     watching.log_to_file(settings.outbox)
     watching.watch(settings)
-    sys.exit(console.EXIT_OK)
+    sys.exit(EXIT_OK)
 
 
 @cli.command()
 @_folder_option
 @_today_option
-@click.option("--periode", metavar="PERIODE", help="2026-07 (bulan), 2026-Q3 (triwulan), 2026-S1 (semester) atau "
-                                                    "2026 (tahun); bawaan: triwulan hari ini.")
-@click.option("--dari", callback=_today, default=None, metavar="YYYY-MM-DD", help="Awal rentang (dengan --sampai).")
-@click.option("--sampai", callback=_today, default=None, metavar="YYYY-MM-DD", help="Akhir rentang (dengan --dari).")
+@click.option("--periode", metavar="PERIODE",
+              help="2026-07 (bulan), 2026-Q3 (triwulan), 2026-S1 (semester) atau 2026 (tahun); bawaan: "
+                   "triwulan hari ini.")
+@click.option("--dari", callback=_today, default=None, metavar="YYYY-MM-DD",
+              help="Awal rentang (dengan --sampai).")
+@click.option("--sampai", callback=_today, default=None, metavar="YYYY-MM-DD",
+              help="Akhir rentang (dengan --dari).")
 def monev(folder: Path | None, today: date | None, periode: str | None, dari: date | None,
           sampai: date | None) -> None:
     """Buat Laporan Monitoring dan Evaluasi penerapan SOP satu periode ke outbox/monev/.
@@ -323,10 +344,10 @@ def monev(folder: Path | None, today: date | None, periode: str | None, dari: da
         period = choose_period(periode, dari, sampai, settings.today)
     except ValueError as err:
         raise click.UsageError(str(err)) from None
-    result = console.guard(make_report, settings, period)
+    result = guard(make_report, settings, period)
     for line in summary(result, settings.root):
         click.echo(line)
-    sys.exit(console.EXIT_PROBLEMS if result.problems or result.figures.counts.ditahan else console.EXIT_OK)
+    sys.exit(EXIT_PROBLEMS if result.problems or result.figures.counts.ditahan else EXIT_OK)
 
 
 @cli.command()
@@ -372,31 +393,31 @@ def fields(template: str | None, folder: Path | None, today: date | None, no_fil
         lines.append("")
     settings = _settings(folder, today)
     if not no_file and settings.templates.is_dir():
-        target = console.guard(write_daftar_isian, settings.templates / DAFTAR_NAME, samples, keys)
-        lines.append(f"Ditulis: {console.shown(target, settings.root)} (buka di Word, salin tag dari kolom 'Tag').")
+        target = guard(write_daftar_isian, settings.templates / DAFTAR_NAME, samples, keys)
+        lines.append(f"Ditulis: {shown(target, settings.root)} (buka di Word, salin tag dari kolom 'Tag').")
     click.echo_via_pager("\n".join(lines) + "\n")
 
 
 def _settings(folder: Path | None, today: date | None, **overrides: Any) -> Settings:
-    settings: Settings = console.guard(lambda: Settings.build(root=folder, today=today, **overrides))
+    settings: Settings = guard(lambda: Settings.build(root=folder, today=today, **overrides))
     return settings
 
 
 def main() -> None:
-    console.tolerant_output()
+    tolerant_output()
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
-        sys.exit(console.EXIT_USAGE)
+        sys.exit(EXIT_USAGE)
     except click.exceptions.Abort:
         click.echo("Dibatalkan.", err=True)
-        sys.exit(console.EXIT_FAILED)
+        sys.exit(EXIT_FAILED)
     except OSError as err:
-        console.fail(console.os_problem(err))
+        fail(os_problem(err))
     except Exception as err:  # a bug: one line for the clerk, the traceback with -v
         logging.getLogger(__name__).debug("galat tak terduga", exc_info=True)
-        console.fail(f"galat tak terduga ({type(err).__name__}: {err}). Jalankan lagi dengan 'sop-pipeline -v …' "
+        fail(f"galat tak terduga ({type(err).__name__}: {err}). Jalankan lagi dengan 'sop-pipeline -v …' "
               "untuk rinciannya, dan laporkan kepada pengelola aplikasi.")

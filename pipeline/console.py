@@ -66,7 +66,9 @@ def print_problems(problems: list[Problem], rinci: bool = False) -> None:
     for p in problems:
         groups[(p.source, p.agenda)].append(p)
     hidden = 0
-    for (source, agenda), items in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] != "", kv[0][1])):
+    # per register, its own problems first, then by No. Agenda
+    order = sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] != "", kv[0][1]))
+    for (source, agenda), items in order:
         title = f"No. Agenda {agenda}" if agenda else "Register dan templat"
         where = f" ({source})" if source else ""
         if agenda and not rinci:
@@ -95,8 +97,8 @@ def print_to_print(report: Any, root: Path, rinci: bool) -> None:
     print_list(report.to_print, root, rinci, heading="Perlu dicetak dari putaran ini")
     total = len(report.print_list.items) if report.print_list is not None else 0
     if total > len(report.to_print):
-        click.echo(f"Semua yang perlu dicetak sejak daftar dikosongkan: {total} dokumen — REKAP.xlsx, sheet "
-                   "'Perlu dicetak' (atau 'sop-pipeline cetak').")
+        click.echo(f"Semua yang perlu dicetak sejak daftar dikosongkan: {total} dokumen — REKAP.xlsx, "
+                   "sheet 'Perlu dicetak' (atau 'sop-pipeline cetak').")
     if total:
         click.echo("Setelah semuanya dicetak, kosongkan daftarnya: sop-pipeline cetak --selesai")
 

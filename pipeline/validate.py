@@ -102,8 +102,8 @@ def validate_register(register: Register, today: date, calendar: WorkCalendar | 
         agenda = d.text("no_agenda")
         if agenda and agenda not in by_agenda:
             own.append(error(C.PERANGKAT.name, d.row, register.header("Perangkat", "no_agenda"), agenda,
-                             f"No. Agenda '{agenda}' tidak ada di sheet Permohonan; perangkat ini tidak punya "
-                             "permohonan.", "Perbaiki No. Agenda atau hapus baris perangkat ini."))
+                             f"No. Agenda '{agenda}' tidak ada di sheet Permohonan; perangkat ini tidak "
+                             "punya permohonan.", "Perbaiki No. Agenda atau hapus baris perangkat ini."))
         claimants = by_agenda.get(agenda, [])
         if len({request_key(r) for r in claimants}) > 1:  # the same number in two years: whose device is it?
             years = " dan ".join(f"tahun {_year(r)} (baris {r.row})" for r in claimants)
@@ -217,7 +217,8 @@ class _RequestCheck:
 
     def warn(self, key: str, message: str, hint: str = "", value: object = None) -> None:
         shown = self.r.raw.get(key, "") if value is None else value
-        self.problems.append(warning(PERMOHONAN, self.r.row, self.h(key) if key else "", shown, message, hint))
+        header = self.h(key) if key else ""
+        self.problems.append(warning(PERMOHONAN, self.r.row, header, shown, message, hint))
 
     def date_of(self, key: str) -> date | None:
         value = self.r.get(key)
@@ -244,7 +245,8 @@ class _RequestCheck:
 
     def _required(self) -> None:
         for col in C.PERMOHONAN.columns:
-            if col.required and col.key in self.reg.headers.get(PERMOHONAN, {}) and col.key not in self.r.unreadable:
+            present = col.key in self.reg.headers.get(PERMOHONAN, {})
+            if col.required and present and col.key not in self.r.unreadable:
                 value = self.r.get(col.key)
                 if value is None or value == "":
                     self.err(col.key, f"Kolom wajib '{self.h(col.key)}' kosong.", f"Isi '{self.h(col.key)}'.")
@@ -299,7 +301,8 @@ class _RequestCheck:
             holiday = self.cal.holiday_name(day)
             if holiday and s.number != 1:
                 self.warn(s.column, f"{s.label} bertanggal {format_date(day)}, bukan hari kerja ({holiday}).",
-                          "Periksa tanggalnya; bila memang dikerjakan pada hari libur, abaikan peringatan ini.")
+                          "Periksa tanggalnya; bila memang dikerjakan pada hari libur, abaikan peringatan "
+                          "ini.")
             self._step_needs(s)
             self.done.append((s, day))
             previous = (s, day)
@@ -315,8 +318,8 @@ class _RequestCheck:
     def _step_needs(self, s: Step) -> None:
         for key in s.needs:
             if not self.r.get(key) and key not in self.r.unreadable:
-                self.err(key, f"{s.label} sudah diisi, tetapi '{self.h(key)}' yang diperlukan langkah itu kosong.",
-                         f"Isi '{self.h(key)}'.")
+                self.err(key, f"{s.label} sudah diisi, tetapi '{self.h(key)}' yang diperlukan langkah itu "
+                         "kosong.", f"Isi '{self.h(key)}'.")
         for key in s.wants:
             if not self.r.get(key) and key not in self.r.unreadable:
                 self.warn(key, f"{s.label} sudah diisi, tetapi '{self.h(key)}' masih kosong; di dokumen akan "
@@ -340,8 +343,8 @@ class _RequestCheck:
                 actors = ", ".join(a.value for a in self.next_step.actors)
                 self.warn(column, f"{self.next_step.label} belum dilaksanakan; batas waktunya "
                           f"{format_date(self.next_deadline)}, sudah lewat {self.overdue} hari kerja.",
-                          f"Tindak lanjuti permohonan ini ({actors}), lalu isi '{self.h(column)}'." if actors else
-                          f"Bila permohonan sudah selesai, isi '{self.h(column)}'.", value="")
+                          f"Tindak lanjuti permohonan ini ({actors}), lalu isi '{self.h(column)}'."
+                          if actors else f"Bila permohonan sudah selesai, isi '{self.h(column)}'.", value="")
 
     def _decision(self) -> None:
         decided = decision(self.r)
@@ -353,11 +356,12 @@ class _RequestCheck:
                          f"('{self.h('perangkat_diganti')}') belum diisi.", "Isi Ya atau Tidak.")
             elif self.date_of("tgl_penarikan"):
                 self.err("perangkat_diganti", f"'{self.h('tgl_penarikan')}' diisi, tetapi "
-                         f"'{self.h('perangkat_diganti')}' kosong.", "Isi Ya bila ada perangkat yang diganti/ditarik.")
+                         f"'{self.h('perangkat_diganti')}' kosong.",
+                         "Isi Ya bila ada perangkat yang diganti/ditarik.")
         rows = ", ".join(str(d.row) for d in replaced)
         if decided is YaTidak.YA and not replaced:
-            self.err("perangkat_diganti", "Perangkat Diganti = Ya, tetapi di sheet Perangkat tidak ada perangkat "
-                     "permohonan ini dengan Tindakan Diganti atau Ditarik.",
+            self.err("perangkat_diganti", "Perangkat Diganti = Ya, tetapi di sheet Perangkat tidak ada "
+                     "perangkat permohonan ini dengan Tindakan Diganti atau Ditarik.",
                      "Isi Tindakan pada baris perangkat yang diganti/ditarik, atau ubah menjadi Tidak.")
         if decided is YaTidak.TIDAK and replaced:
             self.err("perangkat_diganti", f"Perangkat Diganti = Tidak, tetapi sheet Perangkat baris {rows} "
@@ -383,11 +387,12 @@ class _RequestCheck:
             if person is None:
                 near = [p.nama for p in self.staff.people if p.role is Actor.TIM]
                 close = difflib.get_close_matches(name, near, n=1, cutoff=0.6)
-                self.err("petugas", f"Petugas '{name}' tidak ada di sheet Pegawai.",
-                         f"Apakah maksudnya '{close[0]}'?" if close else
-                         "Tulis nama persis seperti di sheet Pegawai, atau tambahkan pegawai itu.", value=name)
+                hint = (f"Apakah maksudnya '{close[0]}'?" if close else
+                        "Tulis nama persis seperti di sheet Pegawai, atau tambahkan pegawai itu.")
+                self.err("petugas", f"Petugas '{name}' tidak ada di sheet Pegawai.", hint, value=name)
             elif person.role is not Actor.TIM:
-                self.warn("petugas", f"Petugas '{name}' tercatat di sheet Pegawai sebagai {person.role.value if person.role else 'tanpa peran'}, "
+                role = person.role.value if person.role else "tanpa peran"
+                self.warn("petugas", f"Petugas '{name}' tercatat di sheet Pegawai sebagai {role}, "
                           "bukan Tim Teknis.", "Periksa kolom Peran di sheet Pegawai.", value=name)
 
     def _signers(self) -> None:
@@ -415,8 +420,8 @@ class _RequestCheck:
                           "pejabat yang menjabat pada tanggal itu.", value=holder.nip)
             if holder is None:
                 self.err(column, f"Tidak ada {role.value} yang menjabat pada {format_date(day)} untuk "
-                         "menandatangani.", f"Tambahkan {role.value} (Definitif, Plt. atau Plh.) di sheet Pegawai "
-                         "dengan masa jabatan (Mulai–Selesai) yang mencakup tanggal itu.")
+                         "menandatangani.", f"Tambahkan {role.value} (Definitif, Plt. atau Plh.) di sheet "
+                         "Pegawai dengan masa jabatan (Mulai–Selesai) yang mencakup tanggal itu.")
 
 
 # Batas usia pensiun: 60 for a pejabat pimpinan tinggi (the Kepala Dinas), 58 for an administrator (the

@@ -40,14 +40,16 @@ FORMAT = 1
 CHANGED = "berubah setelah diarsipkan"
 _FINAL_STEP = STEPS[-1].number
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed entry times: the same files always make the same entries
-_INFO_ONLY = frozenset({"STATUS.txt", MANIFEST_NAME})  # packed, never compared: STATUS.txt carries today's date
+# Packed, never compared: STATUS.txt carries today's date.
+_INFO_ONLY = frozenset({"STATUS.txt", MANIFEST_NAME})
 
 
 @dataclass
 class ArchiveReport:
     created: list[Path] = field(default_factory=list)
     unchanged: int = 0  # finished requests whose newest archive is still exactly what they are
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (No. Agenda, why) finished, not archived now
+    # (No. Agenda, why): finished, not archived now
+    skipped: list[tuple[str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     pdf: pdfs.PdfReport | None = None
 
@@ -98,7 +100,8 @@ def archive_change(outbox: Path, folder: Path, values: Mapping[str, Any] | None 
     return _change_against(versions[-1][1], folder, values)
 
 
-def mark_changed_since_archive(outbox: Path, validation: Validation, memo: FileMemo | None = None) -> Validation:
+def mark_changed_since_archive(outbox: Path, validation: Validation,
+                               memo: FileMemo | None = None) -> Validation:
     """``validation`` with a warning 'berubah setelah diarsipkan' on every request that changed since its
     newest archive — so STATUS.txt, REKAP.xlsx and the terminal all show it."""
     index = _archive_index(outbox)
@@ -111,9 +114,11 @@ def mark_changed_since_archive(outbox: Path, validation: Validation, memo: FileM
         versions = index.get((folder.parent.name, folder.name)) if folder else None
         if folder is not None and versions and not any(CHANGED in p.message for p in a.problems):
             newest = max(versions)[1]
-            reason = _change_against(newest, folder, request_values(a.record, devices.get(a.agenda, [])), memo)
+            values = request_values(a.record, devices.get(a.agenda, []))
+            reason = _change_against(newest, folder, values, memo)
             if reason:
-                a = replace(a, problems=(*a.problems, _changed_warning(a, validation, newest, outbox, reason)))
+                changed = _changed_warning(a, validation, newest, outbox, reason)
+                a = replace(a, problems=(*a.problems, changed))
         marked.append(a)
     return replace(validation, assessments=tuple(marked))
 
@@ -154,9 +159,9 @@ def archive_requests(settings: Settings, validations: Sequence[Validation], pdf:
         try:
             _archive_one(settings.outbox, a, v, own_devices, folder, now, report)
         except (OSError, OutboxError) as err:
-            report.problems.append(error("", None, "", folder.name, f"Arsip No. Agenda {a.agenda} tidak dapat "
-                                         f"ditulis: {err}", "Periksa ruang disk dan izin tulis outbox/_arsip.",
-                                         agenda=a.agenda))
+            report.problems.append(error("", None, "", folder.name,
+                                         f"Arsip No. Agenda {a.agenda} tidak dapat ditulis: {err}",
+                                         "Periksa ruang disk dan izin tulis outbox/_arsip.", agenda=a.agenda))
     if progress and todo:
         progress(len(todo), len(todo))
     return report
@@ -227,13 +232,15 @@ def _packed_files(folder: Path) -> list[Path]:
         if not path.is_file():
             continue
         suffix = path.suffix.lower()
-        if path.name in _INFO_ONLY or suffix == ".docx" or (suffix == ".pdf" and not pdfs.is_stale(path, manifest)):
+        current_pdf = suffix == ".pdf" and not pdfs.is_stale(path, manifest)
+        if path.name in _INFO_ONLY or suffix == ".docx" or current_pdf:
             files.append(path)
     return files
 
 
-def _manifest(a: Assessment, v: Validation, folder: Path, values: dict[str, Any], contents: Mapping[str, bytes],
-              hashes: Mapping[str, str], number: int, now: datetime) -> dict[str, Any]:
+def _manifest(a: Assessment, v: Validation, folder: Path, values: dict[str, Any],
+              contents: Mapping[str, bytes], hashes: Mapping[str, str], number: int,
+              now: datetime) -> dict[str, Any]:
     recorded = Manifest.load(folder).entries
     files = []
     for name in sorted(contents):
@@ -336,7 +343,8 @@ def _change_against(archive: Path, folder: Path, values: Mapping[str, Any] | Non
 
 
 def _changed_warning(a: Assessment, v: Validation, newest: Path, outbox: Path, reason: str) -> Problem:
-    shown = newest.relative_to(outbox.resolve()).as_posix() if newest.is_relative_to(outbox.resolve()) else newest
+    root = outbox.resolve()
+    shown = newest.relative_to(root).as_posix() if newest.is_relative_to(root) else newest
     problem = warning(C.PERMOHONAN.name, a.record.row, "", "",
                       f"Permohonan ini {CHANGED} ({shown}): {reason}.",
                       "Jalankan 'sop-pipeline arsip' untuk menyimpan versi baru di samping arsip lama "

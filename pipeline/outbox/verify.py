@@ -129,12 +129,14 @@ def verify_archive(path: Path, label: str = "") -> list[ArchiveFault]:
         with zipfile.ZipFile(path) as zf:
             names = [n for n in zf.namelist() if not n.endswith("/")]
             if SUMS not in names:
-                return [ArchiveFault(label, SUMS, "hilang", "isi arsip tidak dapat diperiksa tanpa daftar ini")]
+                return [ArchiveFault(label, SUMS, "hilang",
+                                     "isi arsip tidak dapat diperiksa tanpa daftar ini")]
             try:
                 sums, unreadable = _parse_sums(read_capped(zf, SUMS, MAX_MANIFEST_BYTES))
             except _UNREADABLE as err:
                 return [ArchiveFault(label, SUMS, "rusak", f"tidak dapat dibaca: {_why(err)}")]
-            faults += [ArchiveFault(label, SUMS, "rusak", f"baris tidak terbaca: {line!r}") for line in unreadable]
+            faults += [ArchiveFault(label, SUMS, "rusak", f"baris tidak terbaca: {line!r}")
+                       for line in unreadable]
             for name, expected in sums.items():
                 if name not in names:
                     faults.append(ArchiveFault(label, name, "hilang"))
@@ -202,5 +204,6 @@ def _check_manifest(zf: zipfile.ZipFile, label: str, sums: Mapping[str, str],
     except (KeyError, TypeError, AttributeError, *_UNREADABLE):
         return [ArchiveFault(label, MANIFEST, "rusak", "isinya tidak terbaca")]
     present = set(zf.namelist())
-    return [ArchiveFault(label, name, "diubah" if name in present else "hilang", "tidak cocok dengan MANIFEST.json")
+    return [ArchiveFault(label, name, "diubah" if name in present else "hilang",
+                         "tidak cocok dengan MANIFEST.json")
             for name, digest in sorted(listed.items()) if name not in already and sums.get(name) != digest]

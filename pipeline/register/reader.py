@@ -95,8 +95,8 @@ def find_registers(inbox: Path) -> list[Path]:
     return sorted(p for p in inbox.iterdir() if is_register_file(p))
 
 
-_OTHER_SHEETS = {".xlsm": "berisi makro (.xlsm)", ".xls": "format Excel lama (.xls)", ".xlsb": "format biner (.xlsb)",
-                 ".ods": "format LibreOffice (.ods)", ".csv": "CSV"}
+_OTHER_SHEETS = {".xlsm": "berisi makro (.xlsm)", ".xls": "format Excel lama (.xls)",
+                 ".xlsb": "format biner (.xlsb)", ".ods": "format LibreOffice (.ods)", ".csv": "CSV"}
 
 
 def unreadable_spreadsheets(inbox: Path) -> list[Problem]:
@@ -107,9 +107,9 @@ def unreadable_spreadsheets(inbox: Path) -> list[Problem]:
     for p in sorted(inbox.iterdir()):
         kind = _OTHER_SHEETS.get(p.suffix.lower())
         if kind and p.is_file() and not p.name.startswith("~$"):
-            found.append(replace(warning("", None, "", p.name, f"{p.name}: {kind} tidak dibaca sebagai register.",
-                                         "Simpan register sebagai 'Excel Workbook (*.xlsx)' tanpa makro."),
-                                 source=p.name))
+            problem = warning("", None, "", p.name, f"{p.name}: {kind} tidak dibaca sebagai register.",
+                              "Simpan register sebagai 'Excel Workbook (*.xlsx)' tanpa makro.")
+            found.append(replace(problem, source=p.name))
     return found
 
 
@@ -211,7 +211,8 @@ def _read_workbook(original: Path, copy: Path, sheetnames: list[str],
     actual = by_key.get(norm_key(C.PENGATURAN))
     if actual is None:
         problems.append(error(C.PENGATURAN, None, "", "", f"Sheet '{C.PENGATURAN}' tidak ditemukan.",
-                              "Tambahkan sheet Pengaturan berisi nama pemerintah daerah, dinas, alamat, kota."))
+                              "Tambahkan sheet Pengaturan berisi nama pemerintah daerah, dinas, alamat, "
+                              "kota."))
     else:
         pengaturan, more = _read_settings(rows_of(actual))
         problems += more
@@ -244,8 +245,9 @@ def _match_headers(decl: C.Sheet, header_cells: Iterable[Any]) -> tuple[dict[int
         col = matched
         if col.key in found:
             problems.append(warning(decl.name, 1, text, text,
-                                    f"Kolom '{col.header}' muncul dua kali (juga '{found[col.key]}' di depannya); "
-                                    "yang dipakai adalah yang pertama.", "Hapus atau ganti nama salah satunya."))
+                                    f"Kolom '{col.header}' muncul dua kali (juga '{found[col.key]}' di "
+                                    "depannya); yang dipakai adalah yang pertama.",
+                                    "Hapus atau ganti nama salah satunya."))
             continue
         by_index[index] = col
         found[col.key] = text
@@ -270,7 +272,8 @@ def _read_sheet(decl: C.Sheet, rows: Iterator[Sequence[Any]], epoch: datetime, s
                 ) -> tuple[tuple[Record, ...], dict[str, str], list[Problem]]:
     header = next(rows, None)
     if header is None:
-        return (), {}, [error(decl.name, 1, "", "", f"Sheet '{decl.name}' kosong: baris judul (baris 1) tidak ada.",
+        return (), {}, [error(decl.name, 1, "", "",
+                              f"Sheet '{decl.name}' kosong: baris judul (baris 1) tidak ada.",
                               "Salin baris judul dari register contoh.")]
     by_index, found, problems, texts = _match_headers(decl, header)
     for col in decl.columns:
@@ -278,7 +281,8 @@ def _read_sheet(decl: C.Sheet, rows: Iterator[Sequence[Any]], epoch: datetime, s
             continue
         hint = _suggest(col, texts, found.values())
         if col.required:
-            problems.append(error(decl.name, 1, col.header, "", f"Kolom wajib '{col.header}' tidak ditemukan.", hint))
+            missing = f"Kolom wajib '{col.header}' tidak ditemukan."
+            problems.append(error(decl.name, 1, col.header, "", missing, hint))
         # A column an older register may lack is missed only when a header like it is there (a typo).
         elif decl.name == C.PERMOHONAN.name and (not col.optional or _nearest(col, texts, found.values())):
             problems.append(warning(decl.name, 1, col.header, "",
@@ -292,8 +296,8 @@ def _read_sheet(decl: C.Sheet, rows: Iterator[Sequence[Any]], epoch: datetime, s
             continue
         if max_row is not None and max_row >= 1:
             problems.append(error(decl.name, min_row, "", ref,
-                                  f"Sel {ref} digabung (merge). Nilai sel gabungan hanya tersimpan di sel pertama, "
-                                  "sehingga baris lain terbaca kosong.",
+                                  f"Sel {ref} digabung (merge). Nilai sel gabungan hanya tersimpan di sel "
+                                  "pertama, sehingga baris lain terbaca kosong.",
                                   "Pilih sel tersebut lalu 'Unmerge Cells', dan isi setiap sel."))
     records: list[Record] = []
     for row_number, cells in enumerate(rows, start=2):
@@ -308,9 +312,10 @@ def _read_sheet(decl: C.Sheet, rows: Iterator[Sequence[Any]], epoch: datetime, s
             raw[col.key] = _as_typed(cell)
             if coordinate in structure.uncomputed:
                 problems.append(error(decl.name, row_number, found[col.key], "",
-                                      f"Sel {coordinate} berisi rumus yang belum dihitung (tidak ada nilainya).",
-                                      "Buka register di Excel, tekan F9 atau simpan ulang agar nilainya terhitung, "
-                                      "atau ganti rumus dengan nilai."))
+                                      f"Sel {coordinate} berisi rumus yang belum dihitung (tidak ada "
+                                      "nilainya).",
+                                      "Buka register di Excel, tekan F9 atau simpan ulang agar nilainya "
+                                      "terhitung, atau ganti rumus dengan nilai."))
                 bad.add(col.key)
                 values[col.key] = None if col.kind in (C.Kind.DATE, C.Kind.DATETIME) else ""
                 continue
@@ -369,7 +374,8 @@ def _convert(decl: C.Sheet, col: C.Column, cell: Any, text: str, row: int, heade
             return parse_datetime(cell, epoch), None
         except ValueError as err:
             return None, error(decl.name, row, header, text, f"Tanggal dan jam tidak dapat dibaca: {err}.",
-                               "Tulis seperti 15/06/2026 08.00 (tanggal, spasi, jam dengan titik atau titik dua).")
+                               "Tulis seperti 15/06/2026 08.00 (tanggal, spasi, jam dengan titik atau titik "
+                               "dua).")
     if col.kind is C.Kind.CHOICE:
         if not text:
             return col.default, None
