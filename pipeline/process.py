@@ -212,7 +212,7 @@ def _process(settings: Settings, progress: Progress | None, caches: Caches) -> R
     unsettled = False  # something left for the next run: nothing to remember
     ob.clean_stale_temps(settings.outbox)  # ours alone: nobody else holds the lock
     registers = find_registers(settings.inbox)
-    templates = load_templates(settings.templates, sample_contexts(settings.today),
+    templates = load_templates(settings.templates, lambda: sample_contexts(settings.today),
                                cache=settings.outbox / "_log" / "templat-lolos.json", checked=caches.templates)
     report.problems += templates.problems
     logo, logo_problem = check_logo(settings.templates, caches.photos)  # checked like a photo; unusable: none

@@ -10,7 +10,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,15 +54,21 @@ class CheckedTemplates:
         self.results: dict[tuple[str, str], tuple[list[Problem], set[str]]] = {}
 
 
-def load_templates(folder: Path, sample: Mapping[str, Mapping[str, Any]], max_bytes: int = 20 * 1024 * 1024,
+Samples = Mapping[str, Mapping[str, Any]]
+
+
+def load_templates(folder: Path, sample: Samples | Callable[[], Samples], max_bytes: int = 20 * 1024 * 1024,
                    cache: Path | None = None, checked: CheckedTemplates | None = None) -> TemplateSet:
     """Read and check every template. A broken one is a problem naming it; the others still work.
 
+    ``sample``: the complete sample context per document, or a function that builds it — called only
+    when a template is to be checked (building it costs a fifth of a second, which an edit should not pay).
     ``cache``: a JSON file remembering which template versions passed the checks, so an unchanged
     template is not trial-rendered on every run (the file is only a hint: a bad or stale one is ignored).
     ``checked``: the caller's memory of checks already made in this process.
     """
     memory = (checked or CheckedTemplates()).results
+    samples: Samples | None = None if callable(sample) else sample
     loaded: dict[str, LoadedTemplate] = {}
     problems: list[Problem] = []
     passed = _read_passed(cache)
@@ -96,7 +102,9 @@ def load_templates(folder: Path, sample: Mapping[str, Mapping[str, Any]], max_by
         if cached is None and key in passed:
             cached = memory[(spec.key, tpl.digest)] = ([], set(passed[key]))
         if cached is None:
-            cached = memory[(spec.key, tpl.digest)] = (check_template(tpl, sample[spec.key]), set(tpl.fields))
+            if samples is None:
+                samples = sample() if callable(sample) else sample
+            cached = memory[(spec.key, tpl.digest)] = (check_template(tpl, samples[spec.key]), set(tpl.fields))
         found, tpl.fields = cached[0], set(cached[1])
         if found:
             problems += found

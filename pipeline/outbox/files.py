@@ -173,9 +173,11 @@ def read_regular(path: Path, limit: int | None = None) -> bytes:
 
 
 def _below(root: Path, path: Path) -> Path:
-    for base in (root, root.resolve()):
-        if path.is_relative_to(base):
-            return path.relative_to(base)
+    if path.is_relative_to(root):
+        return path.relative_to(root)
+    real = root.resolve()  # only when needed: a stat per folder of root's path
+    if path.is_relative_to(real):
+        return path.relative_to(real)
     raise OutboxError(f"jalur keluar dari outbox ditolak: {path}")
 
 
