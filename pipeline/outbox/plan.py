@@ -99,7 +99,7 @@ def plan_folders(validation: Validation, settings: Settings, templates: Template
             yield None
             continue
         manifest = Manifest.load(folder)
-        photos = list(a.photos)  # found and checked with the request (process._validate_office)
+        photos = list(a.photos)  # found and checked with the request (verdicts.validate_office)
         own = devices.get(a.agenda, [])
         # An unchanged request costs nothing: same rows, same shared inputs, documents still on disk.
         masukan = hashlib.sha256(json.dumps([shared, a.record.values, [d.values for d in own], photos],
