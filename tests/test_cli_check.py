@@ -88,7 +88,12 @@ def test_recap_rows_and_formula_injection(office: Path) -> None:
     assert rows[1][9] == "Langkah 4 (Pemeriksaan server)"
     assert rows[1][11] == "Terlambat 7 hari kerja"
     assert rekap.oddHeader.center.text.startswith("&BREKAP PERMOHONAN PEMELIHARAAN SERVER per 20 Juli 2026")
-    assert rekap.page_setup.scale == 80 and not rekap.sheet_properties.pageSetUpPr.fitToPage
+    # Printed: every column on the page's width, the print area the table (not a long title), named fonts
+    # (a font without a name prints as a serif in LibreOffice).
+    assert rekap.sheet_properties.pageSetUpPr.fitToPage
+    assert (rekap.page_setup.fitToWidth, rekap.page_setup.fitToHeight) == (1, 0)
+    assert rekap.print_area == "'Rekap'!$A$1:$N$4"
+    assert rekap["A1"].font.name == rekap["A2"].font.name == "Calibri"
     masalah = list(wb["Masalah"].iter_rows(min_row=2, values_only=True))
     assert [(m[1], m[2], m[4], m[5]) for m in masalah] == [("017", "peringatan", 2, "Tgl Pelaksanaan"),
                                                            ("018", "peringatan", 3, "Tgl Pemeriksaan")]
@@ -103,3 +108,13 @@ def test_fields_lists_every_field_with_an_example() -> None:
     assert "{{ ttd.kabid.nip }}  →  NIP. 19720410 199803 2 005" in out
     code, out = run_cli("fields", "surat_cinta")
     assert code == 2 and "lembar_disposisi" in out
+
+
+def test_recap_rows_are_as_tall_as_their_wrapped_words() -> None:
+    """A wrapped cell breaks at spaces: 'Permohonan Pemeliharaan Server SIMPUS' takes three lines of a
+    20-wide column (counting characters alone gave two, and the last line was cut off when printed)."""
+    from pipeline.outbox.recap import _lines
+    assert _lines("Permohonan Pemeliharaan Server SIMPUS", 20) == 3
+    assert _lines("Langkah 8 (Penarikan perangkat): putuskan 'Perangkat Diganti' (Ya/Tidak)", 20) == 4
+    assert _lines("B/500.12.16.3/573/BPBD-KL/XI/2026", 16) == 2  # one long word, broken inside
+    assert (_lines("Biasa", 8), _lines("Sangat Segera", 8), _lines("", 8)) == (1, 2, 0)

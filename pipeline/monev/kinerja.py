@@ -29,7 +29,7 @@ _GREEN, _BLUE, _ORANGE, _GREY, _TEAL = "2E7D32", "1F5FA8", "EF8F00", "8D8D8D", "
 def _style(name: str) -> Any:
     """openpyxl is imported when the sheet is written, not when a run only needs the figures' digest."""
     from openpyxl.styles import Alignment, Font, PatternFill
-    return {"bold": Font(bold=True), "title": Font(bold=True, size=14),
+    return {"bold": Font(name="Calibri", size=11, bold=True), "title": Font(name="Calibri", size=14, bold=True),
             "head_fill": PatternFill("solid", fgColor="DDEBF7"),
             "wrap": Alignment(wrap_text=True, vertical="top")}[name]
 

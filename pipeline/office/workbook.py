@@ -33,11 +33,11 @@ _FORMATS = {C.Kind.DATE: DATE_FORMAT, C.Kind.DATETIME: DATETIME_FORMAT, C.Kind.N
 _PHONE_KEYS = {"telepon_narahubung", "no_agenda", "nomor_surat", "nomor_seri", "kode_barang", "nomor_ba",
                "nomor_pengumuman", "nomor_laporan", "lokasi_rak"}
 
-_HEADER_FONT = Font(bold=True)
+_HEADER_FONT = Font(name="Calibri", size=11, bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")  # required columns stand out
-_TITLE_FONT = Font(bold=True, size=14)
-_SECTION_FONT = Font(bold=True, size=12)
+_TITLE_FONT = Font(name="Calibri", size=14, bold=True)
+_SECTION_FONT = Font(name="Calibri", size=12, bold=True)
 _THIN = Side(style="thin", color="A6A6A6")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import math
 import re
 import zipfile
 from collections.abc import Collection, Iterable, Iterator, Sequence
@@ -36,9 +35,11 @@ def _style(name: str) -> Any:
             "amber": PatternFill("solid", fgColor="FFE699"),
             "green": PatternFill("solid", fgColor="C6EFCE"),
             "wrap": Alignment(vertical="top", wrap_text=True),
-            "bold": Font(bold=True),
-            "title": Font(bold=True, size=12),
-            "link": Font(color="0563C1", underline="single")}[name]
+            "top": Alignment(vertical="top"),
+            # Named: a font without a name is Calibri in Excel but a serif in LibreOffice.
+            "bold": Font(name="Calibri", size=11, bold=True),
+            "title": Font(name="Calibri", size=12, bold=True),
+            "link": Font(name="Calibri", size=11, color="0563C1", underline="single")}[name]
 
 
 def _rekap_rows(validations: Sequence[Validation], today: date) -> Iterator[list[Any]]:
@@ -106,15 +107,15 @@ def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[
     head = ["Register", "No. Agenda", "Tanggal Diterima", "Nomor Surat", "Sifat", "Perangkat Daerah", "Hal",
             "Langkah Terakhir", "Tanggal Langkah Terakhir", "Langkah Berikutnya", "Batas Waktu", "Keadaan",
             "Galat", "Peringatan"]
-    widths = [11, 8, 11, 16, 8, 19, 20, 20, 11, 20, 11, 13, 6, 10]
+    widths = [11, 9, 11, 16, 8, 19, 20, 20, 11, 20, 11, 13, 7, 13]
 
     def requests() -> Iterable[list[Any]]:
         return _rekap_rows(validations, today)
     count = sum(len(v.assessments) for v in validations)
     rekap = wb.create_sheet("Rekap")
     _print_setup(rekap, f"REKAP PERMOHONAN PEMELIHARAAN SERVER per {format_date(today)}")
-    _table(rekap, head, widths, requests(), count, date_cols={3, 9, 11}, wrap_cols={4, 6, 7, 8, 10, 12},
-           fit=requests(), title=_title(today, printing, updated), one_page_wide=False)
+    _table(rekap, head, widths, requests(), count, date_cols={3, 9, 11},
+           wrap_cols={4, 5, 6, 7, 8, 10, 12}, fit=requests(), title=_title(today, printing, updated))
     if printing is not None:
         _print_sheet(wb.create_sheet("Perlu dicetak"), printing)
     head = ["Register", "No. Agenda", "Jenis", "Sheet", "Baris", "Kolom", "Nilai", "Masalah", "Yang perlu dilakukan"]
@@ -161,7 +162,7 @@ def _filled(text: str, fill: str) -> _Filled:
 
 
 def _title(today: date, printing: cetak.PrintList | None, updated: tuple[datetime, str] | None) -> str:
-    text = f"Rekap permohonan pemeliharaan server, keadaan per {format_date(today)}."
+    text = f"Rekap per {format_date(today)}."  # what it is comes from the page header and the sheet name
     if updated is not None:
         moment, computer = updated
         text += f" Diperbarui {format_date(moment.date())} pukul {moment:%H.%M} oleh {computer}."
@@ -177,8 +178,8 @@ def _print_sheet(ws: Any, printing: cetak.PrintList) -> None:
     (relative to REKAP.xlsx, so they work on a mapped drive and on a UNC path)."""
     since = (f"sejak daftar dikosongkan {cetak.describe_when(printing.cleared)} oleh {printing.cleared_by}"
              if printing.cleared else "sejak pertama kali dijalankan")
-    title = (f"Dokumen baru atau berubah {since}. Setelah semuanya dicetak, kosongkan daftar ini: klik ganda "
-             "'Perbarui Dokumen.bat' lalu pilih S, atau jalankan 'sop-pipeline cetak --selesai'.")
+    title = (f"Dokumen baru atau berubah {since}. Setelah dicetak, kosongkan daftar ini: 'Perbarui "
+             "Dokumen.bat' lalu S, atau 'sop-pipeline cetak --selesai'.")  # short enough to print whole
     head = ["No. Agenda", "Perangkat Daerah", "Dokumen", "Alasan", "Sejak", "Folder", "Status", "Catatan",
             "Register"]
     widths = [11, 30, 40, 26, 17, 12, 12, 60, 16]
@@ -220,20 +221,21 @@ def _text(ws: Any, value: str) -> Any:
 
 
 def _print_setup(ws: Any, title: str) -> None:
-    """Printed: the title and date on every page, page numbers, 80 % (≥ 8 pt) on A4 with narrow margins."""
+    """Printed: the title and date on every page, page numbers, narrow margins (the table is scaled to the
+    page's width, about 80 %: the text stays at 8 pt or more)."""
     ws.oddHeader.center.text = f"&B{title}&B"
     ws.oddFooter.center.text = "Halaman &P dari &N"
-    ws.page_setup.scale = 80
     ws.page_margins.left = ws.page_margins.right = 0.25
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.8  # inches; the header and footer sit 0.3 from the edge
+    ws.page_margins.header = ws.page_margins.footer = 0.3
 
 
 def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[Any]], count: int,
            date_cols: Collection[int], wrap_cols: Collection[int] = frozenset(), title: str = "",
-           fit: Iterable[Sequence[Any]] | None = None, one_page_wide: bool = True) -> None:
+           fit: Iterable[Sequence[Any]] | None = None) -> None:
     """A sheet's table: ``title`` (one line above the header) when given; ``fit``: the rows once more, to
-    narrow each column to what it holds (``widths`` are the widest allowed); ``one_page_wide``: printed
-    scaled to the page's width (else at the sheet's own scale, see _print_setup, so text stays readable)."""
+    narrow each column to what it holds (``widths`` are the widest allowed). Printed scaled to the page's
+    width: every column on the page, however many pages long."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
     if fit is not None:
@@ -244,10 +246,11 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[
     # Printed: landscape, the header row repeated on every page.
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = "9"  # A4
-    if one_page_wide:
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.print_title_rows = f"{top}:{top}"
+    # The table's own columns: a long title running on to the right does not shrink the print to fit it.
+    ws.print_area = f"A1:{get_column_letter(len(head))}{max(top, count + top)}"
     ws.freeze_panes = f"A{top + 1}"
     ws.auto_filter.ref = f"A{top}:{get_column_letter(len(head))}{max(top, count + top)}"
     if title:
@@ -256,7 +259,7 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[
         ws.append([cell])
         ws.row_dimensions[1].height = 20
     # The header's wrapped lines need their own height: LibreOffice does not grow the row on open.
-    lines = max(math.ceil(len(h) / max(w - 1, 1)) for h, w in zip(head, widths, strict=True))
+    lines = max(_lines(h, max(w - 1, 1)) for h, w in zip(head, widths, strict=True))  # bold: wider
     if lines > 1:
         ws.row_dimensions[top].height = 15 * min(lines, 4)
     header: list[Any] = []
@@ -267,16 +270,20 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[
     ws.append(header)
     # Styles only where they matter: per-cell styling dominates the recap's cost.
     for number, row in enumerate(rows, start=top + 1):
+        tall = False  # a row of wrapped lines: every cell at its top, so the row reads as one line
         if wrap_cols:  # wrapped text needs a taller row: neither Excel nor LibreOffice grows it on open
-            lines = max(math.ceil(len(str(row[c - 1] or "")) / (widths[c - 1] * 1.15)) for c in wrap_cols)
+            lines = max(_lines(str(row[c - 1] or ""), widths[c - 1]) for c in wrap_cols)
             if lines > 1:
                 ws.row_dimensions[number].height = 15 * min(lines, 12)
+                tall = True
         cells: list[Any] = []
         for c, value in enumerate(row, start=1):
             if isinstance(value, str):
                 cell = _text(ws, str(value))
                 if c in wrap_cols:
                     cell.alignment = _style("wrap")
+                elif tall:
+                    cell.alignment = _style("top")
                 if isinstance(value, _Filled) and value.fill is not None:
                     cell.fill = _style(value.fill)
                 if isinstance(value, _Link):
@@ -285,17 +292,41 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[
             elif c in date_cols and value is not None:
                 cell = WriteOnlyCell(ws, value=value)
                 cell.number_format = "DD/MM/YYYY HH:MM" if isinstance(value, datetime) else "DD/MM/YYYY"
+                if tall:
+                    cell.alignment = _style("top")
+                cells.append(cell)
+            elif tall and value is not None:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.alignment = _style("top")
                 cells.append(cell)
             else:
                 cells.append(value)
         ws.append(cells)
 
 
+def _lines(text: str, width: int) -> int:
+    """How many lines ``text`` takes in a wrapped column ``width`` characters wide: broken at spaces, as
+    Excel and LibreOffice break it (a count of characters alone leaves the last line of a cell unseen)."""
+    room = int(width * 1.1)  # Calibri 11: an average character is a little narrower than the '0' of a width
+    if len(text) <= room:
+        return 1 if text else 0
+    lines, used = 1, 0
+    for word in text.split():
+        size = len(word)
+        if used and used + 1 + size > room:
+            lines, used = lines + 1, 0
+        if size > room:  # a word wider than the column is broken inside
+            lines += (size - 1) // room
+            size = (size - 1) % room + 1
+        used = used + 1 + size if used else size
+    return lines
+
+
 def _fitted(head: Sequence[str], widths: Sequence[int], rows: Iterable[Sequence[Any]],
             wrap_cols: Collection[int]) -> list[int]:
     """Each column as wide as its longest value and its header (a long header may wrap at its words), at
     most ``widths``; wrapped columns keep their width."""
-    longest = [len(h) if len(h) <= 16 else max(len(w) for w in h.split()) for h in head]
+    longest = [1 + (len(h) if len(h) <= 16 else max(len(w) for w in h.split())) for h in head]  # bold: +1
     for row in rows:
         for c, value in enumerate(row):
             if c < len(longest):
