@@ -113,7 +113,8 @@ def add_to_list(outbox: Path, new: Sequence[PrintItem]) -> PrintList:
             item = PrintItem(item.path, item.agenda, item.perangkat_daerah, reason, old.time,
                              old.archived or item.archived, item.register)
         merged[item.path] = item
-    kept = sorted((i for i in merged.values() if _still_there(outbox / i.path)), key=lambda i: _natural(i.path))
+    kept = sorted((i for i in merged.values() if _still_there(outbox / i.path)),
+                  key=lambda i: _natural(i.path))
     result = PrintList(kept, current.cleared, current.cleared_by)
     if result != current:
         save_list(outbox, result)

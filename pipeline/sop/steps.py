@@ -45,7 +45,8 @@ STEPS: tuple[Step, ...] = (
          (Actor.KADIS,), "tgl_disposisi_kadis", "Disposisi"),
     Step(3, "Disposisi Kepala Bidang", "Kepala Bidang memverifikasi dan menugaskan Tim Teknis Pusat Data.",
          (Actor.KABID,), "tgl_disposisi_kabid", "Disposisi", needs=("petugas",)),
-    Step(4, "Pemeriksaan server", "Tim Teknis memeriksa spesifikasi, fisik server, alamat IP dan nama domain.",
+    Step(4, "Pemeriksaan server",
+         "Tim Teknis memeriksa spesifikasi, fisik server, alamat IP dan nama domain.",
          (Actor.TIM,), "tgl_pemeriksaan", "Data", wants=("nama_server", "alamat_ip", "hasil_pemeriksaan")),
     Step(5, "Isian kelengkapan", "Tim Teknis dan Perangkat Daerah mengisi dokumen isian kelengkapan.",
          (Actor.TIM, Actor.PD), "tgl_kelengkapan", "Dokumen isian kelengkapan"),
@@ -58,7 +59,8 @@ STEPS: tuple[Step, ...] = (
     Step(8, "Penarikan perangkat", "Bila perangkat harus diganti atau ditarik, Perangkat Daerah mengisi "
          "formulir penarikan perangkat server.", (Actor.PD, Actor.TIM), "tgl_penarikan", "Dokumentasi",
          skippable=True),
-    Step(9, "Laporan", "Tim Teknis menyusun laporan hasil pelaksanaan, berita acara dan formulir pemeliharaan.",
+    Step(9, "Laporan",
+         "Tim Teknis menyusun laporan hasil pelaksanaan, berita acara dan formulir pemeliharaan.",
          (Actor.TIM,), "tgl_laporan", "Dokumentasi", wants=("hasil_pemeliharaan",)),
     Step(10, "Pemeriksaan Kepala Bidang", "Kepala Bidang memeriksa laporan dan meneruskannya kepada "
          "Kepala Dinas.", (Actor.KABID,), "tgl_pemeriksaan_kabid", "Dokumen"),
