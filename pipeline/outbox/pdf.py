@@ -74,8 +74,9 @@ def find_soffice() -> str | None:
 
 def _installed_locations() -> list[Path]:
     if sys.platform == "win32":
-        roots = [os.environ.get("ProgramFiles", r"C:\Program Files"),
-                 os.environ.get("ProgramFiles(x86)", r"C:\Program Files (x86)")]
+        # os.environ upper-cases its keys on Windows: this is %ProgramFiles% and %ProgramFiles(x86)%
+        roots = [os.environ.get("PROGRAMFILES", r"C:\Program Files"),
+                 os.environ.get("PROGRAMFILES(X86)", r"C:\Program Files (x86)")]
         return [Path(root) / "LibreOffice" / "program" / "soffice.exe" for root in roots]
     if sys.platform == "darwin":
         return [Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")]
