@@ -12,7 +12,7 @@ from pipeline.register.values import norm_key
 E = TypeVar("E", bound=Enum)
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     TEXT = "teks"
     DATE = "tanggal"
     DATETIME = "tanggal dan jam"

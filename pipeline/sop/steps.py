@@ -4,7 +4,7 @@ the branch at step 8. Validation, the recap and the documents derive from this t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from pipeline.register.columns import Tindakan, YaTidak, choice_of
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from pipeline.register.reader import Record
 
 
-class Actor(str, Enum):
+class Actor(StrEnum):
     PD = "Perangkat Daerah Pemohon"
     KADIS = "Kepala Dinas"
     KABID = "Kepala Bidang"
