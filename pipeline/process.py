@@ -55,7 +55,8 @@ class Caches:
     """What a caller that runs more than once (the watcher) keeps between runs. Every entry is keyed by the
     bytes it was computed from, so none can be stale; a plain `sop-pipeline run` starts with an empty one."""
 
-    registers: dict[Path, tuple[str, Settings, Validation]] = field(default_factory=dict)  # by register digest
+    # by register digest
+    registers: dict[Path, tuple[str, Settings, Validation]] = field(default_factory=dict)
     templates: CheckedTemplates = field(default_factory=_checked)
     fast: FastTemplates = field(default_factory=_fast)
     archives: FileMemo = field(default_factory=_memo)
@@ -97,7 +98,8 @@ class _Unread(list["Validation"]):
 @dataclass
 class RunReport:
     validations: list[Validation] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)  # unreadable registers, broken templates, write failures
+    # unreadable registers, broken templates, write failures
+    problems: list[Problem] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     unchanged: int = 0
     held: int = 0  # requests whose documents were held back by errors
@@ -142,8 +144,8 @@ class RunReport:
         return folders
 
     def summary(self) -> str:
-        text = (f"{self.requests} permohonan: {len(self.written)} dokumen ditulis, {self.unchanged} tidak berubah, "
-                f"{self.held} permohonan ditahan karena galat")
+        text = (f"{self.requests} permohonan: {len(self.written)} dokumen ditulis, {self.unchanged} "
+                f"tidak berubah, {self.held} permohonan ditahan karena galat")
         if self.locked:
             text += f", {len(self.locked)} dokumen terkunci (dicoba lagi nanti)"
         return text + "."
@@ -213,7 +215,8 @@ def _process(settings: Settings, progress: Progress | None, caches: Caches) -> R
     ob.clean_stale_temps(settings.outbox)  # ours alone: nobody else holds the lock
     registers = find_registers(settings.inbox)
     templates = load_templates(settings.templates, lambda: sample_contexts(settings.today),
-                               cache=settings.outbox / "_log" / "templat-lolos.json", checked=caches.templates)
+                               cache=settings.outbox / "_log" / "templat-lolos.json",
+                               checked=caches.templates)
     report.problems += templates.problems
     logo, logo_problem = check_logo(settings.templates, caches.photos)  # checked like a photo; unusable: none
     if logo_problem is not None:
@@ -222,7 +225,8 @@ def _process(settings: Settings, progress: Progress | None, caches: Caches) -> R
         report.problems.append(missing_logo_warning())
     tally = Tally()
     # Render processes are forked now, while this process is small, not after it has read the register.
-    early: ProcessPoolExecutor | None = start_pool(settings.workers) if registers and settings.workers > 1 else None
+    early: ProcessPoolExecutor | None = start_pool(settings.workers) if registers and settings.workers > 1 \
+        else None
     done = 0
     stale: list[Path] = []
 
@@ -313,7 +317,8 @@ def archive(settings: Settings, caches: Caches | None = None,
     with office_lock(settings.outbox, settings.lock_wait, "arsip"):
         report = _process(settings, progress, caches)
         result = archive_requests(settings, report.validations, settings.pdf,
-                                  report.unsettled_folders(settings.outbox), progress=_phase(progress, ARCHIVING))
+                                  report.unsettled_folders(settings.outbox),
+                                  progress=_phase(progress, ARCHIVING))
     return report, result
 
 

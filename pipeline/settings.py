@@ -104,14 +104,16 @@ def parse_today(text: str, where: str) -> date:
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise SettingsError(f"{where}={text!r} bukan tanggal; tulis seperti 2026-11-28 (YYYY-MM-DD)") from None
+        raise SettingsError(f"{where}={text!r} bukan tanggal; tulis seperti 2026-11-28 "
+                            "(YYYY-MM-DD)") from None
     return check_today(day, where)
 
 
 def check_today(day: date, where: str) -> date:
     low, high = TODAY_RANGE
     if not low <= day <= high:
-        raise SettingsError(f"{where} {day.isoformat()} di luar rentang {low.year}–{high.year}; periksa tahunnya")
+        raise SettingsError(f"{where} {day.isoformat()} di luar rentang {low.year}–{high.year}; "
+                            "periksa tahunnya")
     return day
 
 
@@ -165,7 +167,8 @@ def read_settings_file(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
             raise SettingsError(f"{path.name}: kunci [watch] '{key}' tidak dikenal; "
                                 f"yang dikenal: {', '.join(_WATCH_KEYS)}")
         least = 0.1 if key == "polling_interval" else 0.0
-        if kind is float and isinstance(value, int | float) and not isinstance(value, bool) and value >= least:
+        if kind is float and isinstance(value, int | float) and not isinstance(value, bool) \
+                and value >= least:
             watch[key] = float(value)
         elif kind is str and value in get_args(ObserverMode):
             watch[key] = value

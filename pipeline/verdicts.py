@@ -126,7 +126,8 @@ def _file_digest(path: Path) -> str:
         return ""
 
 
-def _read_and_validate(path: Path, settings: Settings, report: RunReport, caches: Caches) -> Validation | None:
+def _read_and_validate(path: Path, settings: Settings, report: RunReport,
+                       caches: Caches) -> Validation | None:
     """One register read and validated on its own (kept in ``caches`` by the bytes it was read from)."""
     digest = _file_digest(path)
     cached = caches.registers.get(path)

@@ -83,18 +83,20 @@ def load_templates(folder: Path, sample: Samples | Callable[[], Samples], max_by
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 unpacked = sum(i.file_size for i in zf.infolist())
             if unpacked > 10 * max_bytes:
-                problems.append(template_problem(spec, f"Templat {spec.template} terlalu besar setelah dibuka "
-                                                 f"({unpacked / 1e6:.0f} MB); ditolak demi keamanan.",
+                problems.append(template_problem(spec, f"Templat {spec.template} terlalu besar setelah "
+                                                 f"dibuka ({unpacked / 1e6:.0f} MB); ditolak demi keamanan.",
                                                  "Simpan ulang templat dari Word."))
                 continue
         except zipfile.BadZipFile:
-            problems.append(template_problem(spec, f"Templat {spec.template} bukan dokumen Word (.docx) yang utuh.",
+            problems.append(template_problem(spec, f"Templat {spec.template} bukan dokumen Word "
+                                             "(.docx) yang utuh.",
                                              "Simpan ulang templat dari Word sebagai .docx."))
             continue
         except OSError:
-            problems.append(template_problem(spec, f"Templat {spec.template} tidak ditemukan di {folder.name}/.",
-                                             "Salin templat bawaan dengan 'sop-pipeline init' atau kembalikan "
-                                             "file dari _riwayat/cadangan."))
+            problems.append(template_problem(spec, f"Templat {spec.template} tidak ditemukan di "
+                                             f"{folder.name}/.",
+                                             "Salin templat bawaan dengan 'sop-pipeline init' atau "
+                                             "kembalikan file dari _riwayat/cadangan."))
             continue
         tpl = LoadedTemplate(spec, path, data, hashlib.sha256(data).hexdigest())
         key = f"{spec.key}:{tpl.digest}"
@@ -104,7 +106,8 @@ def load_templates(folder: Path, sample: Samples | Callable[[], Samples], max_by
         if cached is None:
             if samples is None:
                 samples = sample() if callable(sample) else sample
-            cached = memory[(spec.key, tpl.digest)] = (check_template(tpl, samples[spec.key]), set(tpl.fields))
+            found = check_template(tpl, samples[spec.key])
+            cached = memory[(spec.key, tpl.digest)] = (found, set(tpl.fields))
         found, tpl.fields = cached[0], set(cached[1])
         if found:
             problems += found
@@ -125,9 +128,11 @@ def _read_passed(cache: Path | None) -> dict[str, list[str]]:
         data = json.loads(cache.read_text(encoding="utf-8")) if cache else {}
     except (OSError, ValueError):
         return {}
-    if not isinstance(data, dict) or data.get("versi") != _CHECK_VERSION or not isinstance(data.get("lolos"), dict):
+    if not isinstance(data, dict) or data.get("versi") != _CHECK_VERSION \
+            or not isinstance(data.get("lolos"), dict):
         return {}
-    return {k: v for k, v in data["lolos"].items() if isinstance(v, list) and all(isinstance(f, str) for f in v)}
+    return {k: v for k, v in data["lolos"].items()
+            if isinstance(v, list) and all(isinstance(f, str) for f in v)}
 
 
 # What DocxTemplate.render renders besides the body, headers and footers (docxtpl 0.20): footnotes and these
@@ -244,7 +249,8 @@ def check_template(tpl: LoadedTemplate, sample: Mapping[str, Any]) -> list[Probl
     try:
         sources = list(_sources(tpl.data))
     except Exception as err:  # not a zip, not a Word document, hostile XML…
-        return [template_problem(spec, f"Templat {spec.template} tidak dapat dibuka sebagai dokumen Word ({err}).",
+        return [template_problem(spec, f"Templat {spec.template} tidak dapat dibuka sebagai dokumen "
+                                 f"Word ({err}).",
                                  "Simpan ulang templat dari Word sebagai .docx.")]
     for where, source, raw in sources:
         try:
@@ -331,7 +337,8 @@ def _chain(node: nodes.Node) -> str:
     if isinstance(node, nodes.Getattr):
         base = _chain(node.node)
         return f"{base}.{node.attr}" if base else ""
-    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) \
+            and isinstance(node.arg.value, str):
         base = _chain(node.node)
         return f"{base}.{node.arg.value}" if base else ""
     return ""

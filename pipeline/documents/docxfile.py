@@ -19,7 +19,8 @@ SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fa
 
 
 class StrictTemplate(DocxTemplate):  # type: ignore[misc]  # docxtpl has no type hints
-    """docxtpl repairs broken XML by silently dropping content (docs/LIBRARIES.md, 'docxtpl'); refuse instead."""
+    """docxtpl repairs broken XML by silently dropping content (docs/LIBRARIES.md, 'docxtpl'); refuse
+    instead."""
 
     def fix_tables(self, xml: str) -> Any:
         try:
@@ -36,7 +37,8 @@ def normalise_docx(data: bytes) -> bytes:
         for item in zin.infolist():
             body = zin.read(item.filename)
             if item.filename.endswith(".xml") or item.filename.endswith(".rels"):
-                etree.fromstring(body, SAFE_XML)  # raises on a damaged part: never write a half-valid document
+                # raises on a damaged part: never write a half-valid document
+                etree.fromstring(body, SAFE_XML)
             info = zipfile.ZipInfo(item.filename, date_time=FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16

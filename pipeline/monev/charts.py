@@ -69,7 +69,8 @@ def chart_steps(f: Figures) -> bytes:
             return
         rows = list(range(len(steps)))[::-1]
         shares = [100 * (s.share or 0) for s in steps]
-        colours = [GREEN if (s.share or 0) >= 0.9 else ORANGE if (s.share or 0) >= 0.75 else RED for s in steps]
+        colours = [GREEN if (s.share or 0) >= 0.9 else ORANGE if (s.share or 0) >= 0.75 else RED
+                   for s in steps]
         ax.barh(rows, shares, color=colours, height=0.62, zorder=2)
         ax.axvline(100, color="black", linestyle="--", linewidth=0.9, zorder=3)
         ax.text(99, len(steps) - 0.45, "mutu baku: 100% langkah ≤ 1 hari kerja", ha="right", va="bottom",
@@ -112,7 +113,8 @@ def chart_turnaround(f: Figures) -> bytes:
         first = [counts.get(d, (0, 0))[0] for d in days]
         second = [counts.get(d, (0, 0))[1] for d in days]
         ax.bar(days, first, color=BLUE, width=0.8, label="tanpa langkah 8", zorder=2)
-        ax.bar(days, second, bottom=first, color=TEAL, width=0.8, label="dengan langkah 8 (penarikan)", zorder=2)
+        ax.bar(days, second, bottom=first, color=TEAL, width=0.8, label="dengan langkah 8 (penarikan)",
+               zorder=2)
         top = max(a + b for a, b in zip(first, second, strict=True))
         for x, text, align in ((without, f"baku {without} hari kerja ", "right"),
                                (with_8, f" baku {with_8} hari kerja (dengan langkah 8)", "left")):

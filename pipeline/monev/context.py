@@ -85,7 +85,8 @@ def _step_row(s: StepFigures) -> dict[str, str]:
     timed = s.step.number > 1
     return {"no": f"{s.step.number}.", "nama": s.step.name, "pelaksana": step_actors(s.step, short=True),
             "dinilai": str(s.dinilai) if timed else DASH, "tepat": str(s.tepat) if timed else DASH,
-            "terlambat": str(s.terlambat) if timed else DASH, "tertunggak": str(s.tertunggak) if timed else DASH,
+            "terlambat": str(s.terlambat) if timed else DASH,
+            "tertunggak": str(s.tertunggak) if timed else DASH,
             "persen": percent(s.share), "median": number(s.median), "terlama": number(s.terlama)}
 
 
@@ -116,8 +117,8 @@ def _form_row(s: StepFigures, g: Gap | None, f: Figures) -> dict[str, str]:
         note = f"{f.counts.diterima} surat permohonan diterima dan diagendakan.{_gap_text(g)}"
         return base | {"catatan": note, "baik" if not gap_total else "tidak": "☑"}
     if not s.dinilai and not gap_total:
-        return base | {"catatan": "Belum dapat dinilai: belum ada permohonan yang melaksanakan langkah ini atau "
-                                  "yang batas waktunya sudah lewat."}
+        return base | {"catatan": "Belum dapat dinilai: belum ada permohonan yang melaksanakan langkah ini "
+                                  "atau yang batas waktunya sudah lewat."}
     parts = []
     if s.dinilai:
         parts.append(f"Tepat waktu {s.tepat} dari {s.dinilai} ({percent(s.share)})"
@@ -135,9 +136,11 @@ def _scope_note(f: Figures) -> str:
     notes = []
     if f.counts.ditahan:
         notes.append(f"{f.counts.ditahan} permohonan yang barisnya di register memuat galat dihitung sebagai "
-                     "ditahan dan tidak dipakai untuk menghitung waktu, tetapi tetap diperiksa kelengkapannya.")
+                     "ditahan dan tidak dipakai untuk menghitung waktu, tetapi tetap diperiksa "
+                     "kelengkapannya.")
     if f.tanpa_tanggal:
-        notes.append(f"{f.tanpa_tanggal} baris tanpa Tanggal Diterima yang terbaca tidak masuk periode mana pun.")
+        notes.append(f"{f.tanpa_tanggal} baris tanpa Tanggal Diterima yang terbaca tidak masuk periode "
+                     "mana pun.")
     return " ".join(notes)
 
 
@@ -145,9 +148,9 @@ def _summary_sentence(f: Figures) -> str:
     c = f.counts
     if not c.diterima:
         return f"Pada {f.period.title} tidak ada permohonan pemeliharaan server yang diterima."
-    return (f"Pada {f.period.title} diterima {c.diterima} permohonan pemeliharaan server: {c.selesai} selesai, "
-            f"{c.proses} masih dalam proses ({c.lewat_batas} di antaranya melewati batas waktu langkah "
-            f"berikutnya) dan {c.ditahan} ditahan karena barisnya di register memuat galat.")
+    return (f"Pada {f.period.title} diterima {c.diterima} permohonan pemeliharaan server: {c.selesai} "
+            f"selesai, {c.proses} masih dalam proses ({c.lewat_batas} di antaranya melewati batas waktu "
+            f"langkah berikutnya) dan {c.ditahan} ditahan karena barisnya di register memuat galat.")
 
 
 def _timing_sentence(f: Figures) -> str:
@@ -156,7 +159,8 @@ def _timing_sentence(f: Figures) -> str:
         return "Belum ada langkah yang dapat dinilai ketepatan waktunya."
     tepat = sum(s.tepat for s in timed)
     total = sum(s.dinilai for s in timed)
-    text = f"Dari {total} langkah yang dinilai, {tepat} ({percent(share(tepat, total))}) dilaksanakan dalam mutu baku."
+    text = (f"Dari {total} langkah yang dinilai, {tepat} ({percent(share(tepat, total))}) dilaksanakan dalam "
+            "mutu baku.")
     worst = min(timed, key=lambda s: (s.share or 0, -(s.terlambat + s.tertunggak), s.step.number))
     if (worst.share or 0) >= 1:
         return text + " Semua langkah yang dinilai tepat waktu."
@@ -177,10 +181,10 @@ def _turnaround_sentence(f: Figures) -> str:
     without, with_8 = t.baku
     if not t.selesai:
         return "Belum ada permohonan yang selesai pada periode ini."
-    return (f"Dari {t.selesai} permohonan yang selesai, {t.dalam_baku} ({percent(share(t.dalam_baku, t.selesai))}) "
-            f"selesai dalam baku waktu SOP, yaitu {without} hari kerja sejak surat diterima ({with_8} hari kerja "
-            f"bila ada penarikan perangkat pada langkah 8); median {number(t.median)} hari kerja, terlama "
-            f"{number(t.terlama)} hari kerja.")
+    return (f"Dari {t.selesai} permohonan yang selesai, {t.dalam_baku} "
+            f"({percent(share(t.dalam_baku, t.selesai))}) selesai dalam baku waktu SOP, yaitu {without} hari "
+            f"kerja sejak surat diterima ({with_8} hari kerja bila ada penarikan perangkat pada langkah 8); "
+            f"median {number(t.median)} hari kerja, terlama {number(t.terlama)} hari kerja.")
 
 
 def _completeness_sentence(f: Figures) -> str:
@@ -189,5 +193,5 @@ def _completeness_sentence(f: Figures) -> str:
     if not f.tidak_lengkap:
         return "Pencatatan dan dokumentasi semua permohonan lengkap."
     return (f"Pencatatan atau dokumentasi {f.tidak_lengkap} dari {f.counts.diterima} permohonan "
-            f"({percent(share(f.tidak_lengkap, f.counts.diterima))}) belum lengkap; rinciannya menurut langkah "
-            "ada pada tabel berikut.")
+            f"({percent(share(f.tidak_lengkap, f.counts.diterima))}) belum lengkap; rinciannya menurut "
+            "langkah ada pada tabel berikut.")

@@ -40,7 +40,8 @@ class Counts:
 
 @dataclass(frozen=True)
 class StepFigures:
-    """One step against its mutu baku. A step is *dinilai* once it is done, or once its deadline has passed."""
+    """One step against its mutu baku. A step is *dinilai* once it is done, or once its deadline has
+    passed."""
 
     step: Step
     tepat: int  # done within the mutu baku
@@ -89,7 +90,8 @@ class Gap:
     dokumen: int  # a column the step needs, or the number of a document it produces
     foto: int  # no documentation photo in inbox/lampiran/<No. Agenda>/
     perangkat: int  # no device in sheet Perangkat (or none replaced although Perangkat Diganti = Ya)
-    keputusan: int  # the step-8 decision (Perangkat Diganti, Tgl Penarikan) missing while later steps are dated
+    # the step-8 decision (Perangkat Diganti, Tgl Penarikan) missing while later steps are dated
+    keputusan: int
     contoh: tuple[str, ...]  # a few of the agenda numbers
 
     @property
@@ -181,7 +183,8 @@ def compute_figures(sources: Iterable[tuple[Validation, WorkCalendar]], period: 
                 continue
             held = a.held or validation.blocked
             finished = not held and a.next_step is None and bool(a.done)
-            state = "ditahan" if held else "selesai" if finished else "lewat_batas" if a.overdue > 0 else "proses"
+            state = "ditahan" if held else "selesai" if finished \
+                else "lewat_batas" if a.overdue > 0 else "proses"
             within = False
             if not held:
                 _step_times(a, calendar, today, durations, late, pending, pending_max)
@@ -288,14 +291,16 @@ def _median(counter: Counter[int]) -> float | None:
 
 
 def _buckets(period: Period) -> list[tuple[date, str]]:
-    """(first day, label) of each month of the period, or of each week when the period is two months or less."""
+    """(first day, label) of each month of the period, or of each week when the period is two months or
+    less."""
     if (period.end - period.start).days <= 62:
         out = []
         day = period.start
         while day <= period.end:
             end = min(day + timedelta(days=6 - day.weekday()), period.end)
             label = f"{day.day}–{end.day} {month_names()[end.month - 1][:3]}" if day.month == end.month \
-                else f"{day.day} {month_names()[day.month - 1][:3]}–{end.day} {month_names()[end.month - 1][:3]}"
+                else (f"{day.day} {month_names()[day.month - 1][:3]}–"
+                      f"{end.day} {month_names()[end.month - 1][:3]}")
             out.append((day, label if day != end else f"{day.day} {month_names()[day.month - 1][:3]}"))
             day = end + timedelta(days=1)
         return out

@@ -29,13 +29,15 @@ _GREEN, _BLUE, _ORANGE, _GREY, _TEAL = "2E7D32", "1F5FA8", "EF8F00", "8D8D8D", "
 def _style(name: str) -> Any:
     """openpyxl is imported when the sheet is written, not when a run only needs the figures' digest."""
     from openpyxl.styles import Alignment, Font, PatternFill
-    return {"bold": Font(name="Calibri", size=11, bold=True), "title": Font(name="Calibri", size=14, bold=True),
+    return {"bold": Font(name="Calibri", size=11, bold=True),
+            "title": Font(name="Calibri", size=14, bold=True),
             "head_fill": PatternFill("solid", fgColor="DDEBF7"),
             "wrap": Alignment(wrap_text=True, vertical="top")}[name]
 
 
 def kinerja_figures(validations: Iterable[Validation], today: date) -> Figures:
-    """The figures of the year of ``today`` (requests received from 1 January), as the report computes them."""
+    """The figures of the year of ``today`` (requests received from 1 January), as the report computes
+    them."""
     return compute_figures(((v, build_calendar(v.register)) for v in validations), year_period(today.year),
                            today)
 
@@ -123,8 +125,8 @@ def _summary(sheet: _Sheet, f: Figures) -> None:
     sheet.header(["Diterima", "Selesai", "Dalam proses", "Lewat batas", "Ditahan (galat)",
                   "Selesai dalam baku waktu SOP", "Median penyelesaian (hari kerja)", "Terlama (hari kerja)",
                   "Permohonan tidak lengkap", "Tanpa Tanggal Diterima"])
-    sheet.append([c.diterima, c.selesai, c.proses, c.lewat_batas, c.ditahan, t.dalam_baku, t.median, t.terlama,
-                  f.tidak_lengkap, f.tanpa_tanggal])
+    sheet.append([c.diterima, c.selesai, c.proses, c.lewat_batas, c.ditahan, t.dalam_baku, t.median,
+                  t.terlama, f.tidak_lengkap, f.tanpa_tanggal])
 
 
 def _steps(sheet: _Sheet, f: Figures) -> tuple[int, int]:
@@ -171,8 +173,8 @@ def _steps_chart(ws: Any, first: int, last: int) -> BarChart:
 
 def _months(sheet: _Sheet, f: Figures) -> tuple[int, int]:
     sheet.heading("Permohonan yang diterima per bulan, menurut keadaannya")
-    sheet.header(["Bulan", "Diterima", "Selesai", "Dalam proses (dalam batas)", "Lewat batas", "Ditahan (galat)",
-                  "Selesai dalam baku waktu"])
+    sheet.header(["Bulan", "Diterima", "Selesai", "Dalam proses (dalam batas)", "Lewat batas",
+                  "Ditahan (galat)", "Selesai dalam baku waktu"])
     first = sheet.row + 1
     for g in f.per_waktu:
         c = g.counts
@@ -188,7 +190,8 @@ def _months_chart(ws: Any, first: int, last: int) -> BarChart:
     chart.grouping = "stacked"
     chart.overlap = 100
     chart.title = "Permohonan per bulan"
-    chart.add_data(Reference(ws, min_col=3, max_col=6, min_row=first - 1, max_row=last), titles_from_data=True)
+    chart.add_data(Reference(ws, min_col=3, max_col=6, min_row=first - 1, max_row=last),
+                   titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
     for series, colour in zip(chart.series, (_GREEN, _BLUE, _ORANGE, _GREY), strict=True):
         series.graphicalProperties.solidFill = colour
@@ -202,8 +205,8 @@ def _months_chart(ws: Any, first: int, last: int) -> BarChart:
 def _turnaround(sheet: _Sheet, f: Figures) -> tuple[int, int] | None:
     t = f.turnaround
     without, with_8 = t.baku
-    sheet.heading(f"Waktu penyelesaian permohonan yang selesai (hari kerja sejak surat diterima); baku waktu SOP "
-                  f"{without} hari kerja, {with_8} bila ada penarikan perangkat (langkah 8)")
+    sheet.heading(f"Waktu penyelesaian permohonan yang selesai (hari kerja sejak surat diterima); baku waktu "
+                  f"SOP {without} hari kerja, {with_8} bila ada penarikan perangkat (langkah 8)")
     sheet.header(["Hari kerja", "Tanpa langkah 8", "Dengan langkah 8"])
     if not t.sebaran:
         sheet.append(["Belum ada permohonan yang selesai."])
@@ -223,7 +226,8 @@ def _turnaround_chart(ws: Any, first: int, last: int) -> BarChart:
     chart.grouping = "stacked"
     chart.overlap = 100
     chart.title = "Sebaran waktu penyelesaian (hari kerja)"
-    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=first - 1, max_row=last), titles_from_data=True)
+    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=first - 1, max_row=last),
+                   titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
     for series, colour in zip(chart.series, (_BLUE, _TEAL), strict=True):
         series.graphicalProperties.solidFill = colour
@@ -237,8 +241,8 @@ def _turnaround_chart(ws: Any, first: int, last: int) -> BarChart:
 
 def _per_pd(sheet: _Sheet, f: Figures) -> None:
     sheet.heading("Menurut Perangkat Daerah")
-    sheet.header(["No", "Perangkat Daerah", "Diterima", "Selesai", "Dalam proses", "Lewat batas", "Ditahan (galat)",
-                  "Selesai dalam baku waktu"])
+    sheet.header(["No", "Perangkat Daerah", "Diterima", "Selesai", "Dalam proses", "Lewat batas",
+                  "Ditahan (galat)", "Selesai dalam baku waktu"])
     for i, g in enumerate(f.per_pd, 1):
         c = g.counts
         sheet.append([i, g.label, c.diterima, c.selesai, c.proses, c.lewat_batas, c.ditahan, g.dalam_baku])

@@ -75,7 +75,8 @@ def year_period(year: int) -> Period:
 
 def date_range(start: date, end: date) -> Period:
     if end < start:
-        raise ValueError(f"tanggal akhir {format_date(end)} lebih awal dari tanggal awal {format_date(start)}")
+        raise ValueError(f"tanggal akhir {format_date(end)} lebih awal dari tanggal awal "
+                         f"{format_date(start)}")
     return Period(start, end, "rentang", f"{start.isoformat()}_{end.isoformat()}")
 
 

@@ -62,7 +62,8 @@ def report_path(outbox: Path, period: Period) -> Path:
 def make_report(settings: Settings, period: Period) -> MonevResult:
     """Write the monev report of ``period`` as the registers stand on ``settings.today``.
 
-    Raises PipelineError when there is no register, the template is unusable or the report cannot be written."""
+    Raises PipelineError when there is no register, the template is unusable or the report cannot be
+    written."""
     from pipeline.process import check  # reads and validates every register; writes nothing
 
     run = check(settings)
@@ -105,8 +106,8 @@ def _write(target: Path, data: bytes) -> bool:
         ob.keep_previous(target, datetime.now(), root=outbox)  # the report is signed: the old one is kept
         ob.atomic_write(target, data, root=outbox)
     except PermissionError as err:
-        raise OutboxError(f"{target.name} tidak dapat ditulis ({err.strerror}); tutup dokumen itu atau periksa "
-                          "izin tulis folder outbox.") from err
+        raise OutboxError(f"{target.name} tidak dapat ditulis ({err.strerror}); tutup dokumen itu atau "
+                          "periksa izin tulis folder outbox.") from err
     except OSError as err:
         raise OutboxError(f"{target.name} tidak dapat ditulis: {err}") from err
     return True
@@ -125,8 +126,8 @@ def load_report_template(folder: Path, today: date) -> tuple[LoadedTemplate | No
         data = template_bytes() if builtin else _read_template(path)
     except (OSError, ValueError, zipfile.BadZipFile) as err:
         return None, [template_problem(SPEC, f"Templat {TEMPLATE_NAME} tidak dapat dipakai: {err}.",
-                                       "Simpan ulang templat dari Word, atau hapus file itu agar templat bawaan "
-                                       "dipakai.")], False
+                                       "Simpan ulang templat dari Word, atau hapus file itu agar templat "
+                                       "bawaan dipakai.")], False
     tpl = LoadedTemplate(SPEC, path, data, hashlib.sha256(data).hexdigest())
     problems = check_template(tpl, sample_context(today))
     return (None if problems else tpl), problems, builtin
@@ -153,7 +154,8 @@ def sample_context(today: date) -> dict[str, Any]:
 
 
 def render_report(tpl: LoadedTemplate, context: Mapping[str, Any]) -> bytes:
-    """Fill the template in the same sandbox as every other document; charts stay PNG. Same input, same bytes."""
+    """Fill the template in the same sandbox as every other document; charts stay PNG. Same input, same
+    bytes."""
     doc = StrictTemplate(io.BytesIO(tpl.data))
     doc.render(_bind(context, doc), jinja_env=make_environment(), autoescape=True)
     out = io.BytesIO()
@@ -184,6 +186,7 @@ def summary(result: MonevResult, root: Path) -> list[str]:
         lines.append(f"Templat {TEMPLATE_NAME} belum ada di templates_docx/; dipakai templat bawaan "
                      "('sop-pipeline init' menyalinnya agar dapat diubah).")
     lines.append(f"Laporan: {shown} ({'ditulis' if result.written else 'tidak berubah'})")
-    lines.append(f"{f.period.title} ({f.period.span}): {c.diterima} permohonan diterima, {c.selesai} selesai, "
-                 f"{c.proses} dalam proses ({c.lewat_batas} lewat batas waktu), {c.ditahan} ditahan karena galat.")
+    lines.append(f"{f.period.title} ({f.period.span}): {c.diterima} permohonan diterima, {c.selesai} "
+                 f"selesai, {c.proses} dalam proses ({c.lewat_batas} lewat batas waktu), {c.ditahan} ditahan "
+                 "karena galat.")
     return lines

@@ -67,7 +67,8 @@ def _loop_table(document: DocxDocument, loop: str, var: str, columns: tuple[Colu
                 indent: float | None = None) -> None:
     """Header row, `{%tr for <var> in <loop> %}` row, one row of fields, `{%tr endfor %}` row.
 
-    Each table has its own loop variable: `sop-pipeline fields` and the template check tell loops apart by it."""
+    Each table has its own loop variable: `sop-pipeline fields` and the template check tell loops apart by
+    it."""
     tbl = table(document, [width for _, _, width, _ in columns], 4, margin=0.08, indent=indent)
     for cell, (heading, _, _, _) in zip(tbl.rows[0].cells, columns, strict=True):
         par(cell, heading, _HEAD, style=_TABLE, align=CENTER)
@@ -92,8 +93,8 @@ def _summary(document: DocxDocument) -> None:
     tbl = table(document, [width] * len(columns), 2, margin=0.08, indent=1.2)
     for index, (heading, key) in enumerate(columns):
         par(tbl.rows[0].cells[index], heading, _HEAD, style=_TABLE, align=CENTER)
-        par(tbl.rows[1].cells[index], f"{{{{ ringkas.{key} }}}}", Look(bold=True, size=13), style="Tanpa Spasi",
-            align=CENTER)
+        par(tbl.rows[1].cells[index], f"{{{{ ringkas.{key} }}}}", Look(bold=True, size=13),
+            style="Tanpa Spasi", align=CENTER)
     header_row(tbl, repeat=False)
     keep_rows(tbl)
     keep_together(tbl)
@@ -129,10 +130,11 @@ def _hasil(document: DocxDocument) -> None:
     _figure(document, "permohonan", "Gambar 1. Permohonan yang diterima menurut keadaannya")
     _body(document, "Rincian menurut Perangkat Daerah pemohon:")
     _loop_table(document, "pd", "d", (
-        ("No", "no", 0.8, True), ("Perangkat Daerah", "nama", 5.3, False), ("Diterima", "diterima", 1.6, True),
-        ("Selesai", "selesai", 1.5, True), ("Dalam proses", "proses", 1.6, True),
-        ("Lewat batas", "lewat_batas", 1.5, True), ("Ditahan (galat)", "ditahan", 1.6, True),
-        ("Selesai dalam baku waktu", "dalam_baku", 1.4, True)), indent=1.2)
+        ("No", "no", 0.8, True), ("Perangkat Daerah", "nama", 5.3, False),
+        ("Diterima", "diterima", 1.6, True), ("Selesai", "selesai", 1.5, True),
+        ("Dalam proses", "proses", 1.6, True), ("Lewat batas", "lewat_batas", 1.5, True),
+        ("Ditahan (galat)", "ditahan", 1.6, True), ("Selesai dalam baku waktu", "dalam_baku", 1.4, True)),
+        indent=1.2)
     _sub(document, "2.", "Ketepatan Waktu Setiap Langkah")
     _body(document, "Setiap langkah dinilai terhadap langkah sebelumnya yang dijalani (langkah 9 terhadap "
           "langkah 7 bila tidak ada penarikan perangkat): tepat bila dilaksanakan paling lama 1 hari kerja "
@@ -140,9 +142,10 @@ def _hasil(document: DocxDocument) -> None:
           "sudah lewat (tertunggak). Waktu dihitung dari permohonan tanpa galat.")
     _loop_table(document, "langkah", "l", (
         ("No", "no", 0.8, True), ("Langkah", "nama", 2.9, False), ("Pelaksana", "pelaksana", 2.4, False),
-        ("Dinilai", "dinilai", 1.3, True), ("Tepat", "tepat", 1.1, True), ("Terlambat", "terlambat", 1.8, True),
-        ("Belum, lewat batas", "tertunggak", 1.6, True), ("Tepat waktu", "persen", 1.6, True),
-        ("Median (hari kerja)", "median", 1.5, True), ("Terlama (hari kerja)", "terlama", 1.5, True)))
+        ("Dinilai", "dinilai", 1.3, True), ("Tepat", "tepat", 1.1, True),
+        ("Terlambat", "terlambat", 1.8, True), ("Belum, lewat batas", "tertunggak", 1.6, True),
+        ("Tepat waktu", "persen", 1.6, True), ("Median (hari kerja)", "median", 1.5, True),
+        ("Terlama (hari kerja)", "terlama", 1.5, True)))
     _figure(document, "langkah", "Gambar 2. Ketepatan waktu setiap langkah terhadap mutu baku")
     _body(document, "{{ ringkas.waktu }}")
     _sub(document, "3.", "Waktu Penyelesaian Permohonan")
@@ -152,9 +155,10 @@ def _hasil(document: DocxDocument) -> None:
     _body(document, "Peringatan SOP: \u201cPencatatan dan pendokumentasian yang tidak lengkap akan "
           "mengakibatkan kegagalan dalam pengawasan penggunaan server.\u201d {{ lengkap.kalimat }}")
     _loop_table(document, "kelengkapan", "k", (
-        ("No", "no", 0.8, True), ("Langkah", "nama", 3.4, False), ("Isian/nomor dokumen", "dokumen", 1.9, True),
-        ("Foto dokumentasi", "foto", 2.3, True), ("Data perangkat", "perangkat", 1.9, True),
-        ("Keputusan langkah 8", "keputusan", 2.0, True), ("Contoh No. Agenda", "contoh", 4.2, False)))
+        ("No", "no", 0.8, True), ("Langkah", "nama", 3.4, False),
+        ("Isian/nomor dokumen", "dokumen", 1.9, True), ("Foto dokumentasi", "foto", 2.3, True),
+        ("Data perangkat", "perangkat", 1.9, True), ("Keputusan langkah 8", "keputusan", 2.0, True),
+        ("Contoh No. Agenda", "contoh", 4.2, False)))
 
 
 def _formulir(document: DocxDocument) -> None:
@@ -217,7 +221,8 @@ def build_laporan_monev(document: DocxDocument) -> None:
     for letter in "abc":
         _item(document, f"{letter}.", DOTS * 3)
     _bab(document, "E.", "PENUTUP")
-    _body(document, "Demikian laporan ini disampaikan untuk menjadi periksa dan bahan lebih lanjut.", left=0.6)
+    _body(document, "Demikian laporan ini disampaikan untuk menjadi periksa dan bahan lebih lanjut.",
+          left=0.6)
     par(document, "", style="Tanpa Spasi", keep=True)
     _kaki(document)
 

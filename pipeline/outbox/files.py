@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 TEMP_PREFIX = ".~sop-"  # our temporary files: cleaned at start, never shown as documents
 HISTORY = "_riwayat"
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+             *(f"LPT{i}" for i in range(1, 10))}
 MAX_NAME = 80
 
 

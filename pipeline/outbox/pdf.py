@@ -26,17 +26,20 @@ from pipeline.problems import Problem, warning
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = 120.0  # seconds per document: LibreOffice can hang on a particular file (docs/LIBRARIES.md, 'LibreOffice')
+# seconds per document: LibreOffice can hang on a particular file (docs/LIBRARIES.md, 'LibreOffice')
+DEFAULT_TIMEOUT = 120.0
 INSTALL_HINT = ("Pasang LibreOffice, lalu jalankan lagi. Debian/Ubuntu: 'sudo apt-get install "
-                "libreoffice-writer-nogui'. Windows: unduh penginstal dari https://www.libreoffice.org/download/ "
-                "(soffice.exe dicari di PATH dan di C:\\Program Files\\LibreOffice\\program).")
+                "libreoffice-writer-nogui'. Windows: unduh penginstal dari "
+                "https://www.libreoffice.org/download/ (soffice.exe dicari di PATH dan di "
+                "C:\\Program Files\\LibreOffice\\program).")
 # PDF/A-2b. LibreOffice ≥ 7.4 reads the JSON filter options on the command line; older versions ignore
 # them, so the same choice is also written into the private profile, which every version reads.
 _PDFA_TARGET = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 _PDFA_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export"><prop oor:name="SelectPdfVersion" oor:op="fuse">\
+<item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export">\
+<prop oor:name="SelectPdfVersion" oor:op="fuse">\
 <value>2</value></prop></item>
 </oor:items>
 """
@@ -71,8 +74,9 @@ def find_soffice() -> str | None:
 
 def _installed_locations() -> list[Path]:
     if sys.platform == "win32":
-        roots = [os.environ.get("ProgramFiles", r"C:\Program Files"),
-                 os.environ.get("ProgramFiles(x86)", r"C:\Program Files (x86)")]
+        # os.environ upper-cases its keys on Windows: this is %ProgramFiles% and %ProgramFiles(x86)%
+        roots = [os.environ.get("PROGRAMFILES", r"C:\Program Files"),
+                 os.environ.get("PROGRAMFILES(X86)", r"C:\Program Files (x86)")]
         return [Path(root) / "LibreOffice" / "program" / "soffice.exe" for root in roots]
     if sys.platform == "darwin":
         return [Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")]
@@ -172,8 +176,9 @@ def convert_to_pdf(documents: Sequence[Path], *, pdfa: bool = False, timeout: fl
             try:
                 manifests[folder].save()
             except OSError as err:
-                report.problems.append(warning("", None, "", folder.name, f"Manifest di '{folder.name}' tidak "
-                                               f"dapat ditulis: {err}", "Periksa izin tulis folder outbox."))
+                report.problems.append(warning("", None, "", folder.name,
+                                               f"Manifest di '{folder.name}' tidak dapat ditulis: {err}",
+                                               "Periksa izin tulis folder outbox."))
             done += len(docs)
             if progress:
                 progress(done, total)
@@ -266,8 +271,9 @@ def _publish(doc: Path, made: Path, manifest: Manifest, pdfa: bool, report: PdfR
         report.problems.append(warning("", None, "", target.name, f"PDF '{target.name}' tidak dapat ditulis: "
                                        f"{err}", "Tutup PDF itu bila sedang dibuka, lalu jalankan lagi."))
         return
-    manifest.entries[target.name] = {"pdf": {"dokumen": doc.name, "dari": _stamp(doc), "berkas": _stamp(target),
-                                             "pdfa": pdfa, "ditulis": datetime.now().isoformat(timespec="seconds")}}
+    manifest.entries[target.name] = {"pdf": {"dokumen": doc.name, "dari": _stamp(doc),
+                                             "berkas": _stamp(target), "pdfa": pdfa,
+                                             "ditulis": datetime.now().isoformat(timespec="seconds")}}
     report.written.append(target)
 
 
@@ -277,7 +283,8 @@ def _ours(pdf: Path, manifest: Manifest) -> bool:
 
 
 def _failed(doc: Path, reason: str) -> Problem:
-    return warning("", None, "", doc.name, f"PDF untuk '{doc.name}' ({doc.parent.name}) tidak dibuat: {reason}.",
+    return warning("", None, "", doc.name,
+                   f"PDF untuk '{doc.name}' ({doc.parent.name}) tidak dibuat: {reason}.",
                    "Dokumen Word tetap ada. Buka dokumen itu di LibreOffice/Word untuk memeriksanya, lalu "
                    "jalankan lagi.")
 

@@ -55,8 +55,8 @@ class Tally:
 
 def missing_logo_warning() -> Problem:
     """Once per run when templates_docx/logo.png is absent: the kop is printed without the lambang daerah."""
-    return warning("", None, "", LOGO_MISSING, f"Lambang daerah {LOGO_MISSING} tidak ada; kop dokumen dicetak "
-                   "tanpa lambang.", f"Simpan lambang daerah (PNG) sebagai {LOGO_MISSING}.")
+    return warning("", None, "", LOGO_MISSING, f"Lambang daerah {LOGO_MISSING} tidak ada; kop dokumen "
+                   "dicetak tanpa lambang.", f"Simpan lambang daerah (PNG) sebagai {LOGO_MISSING}.")
 
 
 def write_status(folder: Path, a: Assessment, validation: Validation, settings: Settings,

@@ -84,7 +84,8 @@ def stored_digest(path: Path) -> str:
     """The digest recorded in an existing REKAP.xlsx, or '' (cheap: one small zip member)."""
     try:
         with zipfile.ZipFile(path) as zf:
-            found = re.search(rb'name="sidik"[^>]*>\s*<vt:lpwstr[^>]*>([0-9a-f]{64})<', zf.read("docProps/custom.xml"))
+            found = re.search(rb'name="sidik"[^>]*>\s*<vt:lpwstr[^>]*>([0-9a-f]{64})<',
+                              zf.read("docProps/custom.xml"))
     except (OSError, KeyError, zipfile.BadZipFile):
         return ""
     return found[1].decode() if found else ""
@@ -118,17 +119,18 @@ def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[
            wrap_cols={4, 5, 6, 7, 8, 10, 12}, fit=requests(), title=_title(today, printing, updated))
     if printing is not None:
         _print_sheet(wb.create_sheet("Perlu dicetak"), printing)
-    head = ["Register", "No. Agenda", "Jenis", "Sheet", "Baris", "Kolom", "Nilai", "Masalah", "Yang perlu dilakukan"]
+    head = ["Register", "No. Agenda", "Jenis", "Sheet", "Baris", "Kolom", "Nilai", "Masalah",
+            "Yang perlu dilakukan"]
     widths = [16, 12, 11, 12, 7, 22, 24, 70, 50]
     count = len(other) + sum(len(v.all_problems()) for v in validations)
-    _table(wb.create_sheet("Masalah"), head, widths, _masalah_rows(validations, other), count, date_cols=set(),
-           wrap_cols={8, 9})
+    _table(wb.create_sheet("Masalah"), head, widths, _masalah_rows(validations, other), count,
+           date_cols=set(), wrap_cols={8, 9})
     if kinerja is not None:
         write_kinerja(wb, kinerja)
     info = wb.create_sheet("Info")
     info.column_dimensions["A"].width = 100
-    info.append([_text(info, "Dibuat oleh sop-pipeline. File ini ditulis ulang setiap kali pipeline berjalan; "
-                             "jangan diubah — perbaiki register-nya.")])
+    info.append([_text(info, "Dibuat oleh sop-pipeline. File ini ditulis ulang setiap kali pipeline "
+                             "berjalan; jangan diubah — perbaiki register-nya.")])
     info.append([_text(info, f"Keadaan per {format_date(today)}")])
     info.append([_text(info, "Sheet Perlu dicetak: dokumen baru atau berubah sejak daftar dikosongkan. "
                              "Setelah dicetak: klik ganda 'Perbarui Dokumen.bat' lalu pilih S, atau "

@@ -51,7 +51,8 @@ def status_text(a: Assessment, validation: Validation, today: date, documents: S
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if not p.is_error]
     if errors:
-        lines += ["GALAT — dokumen permohonan ini TIDAK diperbarui sampai galat berikut diperbaiki di register:",
+        lines += ["GALAT — dokumen permohonan ini TIDAK diperbarui sampai galat berikut diperbaiki di "
+                  "register:",
                   *_numbered(errors), ""]
     if warnings:
         lines += ["PERINGATAN — dokumen tetap dibuat, tetapi mohon diperiksa:", *_numbered(warnings), ""]

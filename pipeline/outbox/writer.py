@@ -84,8 +84,9 @@ def write_folder(job: FolderJob, now: datetime, fast: FastTemplates | None = Non
             rendered.append((doc, render_bytes(doc.template, doc.context, fast)))
         except Exception as err:  # one bad document must not stop the others
             result.problems.append(error(doc.template.spec.template, None, "", job.agenda,
-                                         f"Dokumen '{doc.filename}' untuk No. Agenda {job.agenda} gagal dibuat: "
-                                         f"{type(err).__name__}: {err}", "Periksa templat dan isian permohonan ini.",
+                                         f"Dokumen '{doc.filename}' untuk No. Agenda {job.agenda} gagal "
+                                         f"dibuat: {type(err).__name__}: {err}",
+                                         "Periksa templat dan isian permohonan ini.",
                                          agenda=job.agenda))
     outcomes = list(_writers().map(lambda item: _write_document(job.folder / item[0].filename, item[1], now,
                                                                 job.agenda), rendered))
@@ -101,7 +102,8 @@ def write_folder(job: FolderJob, now: datetime, fast: FastTemplates | None = Non
         try:
             manifest.save(fsync=False)
         except OSError as err:
-            result.problems.append(error("", None, "", str(manifest.path), f"Manifest tidak dapat ditulis: {err}",
+            result.problems.append(error("", None, "", str(manifest.path),
+                                         f"Manifest tidak dapat ditulis: {err}",
                                          "Periksa ruang disk dan izin tulis outbox.", agenda=job.agenda))
     if job.status:
         present = sorted(p.name for p in job.folder.glob("*.docx")) if job.folder.is_dir() else []
@@ -172,12 +174,14 @@ def _write_document(target: Path, data: bytes, now: datetime, agenda: str
 
 def _locked_problem(target: Path, reason: str, agenda: str) -> Problem:
     return warning("", None, "", target.name, f"Dokumen '{target.name}' {reason}, jadi belum diperbarui.",
-                   "Tutup dokumen itu di Word; pipeline akan memperbaruinya pada putaran berikutnya.", agenda=agenda)
+                   "Tutup dokumen itu di Word; pipeline akan memperbaruinya pada putaran berikutnya.",
+                   agenda=agenda)
 
 
 # --- the pool of render processes ----------------------------------------------------------------------
 
-_worker_fast: FastTemplates | None = None  # a render process's own prepared templates (set by its initializer)
+# a render process's own prepared templates (set by its initializer)
+_worker_fast: FastTemplates | None = None
 
 
 def _worker_start(parent: int) -> None:

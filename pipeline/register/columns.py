@@ -12,7 +12,7 @@ from pipeline.register.values import norm_key
 E = TypeVar("E", bound=Enum)
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     TEXT = "teks"
     DATE = "tanggal"
     DATETIME = "tanggal dan jam"
@@ -132,7 +132,8 @@ PERMOHONAN = Sheet("Permohonan", (
     Column("sifat", "Sifat", Kind.CHOICE, choices=SIFAT, default="Biasa",
            help="Sifat surat: Biasa, Segera, Sangat Segera atau Rahasia. Kosong berarti Biasa."),
     Column("nama_server", "Nama Server", width=20, help="Nama server yang dipelihara."),
-    Column("alamat_ip", "Alamat IP", Kind.IP, help="Alamat IP server, mis. 10.20.1.15 (beberapa dipisah ';')."),
+    Column("alamat_ip", "Alamat IP", Kind.IP,
+           help="Alamat IP server, mis. 10.20.1.15 (beberapa dipisah ';')."),
     Column("nama_domain", "Nama Domain", Kind.DOMAIN, width=28,
            help="Nama domain layanan, mis. simpeg.karanganyarkab.go.id (beberapa dipisah ';')."),
     Column("narahubung", "Narahubung", width=26, help="Nama petugas Perangkat Daerah yang dapat dihubungi."),
@@ -144,14 +145,17 @@ PERMOHONAN = Sheet("Permohonan", (
            help="Pangkat/golongan narahubung, mis. Penata (III/c) atau III/c; untuk PPPK tulis 'PPPK' dan "
                 "golongannya, mis. PPPK IX (NIP Narahubung lalu berisi NI PPPK). Boleh kosong: dicetak "
                 "titik-titik untuk diisi tangan."),
-    Column("telepon_narahubung", "Telepon Narahubung", width=16, aliases=("No HP Narahubung", "HP Narahubung"),
+    Column("telepon_narahubung", "Telepon Narahubung", width=16,
+           aliases=("No HP Narahubung", "HP Narahubung"),
            help="Nomor telepon/HP narahubung. Format sel sebagai Teks agar angka 0 di depan tidak hilang."),
     Column("tgl_disposisi_kadis", "Tgl Disposisi Kadis", _D,
            help="Langkah 2: tanggal Kepala Dinas mendisposisikan surat kepada Kepala Bidang."),
-    Column("isi_disposisi_kadis", "Isi Disposisi Kadis", width=30, help="Isi/catatan disposisi Kepala Dinas."),
+    Column("isi_disposisi_kadis", "Isi Disposisi Kadis", width=30,
+           help="Isi/catatan disposisi Kepala Dinas."),
     Column("tgl_disposisi_kabid", "Tgl Disposisi Kabid", _D,
            help="Langkah 3: tanggal Kepala Bidang memverifikasi dan menugaskan Tim Teknis."),
-    Column("isi_disposisi_kabid", "Isi Disposisi Kabid", width=30, help="Isi/catatan disposisi Kepala Bidang."),
+    Column("isi_disposisi_kabid", "Isi Disposisi Kabid", width=30,
+           help="Isi/catatan disposisi Kepala Bidang."),
     Column("petugas", "Petugas", width=30,
            help="Nama Tim Teknis yang ditugaskan, persis seperti di sheet Pegawai; pisahkan dengan ';' "
                 "atau baris baru. Nama pertama menandatangani sebagai ketua tim."),
@@ -184,11 +188,13 @@ PERMOHONAN = Sheet("Permohonan", (
                 "Tidak bila tidak ada (langkah 8 dilewati). Komponen yang diganti di dalam perangkat yang "
                 "tetap di Pusat Data (Tindakan = Komponen Diganti) bukan penarikan."),
     Column("tgl_penarikan", "Tgl Penarikan", _D,
-           help="Langkah 8: tanggal formulir penarikan perangkat diisi. Kosongkan bila Perangkat Diganti = Tidak."),
+           help="Langkah 8: tanggal formulir penarikan perangkat diisi. Kosongkan bila "
+                "Perangkat Diganti = Tidak."),
     Column("tgl_laporan", "Tgl Laporan", _D, help="Langkah 9: tanggal laporan hasil pelaksanaan dibuat."),
     Column("tgl_pemeriksaan_kabid", "Tgl Pemeriksaan Kabid", _D,
            help="Langkah 10: tanggal Kepala Bidang memeriksa laporan dan meneruskannya ke Kepala Dinas."),
-    Column("tgl_reviu_kadis", "Tgl Reviu Kadis", _D, help="Langkah 11: tanggal Kepala Dinas mereviu laporan."),
+    Column("tgl_reviu_kadis", "Tgl Reviu Kadis", _D,
+           help="Langkah 11: tanggal Kepala Dinas mereviu laporan."),
     Column("tgl_selesai", "Tgl Selesai", _D, help="Langkah 12: tanggal permohonan dinyatakan selesai."),
     Column("nomor_ba", "Nomor BA", width=22, help="Nomor Berita Acara Pekerjaan."),
     Column("nomor_pengumuman", "Nomor Pengumuman", width=22, help="Nomor Pengumuman penghentian layanan."),
@@ -202,7 +208,8 @@ PERANGKAT = Sheet("Perangkat", (
     Column("nama_perangkat", "Nama Perangkat", required=True, width=22, help="Mis. Server, Switch, UPS."),
     Column("merk_tipe", "Merk/Tipe", width=22, help="Merk dan tipe, mis. Dell PowerEdge R740."),
     Column("nomor_seri", "Nomor Seri", width=18, help="Nomor seri pabrik."),
-    Column("kode_barang", "Kode Barang", width=22, help="Kode barang/nomor register BMD, mis. 1.3.2.10.02.04.001."),
+    Column("kode_barang", "Kode Barang", width=22,
+           help="Kode barang/nomor register BMD, mis. 1.3.2.10.02.04.001."),
     Column("spesifikasi", "Spesifikasi", width=30, help="CPU, RAM, penyimpanan, sistem operasi."),
     Column("alamat_ip", "Alamat IP", Kind.IP, help="Alamat IP perangkat."),
     Column("lokasi_rak", "Lokasi Rak", width=12, help="Lokasi di Pusat Data, mis. R2/U12."),
@@ -222,7 +229,8 @@ PERANGKAT = Sheet("Perangkat", (
 ), help="Perangkat yang dipelihara; satu baris untuk satu perangkat, beberapa baris per permohonan.")
 
 PEGAWAI = Sheet("Pegawai", (
-    Column("nama", "Nama", required=True, width=32, help="Nama lengkap dengan gelar, mis. Drs. SUJARNO, M.Si."),
+    Column("nama", "Nama", required=True, width=32,
+           help="Nama lengkap dengan gelar, mis. Drs. SUJARNO, M.Si."),
     Column("nip", "NIP", Kind.NIP, width=22, help="NIP 18 angka (format sel sebagai Teks)."),
     Column("pangkat", "Pangkat/Golongan", width=28, aliases=("Pangkat", "Golongan", "Pangkat Golongan"),
            help="Mis. Pembina Utama Muda (IV/c), atau cukup IV/c."),
@@ -294,9 +302,11 @@ SETTINGS = (
             "Dipakai dalam jabatan, mis. Kepala Dinas … Kabupaten Karanganyar.", ("Daerah", "Kabupaten")),
     Setting("bidang", "Nama Bidang", False, "Bidang Tata Kelola Informatika",
             "Bidang yang menangani pemeliharaan server.", ("Bidang",)),
-    Setting("alamat", "Alamat", False, "Jalan Lawu Nomor 385, Karanganyar, Jawa Tengah 57712", "Alamat kantor."),
+    Setting("alamat", "Alamat", False, "Jalan Lawu Nomor 385, Karanganyar, Jawa Tengah 57712",
+            "Alamat kantor."),
     Setting("telepon", "Telepon", False, "(0271) 495039", "Nomor telepon kantor."),
-    Setting("laman", "Laman", False, "diskominfo.karanganyarkab.go.id", "Alamat situs web.", ("Website", "Web")),
+    Setting("laman", "Laman", False, "diskominfo.karanganyarkab.go.id", "Alamat situs web.",
+            ("Website", "Web")),
     Setting("email", "Pos-el", False, "diskominfo@karanganyarkab.go.id", "Alamat surel kantor.",
             ("Email", "E-mail", "Surel")),
     Setting("kota", "Kota", True, "Karanganyar", "Tempat penandatanganan dokumen.", ("Tempat",)),

@@ -38,7 +38,8 @@ def layout(original: Path, copy: Path) -> tuple[dict[str, str], datetime, bool]:
             rels = fromstring(zf.read("xl/_rels/workbook.xml.rels")) if "xl/_rels/workbook.xml.rels" in \
                 zf.namelist() else None
     except Exception as err:  # entities, DTDs, damaged XML
-        raise RegisterError(f"{original.name}: struktur workbook tidak dapat dibaca ({type(err).__name__})") from err
+        raise RegisterError(f"{original.name}: struktur workbook tidak dapat dibaca "
+                            f"({type(err).__name__})") from err
     targets = {}
     if rels is not None:
         for rel in rels:
@@ -80,7 +81,8 @@ def check_container(original: Path, copy: Path) -> None:
         raise RegisterError(f"{original.name}: file terenkripsi (berkata sandi) atau format .xls lama; "
                             "simpan ulang sebagai .xlsx tanpa kata sandi")
     if not zipfile.is_zipfile(copy):
-        raise RegisterError(f"{original.name}: bukan file .xlsx yang utuh (rusak, terpotong, atau bukan Excel)")
+        raise RegisterError(f"{original.name}: bukan file .xlsx yang utuh "
+                            "(rusak, terpotong, atau bukan Excel)")
     try:
         with zipfile.ZipFile(copy) as zf:
             infos = zf.infolist()
@@ -96,8 +98,8 @@ def check_container(original: Path, copy: Path) -> None:
                             "file ini ditolak demi keamanan (zip bomb)")
     bad = _xml_with_dtd(copy, [n for n in names if n.endswith((".xml", ".rels"))])
     if bad:
-        raise RegisterError(f"{original.name}: bagian {bad} berisi deklarasi DTD/entitas XML yang tidak pernah ada "
-                            "di file Excel asli; file ini ditolak demi keamanan")
+        raise RegisterError(f"{original.name}: bagian {bad} berisi deklarasi DTD/entitas XML yang tidak "
+                            "pernah ada di file Excel asli; file ini ditolak demi keamanan")
 
 
 _ROOT_START = re.compile(rb"<[A-Za-z_]")

@@ -48,7 +48,8 @@ _KEY_SYNONYMS = {"tanggal": "tgl", "nomor": "no", "nomer": "no", "kepaladinas": 
 
 @lru_cache(maxsize=8192)  # called for every choice of every choice cell: a few dozen distinct texts
 def norm_key(text: str) -> str:
-    """Compare headers and list values ignoring case, spacing and punctuation ('No. Agenda' = 'nomor agenda')."""
+    """Compare headers and list values ignoring case, spacing and punctuation
+    ('No. Agenda' = 'nomor agenda')."""
     words = re.findall(r"[0-9a-z]+", unicodedata.normalize("NFKD", text).lower())
     joined = " ".join(_KEY_SYNONYMS.get(w, w) for w in words)
     for long, short in (("kepala dinas", "kadis"), ("kepala bidang", "kabid")):
@@ -208,7 +209,8 @@ def _parse_datetime(value: object, epoch: datetime) -> datetime:
     text = clean_text(value)
     if not text:
         raise ValueError("kosong")
-    m = re.match(r"^(.*?)[\s,]+(?:pukul\s+|jam\s+)?(\d{1,2}[.:]\d{2}(?:[.:]\d{2})?)(?:\s*WIB)?$", text, re.IGNORECASE)
+    m = re.match(r"^(.*?)[\s,]+(?:pukul\s+|jam\s+)?(\d{1,2}[.:]\d{2}(?:[.:]\d{2})?)(?:\s*WIB)?$", text,
+                 re.IGNORECASE)
     if not m:
         try:
             _parse_date_text(text)
@@ -246,9 +248,10 @@ def terbilang(number: int) -> str:
 
 
 def date_in_words(d: date) -> str:
-    """The berita acara opening: 'hari ini Senin tanggal Lima Belas bulan Juni tahun Dua Ribu Dua Puluh Enam (15-06-2026)'."""
-    return (f"hari ini {day_names()[d.weekday()]} tanggal {terbilang(d.day).title()} bulan {month_names()[d.month - 1]} "
-            f"tahun {terbilang(d.year).title()} ({d:%d-%m-%Y})")
+    """The berita acara opening:
+    'hari ini Senin tanggal Lima Belas bulan Juni tahun Dua Ribu Dua Puluh Enam (15-06-2026)'."""
+    return (f"hari ini {day_names()[d.weekday()]} tanggal {terbilang(d.day).title()} "
+            f"bulan {month_names()[d.month - 1]} tahun {terbilang(d.year).title()} ({d:%d-%m-%Y})")
 
 
 # --- NIP, pangkat/golongan ------------------------------------------------------------------------
@@ -309,16 +312,18 @@ def age_on(born: date, day: date) -> int:
 
 PANGKAT = {
     "I/a": "Juru Muda", "I/b": "Juru Muda Tingkat I", "I/c": "Juru", "I/d": "Juru Tingkat I",
-    "II/a": "Pengatur Muda", "II/b": "Pengatur Muda Tingkat I", "II/c": "Pengatur", "II/d": "Pengatur Tingkat I",
+    "II/a": "Pengatur Muda", "II/b": "Pengatur Muda Tingkat I",
+    "II/c": "Pengatur", "II/d": "Pengatur Tingkat I",
     "III/a": "Penata Muda", "III/b": "Penata Muda Tingkat I", "III/c": "Penata", "III/d": "Penata Tingkat I",
-    "IV/a": "Pembina", "IV/b": "Pembina Tingkat I", "IV/c": "Pembina Utama Muda", "IV/d": "Pembina Utama Madya",
-    "IV/e": "Pembina Utama",
+    "IV/a": "Pembina", "IV/b": "Pembina Tingkat I", "IV/c": "Pembina Utama Muda",
+    "IV/d": "Pembina Utama Madya", "IV/e": "Pembina Utama",
 }
 _GOLONGAN = re.compile(r"\b(IV|III|II|I)\s*[/.\-]?\s*([a-eA-E])\b")
 
 
 def pangkat_golongan(text: str) -> str | None:
-    """'IV/c', 'Pembina Utama Muda', 'Pembina Utama Muda / IV.c' → 'Pembina Utama Muda (IV/c)'; None if unknown."""
+    """'IV/c', 'Pembina Utama Muda', 'Pembina Utama Muda / IV.c' → 'Pembina Utama Muda (IV/c)'; None if
+    unknown."""
     if not text:
         return None
     found = _GOLONGAN.search(text)
@@ -357,7 +362,8 @@ def check_domain(text: str) -> str | None:
         if not name:
             continue
         if "://" in name or "/" in name:
-            return f"'{part.strip()}' berisi alamat web; tulis nama domainnya saja (contoh: sipd.karanganyarkab.go.id)"
+            return (f"'{part.strip()}' berisi alamat web; tulis nama domainnya saja "
+                    "(contoh: sipd.karanganyarkab.go.id)")
         labels = name.split(".")
         if len(name) > 253 or len(labels) < 2 or not all(_LABEL.match(label) for label in labels) \
                 or not labels[-1].isalpha():

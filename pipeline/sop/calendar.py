@@ -39,7 +39,8 @@ class WorkCalendar:
         self._extra_off = dict(extra_off or {})
         self._extra_on = frozenset(extra_on)
         # language='id': without it names follow $LANG and come out in English on most servers.
-        # categories: cuti bersama only exists in the GOVERNMENT category (docs/NASKAH-DINAS.md, 'Hari kerja').
+        # categories: cuti bersama only exists in the GOVERNMENT category (docs/NASKAH-DINAS.md,
+        # 'Hari kerja').
         self._national = _indonesia()(categories=("public", "government"), language="id")
         self._cache: dict[date, str | None] = {}
         self._first = date.min

@@ -4,7 +4,7 @@ the branch at step 8. Validation, the recap and the documents derive from this t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from pipeline.register.columns import Tindakan, YaTidak, choice_of
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from pipeline.register.reader import Record
 
 
-class Actor(str, Enum):
+class Actor(StrEnum):
     PD = "Perangkat Daerah Pemohon"
     KADIS = "Kepala Dinas"
     KABID = "Kepala Bidang"
@@ -45,7 +45,8 @@ STEPS: tuple[Step, ...] = (
          (Actor.KADIS,), "tgl_disposisi_kadis", "Disposisi"),
     Step(3, "Disposisi Kepala Bidang", "Kepala Bidang memverifikasi dan menugaskan Tim Teknis Pusat Data.",
          (Actor.KABID,), "tgl_disposisi_kabid", "Disposisi", needs=("petugas",)),
-    Step(4, "Pemeriksaan server", "Tim Teknis memeriksa spesifikasi, fisik server, alamat IP dan nama domain.",
+    Step(4, "Pemeriksaan server",
+         "Tim Teknis memeriksa spesifikasi, fisik server, alamat IP dan nama domain.",
          (Actor.TIM,), "tgl_pemeriksaan", "Data", wants=("nama_server", "alamat_ip", "hasil_pemeriksaan")),
     Step(5, "Isian kelengkapan", "Tim Teknis dan Perangkat Daerah mengisi dokumen isian kelengkapan.",
          (Actor.TIM, Actor.PD), "tgl_kelengkapan", "Dokumen isian kelengkapan"),
@@ -58,7 +59,8 @@ STEPS: tuple[Step, ...] = (
     Step(8, "Penarikan perangkat", "Bila perangkat harus diganti atau ditarik, Perangkat Daerah mengisi "
          "formulir penarikan perangkat server.", (Actor.PD, Actor.TIM), "tgl_penarikan", "Dokumentasi",
          skippable=True),
-    Step(9, "Laporan", "Tim Teknis menyusun laporan hasil pelaksanaan, berita acara dan formulir pemeliharaan.",
+    Step(9, "Laporan",
+         "Tim Teknis menyusun laporan hasil pelaksanaan, berita acara dan formulir pemeliharaan.",
          (Actor.TIM,), "tgl_laporan", "Dokumentasi", wants=("hasil_pemeliharaan",)),
     Step(10, "Pemeriksaan Kepala Bidang", "Kepala Bidang memeriksa laporan dan meneruskannya kepada "
          "Kepala Dinas.", (Actor.KABID,), "tgl_pemeriksaan_kabid", "Dokumen"),

@@ -14,11 +14,12 @@ from pipeline.watch.loop import Cycle, Watcher
 from pipeline.watch.observers import is_network_folder
 from pipeline.watch.service import LOG_FOLDER, log_to_file, stop_on_signals
 
-__all__ = ["LOG_FOLDER", "Cycle", "WatchOptions", "Watcher", "is_network_folder", "log_to_file", "relevant_kind",
-           "stop_on_signals", "watch"]
+__all__ = ["LOG_FOLDER", "Cycle", "WatchOptions", "Watcher", "is_network_folder", "log_to_file",
+           "relevant_kind", "stop_on_signals", "watch"]
 
 
-def watch(settings: Settings, options: WatchOptions | None = None, on_cycle: Callable[[Cycle], None] | None = None) -> None:
+def watch(settings: Settings, options: WatchOptions | None = None,
+          on_cycle: Callable[[Cycle], None] | None = None) -> None:
     """Watch until Ctrl-C or SIGTERM; the cycle in progress is finished first."""
     stop = threading.Event()
     heartbeat = Heartbeat(settings.outbox, (options or settings.watch).rescan_interval)  # outbox/PEMANTAU.txt

@@ -1,9 +1,10 @@
-"""The watcher's loop: watches inbox/ and templates_docx/ and calls `process` whenever something changed, and never dies.
+"""The watcher's loop: watches inbox/ and templates_docx/ and calls `process` whenever something changed,
+and never dies.
 
 Excel saves a register by writing a temp file, deleting the original and renaming the temp file
-(docs/LIBRARIES.md, 'watchdog'), so any created/modified/moved/deleted event naming a register counts; events are
-coalesced until the folders have been quiet for `debounce` seconds, the changed files are checked to
-be stable and complete, and only then is `process` called, exactly as `sop-pipeline run` does.
+(docs/LIBRARIES.md, 'watchdog'), so any created/modified/moved/deleted event naming a register counts;
+events are coalesced until the folders have been quiet for `debounce` seconds, the changed files are
+checked to be stable and complete, and only then is `process` called, exactly as `sop-pipeline run` does.
 
 The quiet window is short (0.3 s): Excel writes the whole workbook to its temp file, whose events are
 ignored, and only then deletes and renames within milliseconds; a register missing between the two, still
@@ -306,8 +307,8 @@ class Watcher:
                 return
             except Exception as err:  # inotify limits, shares without events, a folder gone meanwhile
                 if attempt == "native" and fallback:
-                    log.warning("Pemantau bawaan sistem tidak dapat dimulai (%s); beralih ke polling tiap %g s.",
-                                err, self.options.polling_interval)
+                    log.warning("Pemantau bawaan sistem tidak dapat dimulai (%s); beralih ke polling "
+                                "tiap %g s.", err, self.options.polling_interval)
                     self._native_failed = True
                 else:
                     log.error("Pemantau %s tidak dapat dimulai: %s; dicoba lagi nanti.", attempt, err)

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 _NETWORK_FS = {"cifs", "smb3", "smbfs", "nfs", "nfs4", "ncpfs", "afs", "9p", "ceph", "glusterfs", "lustre",
-               "fuse.sshfs", "fuse.smbnetfs", "fuse.davfs2", "davfs", "fuse.rclone", "fuse.gvfsd-fuse", "drvfs"}
+               "fuse.sshfs", "fuse.smbnetfs", "fuse.davfs2", "davfs", "fuse.rclone", "fuse.gvfsd-fuse",
+               "drvfs"}
 
 
 def native_observer() -> Any:
