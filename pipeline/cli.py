@@ -28,7 +28,7 @@ from pipeline.console import (
     shown,
     tolerant_output,
 )
-from pipeline.settings import TODAY_RANGE, Settings
+from pipeline.settings import TODAY_RANGE, Observer, Settings
 
 clitext.install()  # click's own texts (Cara pakai, Opsi, Perintah salah…) in Indonesian
 
@@ -284,7 +284,7 @@ def arsip(folder: Path | None, today: date | None, pdf: bool | None, verify: boo
 @cli.command()
 @_folder_option
 @_today_option
-@click.option("--observer", type=click.Choice(["auto", "native", "polling"]), default=None,
+@click.option("--observer", type=click.Choice([o.value for o in Observer]), default=None,
               help="Cara memantau: auto (bawaan; polling bila di folder jaringan atau bila pemantau sistem "
                    "gagal), native, atau polling (wajib untuk SMB/CIFS/NFS).")
 @click.option("--interval", type=click.FloatRange(min=0.1), default=None, metavar="DETIK",

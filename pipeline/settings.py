@@ -8,12 +8,22 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 from pipeline.errors import SettingsError
 
-ObserverMode = Literal["auto", "native", "polling"]
+
+class Observer(StrEnum):
+    """How the watcher learns of changes: the system's own events, snapshots, or events unless the folder
+    is on a network share (or the system's events cannot start), then snapshots."""
+
+    AUTO = "auto"
+    NATIVE = "native"
+    POLLING = "polling"
+
+
 SETTINGS_FILE = "sop-pipeline.toml"  # in inbox/, next to the register
 TODAY_RANGE = (date(2000, 1, 1), date(2100, 12, 31))  # a "today" outside this is a typing mistake
 
@@ -26,7 +36,7 @@ def _default_workers() -> int:
 class WatchOptions:
     """How `sop-pipeline watch` watches (table [watch] of the settings file, or flags)."""
 
-    observer: ObserverMode = "auto"
+    observer: Observer = Observer.AUTO
     polling_interval: float = 1.0  # seconds between snapshots of the polling observer
     # Quiet time after the last event before processing: enough to take Excel's delete + rename (and a
     # burst of saves) as one change; a file still being written is the stability check's to catch.
@@ -36,6 +46,13 @@ class WatchOptions:
     stable_gap: float = 0.15  # the two size+mtime checks of a changed file are this far apart
     settle_timeout: float = 30.0  # after this long a file that never settles is processed anyway
     locked_retry: float = 30.0  # run again this soon when documents were open in Word
+
+    def __post_init__(self) -> None:
+        try:  # 'polling' from a flag or the settings file becomes Observer.POLLING
+            object.__setattr__(self, "observer", Observer(self.observer))
+        except ValueError:
+            known = ", ".join(o.value for o in Observer)
+            raise SettingsError(f"observer '{self.observer}' tidak dikenal ({known})") from None
 
 
 @dataclass(frozen=True)
@@ -170,7 +187,7 @@ def read_settings_file(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         if kind is float and isinstance(value, int | float) and not isinstance(value, bool) \
                 and value >= least:
             watch[key] = float(value)
-        elif kind is str and value in get_args(ObserverMode):
+        elif kind is str and value in tuple(Observer):
             watch[key] = value
         else:
             allowed = "auto, native atau polling" if kind is str else f"angka detik ≥ {least:g}"

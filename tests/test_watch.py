@@ -679,3 +679,13 @@ def test_command_stops_cleanly_on_signal(office: Path, sig: signal.Signals) -> N
         out.close()
     assert "Pemantauan berhenti setelah 1 putaran." in log_file.read_text("utf-8")
     assert "Putaran 1" in (office / "stdout.txt").read_text("utf-8")  # the console, too
+
+
+def test_observer_kinds_are_one_enum_whatever_says_them() -> None:
+    """A flag, the settings file or a test says 'polling'; the watcher compares Observer members."""
+    from pipeline.errors import SettingsError
+    from pipeline.settings import Observer
+    assert WatchOptions(observer="polling").observer is Observer.POLLING  # type: ignore[arg-type]
+    assert WatchOptions().observer is Observer.AUTO
+    with pytest.raises(SettingsError, match="observer 'inotify' tidak dikenal"):
+        WatchOptions(observer="inotify")  # type: ignore[arg-type]

@@ -30,7 +30,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from pipeline.errors import BusyError
 from pipeline.process import Caches, RunReport, process
 from pipeline.register.reader import find_registers
-from pipeline.settings import Settings, WatchOptions
+from pipeline.settings import Observer, Settings, WatchOptions
 from pipeline.watch.changes import RELEVANT_EVENTS, describe, opens_as_zip, relevant_kind, signature
 from pipeline.watch.observers import (
     alive,
@@ -294,19 +294,19 @@ class Watcher:
         if not folders:
             return
         mode = self.options.observer
-        if mode == "auto":
-            mode = "polling" if self._native_failed else "native"
-            if mode == "native" and is_network_folder(self.root):
+        if mode is Observer.AUTO:
+            mode = Observer.POLLING if self._native_failed else Observer.NATIVE
+            if mode is Observer.NATIVE and is_network_folder(self.root):
                 log.info("%s ada di folder jaringan: memakai polling (peristiwa dari komputer lain tidak "
                          "sampai ke pemantau bawaan sistem).", self.root)
-                mode = "polling"
-        fallback = self.options.observer == "auto" and mode == "native"
-        for attempt in (mode, "polling") if fallback else (mode,):
+                mode = Observer.POLLING
+        fallback = self.options.observer is Observer.AUTO and mode is Observer.NATIVE
+        for attempt in (mode, Observer.POLLING) if fallback else (mode,):
             try:
                 self._observer = self._start(attempt, folders)
                 return
             except Exception as err:  # inotify limits, shares without events, a folder gone meanwhile
-                if attempt == "native" and fallback:
+                if attempt is Observer.NATIVE and fallback:
                     log.warning("Pemantau bawaan sistem tidak dapat dimulai (%s); beralih ke polling "
                                 "tiap %g s.", err, self.options.polling_interval)
                     self._native_failed = True
@@ -314,8 +314,11 @@ class Watcher:
                     log.error("Pemantau %s tidak dapat dimulai: %s; dicoba lagi nanti.", attempt, err)
                     self._observer_retry_at = now + 10.0
 
-    def _start(self, mode: str, folders: list[tuple[Path, bool]]) -> Any:
-        observer = native_observer() if mode == "native" else polling_observer(self.options.polling_interval)
+    def _start(self, mode: Observer, folders: list[tuple[Path, bool]]) -> Any:
+        if mode is Observer.NATIVE:
+            observer = native_observer()
+        else:
+            observer = polling_observer(self.options.polling_interval)
         handler = _Events(self)
         try:
             for folder, recursive in folders:
@@ -325,9 +328,9 @@ class Watcher:
             with contextlib.suppress(Exception):
                 observer.stop()
             raise
-        self.observer_kind = mode
-        log.info("Pemantau %s (%s)%s: %s", mode, type(observer).__name__,
-                 f" tiap {self.options.polling_interval:g} s" if mode == "polling" else "",
+        self.observer_kind = mode.value
+        log.info("Pemantau %s (%s)%s: %s", mode.value, type(observer).__name__,
+                 f" tiap {self.options.polling_interval:g} s" if mode is Observer.POLLING else "",
                  ", ".join(f.name + "/" for f, _ in folders))
         return observer
 
