@@ -2,8 +2,9 @@
 
     python docs/make_clerk_pictures.py
 
-Needs LibreOffice (soffice), poppler (pdftoppm), ImageMagick (convert, import), Xvfb and xterm
-(Debian: apt-get install xvfb xterm imagemagick poppler-utils). What it does, as a clerk would:
+Needs LibreOffice (soffice), poppler (pdftoppm), ImageMagick (convert, import), Xvfb, xterm and Carlito,
+the font with Calibri's metrics, so REKAP prints here as it does in Excel (Debian: apt-get install xvfb
+xterm imagemagick poppler-utils fonts-crosextra-carlito). What it does, as a clerk would:
 `init --contoh`, a first run, `arsip`, 'sop-pipeline cetak --selesai' (everything printed); then the
 register changes (a step recorded for one request, a value of an archived one) and 'Perbarui Dokumen.sh'
 — the .bat's twin, the same steps — runs in a real xterm on a virtual screen, which is captured while it
