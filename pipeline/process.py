@@ -170,20 +170,20 @@ def process(settings: Settings, progress: Progress | None = None, caches: Caches
     with office_lock(settings.outbox, settings.lock_wait, "run"):
         memory = RunMemory(settings)
         if replay and (answer := memory.replay()) is not None:
-            return _replayed(settings, answer, caches or Caches())
+            return _replayed(settings, answer, caches)
         memory.forget()  # before anything is written: a run stopped half-way leaves no memory to trust
         report = _process(settings, progress, caches or Caches())
         _remember(memory, report)
         return report
 
 
-def _replayed(settings: Settings, answer: Answer, caches: Caches) -> RunReport:
+def _replayed(settings: Settings, answer: Answer, caches: Caches | None) -> RunReport:
     from pipeline.outbox import cetak
-    from pipeline.outbox.recap import RECAP_NAME
+    from pipeline.outbox.rekap_file import RECAP_NAME
 
     def read() -> list[Validation]:
         from pipeline.verdicts import validate_office
-        return validate_office(settings, RunReport(), caches)
+        return validate_office(settings, RunReport(), caches or Caches())  # its libraries only if asked
     return RunReport(validations=_Unread(read), problems=list(answer.problems), unchanged=answer.unchanged,
                      held=answer.held, recap=settings.outbox / RECAP_NAME if answer.recap else None,
                      print_list=cetak.load_list(settings.outbox), replay=answer)

@@ -20,7 +20,6 @@ from pipeline.problems import Problem
 from pipeline.register.values import format_date
 from pipeline.validate import Assessment, Validation
 
-RECAP_NAME = "REKAP.xlsx"
 # 2: sheet Kinerja; 3: sheet Perlu dicetak, coloured Keadaan, title row; 4: the digest covers only what the
 # sheets show
 RECAP_VERSION = 4

@@ -16,10 +16,12 @@ from pipeline.settings import Settings
 if TYPE_CHECKING:
     from pipeline.process import RunReport
 
+RECAP_NAME = "REKAP.xlsx"  # in outbox/
+
 
 def write_recap(settings: Settings, report: RunReport) -> None:
     from pipeline.monev.kinerja import kinerja_figures
-    from pipeline.outbox.recap import RECAP_NAME, recap_bytes, recap_digest, stored_digest
+    from pipeline.outbox.recap import recap_bytes, recap_digest, stored_digest
     target = settings.outbox / RECAP_NAME
     if ob.is_link(target):  # not even read: a link could stand for anything
         report.recap_error = f"REKAP.xlsx tidak diperbarui: {ob.link_problem(settings.outbox, target)}."
@@ -55,7 +57,6 @@ def _keep_last_recap(settings: Settings, report: RunReport) -> bool:
     """A register could not be read (mid-save, damaged): the last good REKAP.xlsx keeps its rows — a recap
     of 0 requests would say they vanished — with a first sheet saying it is not current, and why. False
     when there is no earlier recap to keep (a new one is written with what could be read)."""
-    from pipeline.outbox.recap import RECAP_NAME
     target = settings.outbox / RECAP_NAME
     try:
         import openpyxl  # only on this rare path
