@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import re
+import weakref
 import zipfile
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
@@ -214,6 +215,30 @@ class _Link(str):
     target: str
 
 
+def _look(cell: Any, *names: str, number_format: str = "") -> Any:
+    """``cell`` styled with the named styles (and number format). openpyxl finds a style's index by hashing
+    the style object on every assignment — most of a large recap's cost; a combination already used in
+    this workbook is copied as its array of indices instead (the same indices, so the same bytes)."""
+    from openpyxl.styles.cell_style import StyleArray
+    known: dict[tuple[str, ...], Any] = _LOOKS.setdefault(cell.parent.parent, {})
+    key = (*names, number_format)
+    if key in known:
+        cell._style = StyleArray(known[key])
+        return cell
+    for name in names:
+        style = _style(name)
+        attribute = {"Font": "font", "PatternFill": "fill", "Alignment": "alignment"}[type(style).__name__]
+        setattr(cell, attribute, style)
+    if number_format:
+        cell.number_format = number_format
+    known[key] = StyleArray(cell._style)
+    return cell
+
+
+# Per workbook being written; gone with it.
+_LOOKS: weakref.WeakKeyDictionary[Any, dict[tuple[str, ...], Any]] = weakref.WeakKeyDictionary()
+
+
 def _text(ws: Any, value: str) -> Any:
     from openpyxl.cell import WriteOnlyCell
     cell: Any = WriteOnlyCell(ws, value=value)
@@ -255,9 +280,7 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[
     ws.freeze_panes = f"A{top + 1}"
     ws.auto_filter.ref = f"A{top}:{get_column_letter(len(head))}{max(top, count + top)}"
     if title:
-        cell = _text(ws, title)
-        cell.font = _style("title")
-        ws.append([cell])
+        ws.append([_look(_text(ws, title), "title")])
         ws.row_dimensions[1].height = 20
     # The header's wrapped lines need their own height: LibreOffice does not grow the row on open.
     lines = max(_lines(h, max(w - 1, 1)) for h, w in zip(head, widths, strict=True))  # bold: wider
@@ -265,9 +288,7 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[
         ws.row_dimensions[top].height = 15 * min(lines, 4)
     header: list[Any] = []
     for text in head:
-        cell = _text(ws, text)
-        cell.font, cell.fill, cell.alignment = _style("bold"), _style("head_fill"), _style("wrap")
-        header.append(cell)
+        header.append(_look(_text(ws, text), "bold", "head_fill", "wrap"))
     ws.append(header)
     # Styles only where they matter: per-cell styling dominates the recap's cost.
     for number, row in enumerate(rows, start=top + 1):
@@ -281,25 +302,19 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[
         for c, value in enumerate(row, start=1):
             if isinstance(value, str):
                 cell = _text(ws, str(value))
-                if c in wrap_cols:
-                    cell.alignment = _style("wrap")
-                elif tall:
-                    cell.alignment = _style("top")
+                names = ["wrap"] if c in wrap_cols else ["top"] if tall else []
                 if isinstance(value, _Filled) and value.fill is not None:
-                    cell.fill = _style(value.fill)
+                    names.append(value.fill)
                 if isinstance(value, _Link):
-                    cell.hyperlink, cell.font = value.target, _style("link")
-                cells.append(cell)
+                    cell.hyperlink = value.target
+                    names.append("link")
+                cells.append(_look(cell, *names) if names else cell)
             elif c in date_cols and value is not None:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = "DD/MM/YYYY HH:MM" if isinstance(value, datetime) else "DD/MM/YYYY"
-                if tall:
-                    cell.alignment = _style("top")
-                cells.append(cell)
+                shown = "DD/MM/YYYY HH:MM" if isinstance(value, datetime) else "DD/MM/YYYY"
+                cells.append(_look(WriteOnlyCell(ws, value=value), *(["top"] if tall else []),
+                                   number_format=shown))
             elif tall and value is not None:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.alignment = _style("top")
-                cells.append(cell)
+                cells.append(_look(WriteOnlyCell(ws, value=value), "top"))
             else:
                 cells.append(value)
         ws.append(cells)
