@@ -365,32 +365,15 @@ def fields(template: str | None, folder: Path | None, today: date | None, no_fil
       sop-pipeline fields -C D:\\SOP
       sop-pipeline fields berita_acara
     """
-    from pipeline.documents.daftar_isian import (
-        DAFTAR_NAME,
-        all_samples,
-        field_groups,
-        template_titles,
-        write_daftar_isian,
-    )
+    from pipeline.documents.daftar_isian import DAFTAR_NAME, all_samples, field_listing, write_daftar_isian
     samples = all_samples(today or date.today())
-    titles = template_titles()
     keys = list(samples)
     if template:
         stem = Path(template).stem
         if stem not in samples:
             raise click.UsageError(f"Templat '{template}' tidak dikenal. Pilihan: {', '.join(keys)}")
         keys = [stem]
-    lines: list[str] = []
-    for key in keys:
-        filename, title = titles[key]
-        lines.append(f"# {filename} — {title}")
-        for group in field_groups(samples[key]):
-            lines.append(f"  {group.title}")
-            for row in group.rows:
-                lines.append(f"    {row.tag}  →  {row.example}")
-                if row.meaning:
-                    lines.append(f"        {row.meaning}")
-        lines.append("")
+    lines = field_listing(samples, keys)
     settings = _settings(folder, today)
     if not no_file and settings.templates.is_dir():
         target = guard(write_daftar_isian, settings.templates / DAFTAR_NAME, samples, keys)

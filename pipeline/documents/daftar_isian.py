@@ -174,6 +174,23 @@ def _column(sheet: C.Sheet, key: str) -> C.Column | None:
         return None
 
 
+def field_listing(samples: Mapping[str, Mapping[str, Any]], keys: Sequence[str]) -> list[str]:
+    """What `sop-pipeline fields` prints: per template, its groups, each field's tag, example and meaning."""
+    titles = template_titles()
+    lines: list[str] = []
+    for key in keys:
+        filename, title = titles[key]
+        lines.append(f"# {filename} — {title}")
+        for group in field_groups(samples[key]):
+            lines.append(f"  {group.title}")
+            for row in group.rows:
+                lines.append(f"    {row.tag}  →  {row.example}")
+                if row.meaning:
+                    lines.append(f"        {row.meaning}")
+        lines.append("")
+    return lines
+
+
 def write_daftar_isian(target: Path, samples: Mapping[str, Mapping[str, Any]], keys: Sequence[str]) -> Path:
     """Write DAFTAR ISIAN.docx for the templates ``keys``: the fields all of them share once, then each
     template's own. Replaced atomically; returns ``target``."""
