@@ -220,13 +220,28 @@ class DocumentFields:
 def template_dict(value: Any) -> Any:
     """The one place a typed context becomes what docxtpl wants: dicts, lists and plain values (pictures
     stay ImageRefs, bound to the template at render time)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, ImageRef | type):
-        return {f.name: template_dict(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, str):  # most values: tested first, a third of building the fields otherwise
+        return value
     if isinstance(value, list):
         return [template_dict(v) for v in value]
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: template_dict(getattr(value, name)) for name in names}
     if isinstance(value, Mapping):
         return dict(value)
     return value
+
+
+def _field_names(cls: type[Any]) -> tuple[str, ...] | None:
+    """A context class's field names, None for anything else (a picture, a plain value); looked up once
+    per class (what the code declares, not data)."""
+    if cls not in _FIELD_NAMES:
+        is_context = dataclasses.is_dataclass(cls) and not issubclass(cls, ImageRef)
+        _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls)) if is_context else None
+    return _FIELD_NAMES[cls]
+
+
+_FIELD_NAMES: dict[type[Any], tuple[str, ...] | None] = {}
 
 
 def step_key(column: str) -> str:
