@@ -87,12 +87,14 @@ def rekap(root: Path) -> None:
     subprocess.run(["soffice", f"-env:UserInstallation=file://{root / 'profile'}", "--headless",
                     "--convert-to", "pdf", "--outdir", str(pdf), str(root / "outbox" / "REKAP.xlsx")],
                    check=True, capture_output=True, timeout=300)
-    for page, name in ((1, "rekap-rekap"), (2, "rekap-perlu-dicetak")):
+    # The whole first page of Rekap; of Perlu dicetak (three rows) its top, without the empty page below.
+    for page, name, part in ((1, "rekap-rekap", "100%"), (2, "rekap-perlu-dicetak", "100%x25%")):
         target = OUT / name
         subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", str(page), "-l", str(page), "-singlefile",
                         str(pdf / "REKAP.pdf"), str(target)], check=True)
-        subprocess.run(["convert", f"{target}.png", "-trim", "+repage", "-bordercolor", "white",
-                        "-border", "12", f"{target}.png"], check=True)
+        subprocess.run(["convert", f"{target}.png", "-gravity", "North", "-crop", f"{part}+0+0", "+repage",
+                        "-trim", "+repage", "-bordercolor", "white", "-border", "12", f"{target}.png"],
+                       check=True)
 
 
 def main() -> None:

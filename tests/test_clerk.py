@@ -47,6 +47,7 @@ def test_new_documents_are_listed_with_why_and_links_that_resolve(office: Path) 
     ws = wb["Perlu dicetak"]
     assert [c.value for c in ws[2]] == ["No. Agenda", "Perangkat Daerah", "Dokumen", "Alasan", "Sejak",
                                         "Folder", "Status", "Catatan", "Register"]
+    assert ws.oddHeader.center.text == "&BDOKUMEN PERLU DICETAK per 21 Juli 2026&B"  # printed: titled
     row = ws[3]
     assert [c.value for c in row][:4] == ["017", "Dinas Kesehatan", "01 Lembar Disposisi.docx",
                                           "dokumen baru"]

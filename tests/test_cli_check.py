@@ -94,6 +94,8 @@ def test_recap_rows_and_formula_injection(office: Path) -> None:
     assert (rekap.page_setup.fitToWidth, rekap.page_setup.fitToHeight) == (1, 0)
     assert rekap.print_area == "'Rekap'!$A$1:$N$4"
     assert rekap["A1"].font.name == rekap["A2"].font.name == "Calibri"
+    assert wb["Masalah"].oddHeader.center.text == "&BMASALAH DI REGISTER per 20 Juli 2026&B"
+    assert wb["Masalah"].oddFooter.center.text == "Halaman &P dari &N"  # every sheet prints numbered
     masalah = list(wb["Masalah"].iter_rows(min_row=2, values_only=True))
     assert [(m[1], m[2], m[4], m[5]) for m in masalah] == [("017", "peringatan", 2, "Tgl Pelaksanaan"),
                                                            ("018", "peringatan", 3, "Tgl Pemeriksaan")]

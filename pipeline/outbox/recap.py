@@ -118,13 +118,17 @@ def recap_bytes(validations: Sequence[Validation], today: date, other: Sequence[
     _table(rekap, head, widths, requests(), count, date_cols={3, 9, 11},
            wrap_cols={4, 5, 6, 7, 8, 10, 12}, fit=requests(), title=_title(today, printing, updated))
     if printing is not None:
-        _print_sheet(wb.create_sheet("Perlu dicetak"), printing)
+        sheet = wb.create_sheet("Perlu dicetak")
+        _print_setup(sheet, f"DOKUMEN PERLU DICETAK per {format_date(today)}")
+        _print_sheet(sheet, printing)
     head = ["Register", "No. Agenda", "Jenis", "Sheet", "Baris", "Kolom", "Nilai", "Masalah",
             "Yang perlu dilakukan"]
     widths = [16, 12, 11, 12, 7, 22, 24, 70, 50]
     count = len(other) + sum(len(v.all_problems()) for v in validations)
-    _table(wb.create_sheet("Masalah"), head, widths, _masalah_rows(validations, other), count,
-           date_cols=set(), wrap_cols={8, 9})
+    masalah = wb.create_sheet("Masalah")
+    _print_setup(masalah, f"MASALAH DI REGISTER per {format_date(today)}")
+    _table(masalah, head, widths, _masalah_rows(validations, other), count, date_cols=set(),
+           wrap_cols={8, 9})
     if kinerja is not None:
         write_kinerja(wb, kinerja)
     info = wb.create_sheet("Info")
