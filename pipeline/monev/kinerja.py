@@ -184,23 +184,7 @@ def _months(sheet: _Sheet, f: Figures) -> tuple[int, int]:
 
 
 def _months_chart(ws: Any, first: int, last: int) -> BarChart:
-    from openpyxl.chart import BarChart, Reference
-    chart = BarChart()
-    chart.type = "col"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.title = "Permohonan per bulan"
-    chart.add_data(Reference(ws, min_col=3, max_col=6, min_row=first - 1, max_row=last),
-                   titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-    for series, colour in zip(chart.series, (_GREEN, _BLUE, _ORANGE, _GREY), strict=True):
-        series.graphicalProperties.solidFill = colour
-    chart.y_axis.title = "permohonan"
-    chart.y_axis.delete = False
-    chart.x_axis.delete = False
-    chart.width, chart.height = 18, 8
-    return chart
-
+    return _stacked_columns(ws, "Permohonan per bulan", first, last, (3, 6), (_GREEN, _BLUE, _ORANGE, _GREY))
 
 def _turnaround(sheet: _Sheet, f: Figures) -> tuple[int, int] | None:
     t = f.turnaround
@@ -220,24 +204,32 @@ def _turnaround(sheet: _Sheet, f: Figures) -> tuple[int, int] | None:
 
 
 def _turnaround_chart(ws: Any, first: int, last: int) -> BarChart:
+    chart = _stacked_columns(ws, "Sebaran waktu penyelesaian (hari kerja)", first, last, (2, 3),
+                             (_BLUE, _TEAL))
+    chart.x_axis.title = "hari kerja"
+    return chart
+
+
+def _stacked_columns(ws: Any, title: str, first: int, last: int, columns: tuple[int, int],
+                     colours: tuple[str, ...]) -> BarChart:
+    """Stacked columns of rows ``first``–``last``: the categories in column A, one series per column of
+    ``columns`` (their titles from the header row above ``first``), coloured in order."""
     from openpyxl.chart import BarChart, Reference
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "stacked"
     chart.overlap = 100
-    chart.title = "Sebaran waktu penyelesaian (hari kerja)"
-    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=first - 1, max_row=last),
+    chart.title = title
+    chart.add_data(Reference(ws, min_col=columns[0], max_col=columns[1], min_row=first - 1, max_row=last),
                    titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-    for series, colour in zip(chart.series, (_BLUE, _TEAL), strict=True):
+    for series, colour in zip(chart.series, colours, strict=True):
         series.graphicalProperties.solidFill = colour
-    chart.x_axis.title = "hari kerja"
     chart.y_axis.title = "permohonan"
     chart.y_axis.delete = False
     chart.x_axis.delete = False
     chart.width, chart.height = 18, 8
     return chart
-
 
 def _per_pd(sheet: _Sheet, f: Figures) -> None:
     sheet.heading("Menurut Perangkat Daerah")
