@@ -10,19 +10,21 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.oxml.ns import qn
 
 from pipeline.documents.templates.blocks import (
-    BOLD,
     CENTER,
     SYMBOL_FONT,
     TEXT_WIDTH_CM,
     Look,
     add_kop,
-    hanging,
+    body,
+    chapter,
     header_row,
+    item,
     keep_rows,
     keep_together,
     loop_row,
     no_borders,
     par,
+    section,
     table,
     title,
 )
@@ -37,22 +39,6 @@ _TABLE = "Isi Tabel Rapat"
 _HEAD = Look(bold=True, size=9)
 
 Column = tuple[str, str, float, bool]  # heading, field of the loop row, width (cm), centred
-
-
-def _bab(document: DocxDocument, letter: str, text: str) -> None:
-    hanging(document, f"{letter}\t{text}", at=0.6, style="Subjudul")
-
-
-def _sub(document: DocxDocument, number: str, text: str) -> None:
-    hanging(document, f"{number}\t{text}", at=1.2, start=0.6, keep=True, look=BOLD)
-
-
-def _body(document: DocxDocument, text: str, *, left: float = 1.2) -> None:
-    par(document, text, style="Isi Naskah", left=left)
-
-
-def _item(document: DocxDocument, number: str, text: str, *, start: float = 1.2) -> None:
-    hanging(document, f"{number}\t{text}", at=start + 0.6, start=start, style="Isi Naskah")
 
 
 def _symbols(cell_paragraph: object) -> None:
@@ -101,42 +87,42 @@ def _summary(document: DocxDocument) -> None:
 
 
 def _pendahuluan(document: DocxDocument) -> None:
-    _bab(document, "A.", "PENDAHULUAN")
-    _sub(document, "1.", "Umum")
-    _body(document, "SOP Pemeliharaan Server Nomor {{ sop.nomor }} tanggal {{ sop.tanggal }} menetapkan dua "
+    chapter(document, "A.", "PENDAHULUAN")
+    section(document, "1.", "Umum")
+    body(document, "SOP Pemeliharaan Server Nomor {{ sop.nomor }} tanggal {{ sop.tanggal }} menetapkan dua "
           "belas langkah, sejak surat permohonan Perangkat Daerah diterima sampai pemeliharaan dinyatakan "
           "selesai, masing-masing dengan mutu baku waktu 1 (satu) hari kerja. Laporan ini menyajikan hasil "
           "monitoring dan evaluasi penerapan SOP tersebut pada {{ laporan.periode }}.")
-    _sub(document, "2.", "Maksud dan Tujuan")
-    _body(document, "Mengetahui apakah setiap langkah SOP dilaksanakan sesuai mutu baku waktu dan "
+    section(document, "2.", "Maksud dan Tujuan")
+    body(document, "Mengetahui apakah setiap langkah SOP dilaksanakan sesuai mutu baku waktu dan "
           "kelengkapannya, pada langkah mana waktu paling banyak terpakai, serta tindakan perbaikan yang "
           "perlu diambil.")
-    _sub(document, "3.", "Ruang Lingkup")
-    _body(document, "Permohonan pemeliharaan server yang diterima pada {{ laporan.rentang }} menurut Tanggal "
+    section(document, "3.", "Ruang Lingkup")
+    body(document, "Permohonan pemeliharaan server yang diterima pada {{ laporan.rentang }} menurut Tanggal "
           "Diterima di register, dalam keadaannya per {{ laporan.keadaan }}. Hari kerja adalah Senin sampai "
           "Jumat di luar libur nasional, cuti bersama dan hari libur setempat. {{ laporan.catatan }}")
-    _sub(document, "4.", "Dasar")
-    _item(document, "a.", "Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 35 "
+    section(document, "4.", "Dasar")
+    item(document, "a.", "Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 35 "
           "Tahun 2012 tentang Pedoman Penyusunan Standar Operasional Prosedur Administrasi Pemerintahan;")
-    _item(document, "b.", "SOP Pemeliharaan Server Nomor {{ sop.nomor }} tanggal {{ sop.tanggal }};")
-    _item(document, "c.", "Register permohonan pemeliharaan server ({{ laporan.register }}).")
+    item(document, "b.", "SOP Pemeliharaan Server Nomor {{ sop.nomor }} tanggal {{ sop.tanggal }};")
+    item(document, "c.", "Register permohonan pemeliharaan server ({{ laporan.register }}).")
 
 
 def _hasil(document: DocxDocument) -> None:
-    _bab(document, "B.", "HASIL MONITORING")
-    _sub(document, "1.", "Permohonan")
-    _body(document, "{{ ringkas.kalimat }}")
+    chapter(document, "B.", "HASIL MONITORING")
+    section(document, "1.", "Permohonan")
+    body(document, "{{ ringkas.kalimat }}")
     _summary(document)
     _figure(document, "permohonan", "Gambar 1. Permohonan yang diterima menurut keadaannya")
-    _body(document, "Rincian menurut Perangkat Daerah pemohon:")
+    body(document, "Rincian menurut Perangkat Daerah pemohon:")
     _loop_table(document, "pd", "d", (
         ("No", "no", 0.8, True), ("Perangkat Daerah", "nama", 5.3, False),
         ("Diterima", "diterima", 1.6, True), ("Selesai", "selesai", 1.5, True),
         ("Dalam proses", "proses", 1.6, True), ("Lewat batas", "lewat_batas", 1.5, True),
         ("Ditahan (galat)", "ditahan", 1.6, True), ("Selesai dalam baku waktu", "dalam_baku", 1.4, True)),
         indent=1.2)
-    _sub(document, "2.", "Ketepatan Waktu Setiap Langkah")
-    _body(document, "Setiap langkah dinilai terhadap langkah sebelumnya yang dijalani (langkah 9 terhadap "
+    section(document, "2.", "Ketepatan Waktu Setiap Langkah")
+    body(document, "Setiap langkah dinilai terhadap langkah sebelumnya yang dijalani (langkah 9 terhadap "
           "langkah 7 bila tidak ada penarikan perangkat): tepat bila dilaksanakan paling lama 1 hari kerja "
           "sesudahnya. Langkah yang belum dilaksanakan tidak dihitung terlambat, kecuali batas waktunya "
           "sudah lewat (tertunggak). Waktu dihitung dari permohonan tanpa galat.")
@@ -147,12 +133,12 @@ def _hasil(document: DocxDocument) -> None:
         ("Tepat waktu", "persen", 1.6, True), ("Median (hari kerja)", "median", 1.5, True),
         ("Terlama (hari kerja)", "terlama", 1.5, True)))
     _figure(document, "langkah", "Gambar 2. Ketepatan waktu setiap langkah terhadap mutu baku")
-    _body(document, "{{ ringkas.waktu }}")
-    _sub(document, "3.", "Waktu Penyelesaian Permohonan")
-    _body(document, "{{ penyelesaian.kalimat }}")
+    body(document, "{{ ringkas.waktu }}")
+    section(document, "3.", "Waktu Penyelesaian Permohonan")
+    body(document, "{{ penyelesaian.kalimat }}")
     _figure(document, "penyelesaian", "Gambar 3. Sebaran waktu penyelesaian terhadap baku waktu SOP")
-    _sub(document, "4.", "Kelengkapan Pencatatan dan Dokumentasi")
-    _body(document, "Peringatan SOP: \u201cPencatatan dan pendokumentasian yang tidak lengkap akan "
+    section(document, "4.", "Kelengkapan Pencatatan dan Dokumentasi")
+    body(document, "Peringatan SOP: \u201cPencatatan dan pendokumentasian yang tidak lengkap akan "
           "mengakibatkan kegagalan dalam pengawasan penggunaan server.\u201d {{ lengkap.kalimat }}")
     _loop_table(document, "kelengkapan", "k", (
         ("No", "no", 0.8, True), ("Langkah", "nama", 3.4, False),
@@ -162,8 +148,8 @@ def _hasil(document: DocxDocument) -> None:
 
 
 def _formulir(document: DocxDocument) -> None:
-    _bab(document, "C.", "EVALUASI: FORMULIR MONITORING PELAKSANAAN SOP")
-    _body(document, "Nama SOP: Pemeliharaan Server (Nomor {{ sop.nomor }}); periode: {{ laporan.periode }}. "
+    chapter(document, "C.", "EVALUASI: FORMULIR MONITORING PELAKSANAAN SOP")
+    body(document, "Nama SOP: Pemeliharaan Server (Nomor {{ sop.nomor }}); periode: {{ laporan.periode }}. "
           "Penilaian diisi dari angka di atas: berjalan dengan baik bila sekurang-kurangnya "
           "{{ laporan.ambang }} langkah tepat waktu dan pencatatannya lengkap. "
           "Tindakan yang harus diambil diisi oleh penilai.", left=0.6)
@@ -212,16 +198,16 @@ def build_laporan_monev(document: DocxDocument) -> None:
     _pendahuluan(document)
     _hasil(document)
     _formulir(document)
-    _bab(document, "D.", "SIMPULAN DAN SARAN")
-    _sub(document, "1.", "Simpulan")
+    chapter(document, "D.", "SIMPULAN DAN SARAN")
+    section(document, "1.", "Simpulan")
     par(document, "{%p for s in simpulan %}", style="Tanpa Spasi")
-    _item(document, "{{ loop.index }}.", "{{ s }}")
+    item(document, "{{ loop.index }}.", "{{ s }}")
     par(document, "{%p endfor %}", style="Tanpa Spasi")
-    _sub(document, "2.", "Saran")
+    section(document, "2.", "Saran")
     for letter in "abc":
-        _item(document, f"{letter}.", DOTS * 3)
-    _bab(document, "E.", "PENUTUP")
-    _body(document, "Demikian laporan ini disampaikan untuk menjadi periksa dan bahan lebih lanjut.",
+        item(document, f"{letter}.", DOTS * 3)
+    chapter(document, "E.", "PENUTUP")
+    body(document, "Demikian laporan ini disampaikan untuk menjadi periksa dan bahan lebih lanjut.",
           left=0.6)
     par(document, "", style="Tanpa Spasi", keep=True)
     _kaki(document)

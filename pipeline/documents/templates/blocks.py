@@ -342,3 +342,26 @@ def title(document: DocxDocument, text: str, *, size: float | None = None, under
     if bold:
         return par(document, text, look, style="Judul")
     return par(document, text, look, style="Tanpa Spasi", align=CENTER, keep=True)
+
+
+# -- the outline of a laporan: A. BAB, 1. subbab, its text, a. items ----------------------------------
+
+
+def chapter(document: DocxDocument, letter: str, text: str) -> None:
+    """'A.  PENDAHULUAN'."""
+    hanging(document, f"{letter}\t{text}", at=0.6, style="Subjudul")
+
+
+def section(document: DocxDocument, number: str, text: str) -> None:
+    """'1.  Umum', kept with its text."""
+    hanging(document, f"{number}\t{text}", at=1.2, start=0.6, keep=True)
+
+
+def body(document: DocxDocument, text: str, *, left: float = 1.2, keep: bool = False) -> None:
+    """A section's text, indented under its heading."""
+    par(document, text, style="Isi Naskah", left=left, keep=keep)
+
+
+def item(document: DocxDocument, number: str, text: str, *, start: float = 1.2) -> None:
+    """'a.  …', hanging under its number."""
+    hanging(document, f"{number}\t{text}", at=start + 0.6, start=start, style="Isi Naskah")

@@ -18,16 +18,20 @@ from pipeline.documents.templates.blocks import (
     Look,
     add_kop,
     add_text,
+    body,
+    chapter,
     continuation,
     device_table,
     field,
     hanging,
     header_row,
+    item,
     keep_rows,
     loop_row,
     min_height,
     no_borders,
     par,
+    section,
     table,
     title,
 )
@@ -145,8 +149,8 @@ def _checklist(document: DocxDocument) -> None:
     _check_row(tbl, 3, [f"{{{{ c.{key} }}}}" for key in _CHECK_KEYS], 0.75)
     loop_row(tbl, 4, "{%tr endfor %}")
     loop_row(tbl, 5, "{%tr else %}")
-    for number, item in enumerate(CHECKLIST, 1):
-        _check_row(tbl, 5 + number, [f"{number}.", item, "", "", "", ""], 0.95)
+    for number, what in enumerate(CHECKLIST, 1):
+        _check_row(tbl, 5 + number, [f"{number}.", what, "", "", "", ""], 0.95)
     loop_row(tbl, 6 + len(CHECKLIST), "{%tr endif %}")
     keep_rows(tbl)
     signature_right(document, SignatureBlock("tim", ("Pemeriksa,",)))
@@ -216,41 +220,25 @@ def build_berita_acara(document: DocxDocument) -> None:
 _KEGIATAN = Labels(start=1.2, colon=8.1, value=8.5)
 
 
-def _bab(document: DocxDocument, letter: str, text: str) -> None:
-    hanging(document, f"{letter}\t{text}", at=0.6, style="Subjudul")
-
-
-def _sub(document: DocxDocument, number: str, text: str) -> None:
-    hanging(document, f"{number}\t{text}", at=1.2, start=0.6, keep=True)
-
-
-def _body(document: DocxDocument, text: str, *, left: float = 1.2, keep: bool = False) -> None:
-    par(document, text, style="Isi Naskah", left=left, keep=keep)
-
-
-def _item(document: DocxDocument, number: str, text: str, *, start: float = 1.2) -> None:
-    hanging(document, f"{number}\t{text}", at=start + 0.6, start=start, style="Isi Naskah")
-
-
 def _pendahuluan(document: DocxDocument) -> None:
-    _bab(document, "A.", "PENDAHULUAN")
-    _sub(document, "1.", "Umum")
-    _body(document, "{{ p.perangkat_daerah }} melalui surat Nomor {{ p.nomor_surat }} tanggal "
+    chapter(document, "A.", "PENDAHULUAN")
+    section(document, "1.", "Umum")
+    body(document, "{{ p.perangkat_daerah }} melalui surat Nomor {{ p.nomor_surat }} tanggal "
           "{{ tgl.surat }} hal {{ p.hal }} memohon pemeliharaan server {{ p.nama_server }} yang "
           "ditempatkan di {{ kantor.pusat_data }}.")
-    _sub(document, "2.", "Maksud dan Tujuan")
-    _body(document, "Laporan ini dimaksudkan untuk melaporkan pelaksanaan pemeliharaan server tersebut, "
+    section(document, "2.", "Maksud dan Tujuan")
+    body(document, "Laporan ini dimaksudkan untuk melaporkan pelaksanaan pemeliharaan server tersebut, "
           "dengan tujuan memastikan server dan layanan yang berjalan di atasnya berfungsi dengan baik serta "
           "tercatat sesuai SOP Pemeliharaan Server.")
-    _sub(document, "3.", "Ruang Lingkup")
-    _body(document, "Pemeliharaan server {{ p.nama_server }} dengan alamat IP {{ p.alamat_ip }} dan nama "
+    section(document, "3.", "Ruang Lingkup")
+    body(document, "Pemeliharaan server {{ p.nama_server }} dengan alamat IP {{ p.alamat_ip }} dan nama "
           "domain {{ p.nama_domain }}, beserta perangkat yang tercantum dalam Dokumen Isian Kelengkapan.")
-    _sub(document, "4.", "Dasar")
-    _item(document, "a.", "Surat {{ p.perangkat_daerah }} Nomor {{ p.nomor_surat }} tanggal {{ tgl.surat }} "
+    section(document, "4.", "Dasar")
+    item(document, "a.", "Surat {{ p.perangkat_daerah }} Nomor {{ p.nomor_surat }} tanggal {{ tgl.surat }} "
           "hal {{ p.hal }};")
-    _item(document, "b.", "Disposisi Kepala Dinas tanggal {{ tgl.disposisi_kadis }} dan disposisi Kepala "
+    item(document, "b.", "Disposisi Kepala Dinas tanggal {{ tgl.disposisi_kadis }} dan disposisi Kepala "
           "{{ kantor.bidang }} tanggal {{ tgl.disposisi_kabid }};")
-    _item(document, "c.", "SOP Pemeliharaan Server Nomor {{ sop.nomor }} tanggal {{ sop.tanggal }}.")
+    item(document, "c.", "SOP Pemeliharaan Server Nomor {{ sop.nomor }} tanggal {{ sop.tanggal }}.")
 
 
 def _petugas_table(document: DocxDocument) -> None:
@@ -271,8 +259,8 @@ def _petugas_table(document: DocxDocument) -> None:
 
 
 def _kegiatan_dan_hasil(document: DocxDocument) -> None:
-    _bab(document, "B.", "KEGIATAN YANG DILAKSANAKAN")
-    _body(document, "Kegiatan dilaksanakan sesuai tahapan SOP Pemeliharaan Server sebagai berikut:", left=0.6)
+    chapter(document, "B.", "KEGIATAN YANG DILAKSANAKAN")
+    body(document, "Kegiatan dilaksanakan sesuai tahapan SOP Pemeliharaan Server sebagai berikut:", left=0.6)
     for number, (label, value) in enumerate((
         ("Pemeriksaan server", "{{ hari.pemeriksaan }}"),
         ("Dokumen isian kelengkapan", "{{ hari.kelengkapan }}"),
@@ -282,29 +270,29 @@ def _kegiatan_dan_hasil(document: DocxDocument) -> None:
         ("Uraian pekerjaan", "{{ p.uraian_pekerjaan }}"),
     ), start=1):
         field(document, _KEGIATAN, label, value, number=f"{number}.", number_at=0.6)
-    _sub(document, "7.", "Pelaksana: {{ kantor.tim }}")
+    section(document, "7.", "Pelaksana: {{ kantor.tim }}")
     _petugas_table(document)
 
-    _bab(document, "C.", "HASIL YANG DICAPAI")
-    _sub(document, "1.", "Hasil pemeriksaan sebelum pemeliharaan")
-    _body(document, "{{ p.hasil_pemeriksaan }}")
-    _sub(document, "2.", "Hasil pemeliharaan")
-    _body(document, "{{ p.hasil_pemeliharaan }}")
-    _sub(document, "3.", "Penggantian perangkat")
+    chapter(document, "C.", "HASIL YANG DICAPAI")
+    section(document, "1.", "Hasil pemeriksaan sebelum pemeliharaan")
+    body(document, "{{ p.hasil_pemeriksaan }}")
+    section(document, "2.", "Hasil pemeliharaan")
+    body(document, "{{ p.hasil_pemeliharaan }}")
+    section(document, "3.", "Penggantian perangkat")
     par(document, "{%p if ada.penarikan %}", style="Tanpa Spasi")
-    _body(document, "Terdapat perangkat yang diganti atau ditarik dari Pusat Data pada tanggal "
+    body(document, "Terdapat perangkat yang diganti atau ditarik dari Pusat Data pada tanggal "
           "{{ tgl.penarikan }} sebagaimana tercantum dalam Formulir Penarikan Perangkat Server, yaitu:")
     par(document, "{%p for d in perangkat_tarik %}", style="Tanpa Spasi")
-    _item(document, "{{ loop.index }}.", "{{ d.nama }} {{ d.merk_tipe }}, nomor seri {{ d.nomor_seri }}, "
+    item(document, "{{ loop.index }}.", "{{ d.nama }} {{ d.merk_tipe }}, nomor seri {{ d.nomor_seri }}, "
           "kondisi {{ d.kondisi }}, tindakan {{ d.tindakan }}: {{ d.keterangan }}")
     par(document, "{%p endfor %}", style="Tanpa Spasi")
     par(document, "{%p else %}", style="Tanpa Spasi")
-    _body(document, "Tidak terdapat perangkat yang diganti atau ditarik dari Pusat Data.")
+    body(document, "Tidak terdapat perangkat yang diganti atau ditarik dari Pusat Data.")
     par(document, "{%p endif %}", style="Tanpa Spasi")
     par(document, "{%p if ada.komponen %}", style="Tanpa Spasi")
-    _body(document, "Komponen yang diganti (perangkatnya tetap di Pusat Data):")
+    body(document, "Komponen yang diganti (perangkatnya tetap di Pusat Data):")
     par(document, "{%p for d in komponen %}", style="Tanpa Spasi")
-    _item(document, "{{ loop.index }}.", "{{ d.komponen }} pada {{ d.nama }} {{ d.merk_tipe }}, nomor seri "
+    item(document, "{{ loop.index }}.", "{{ d.komponen }} pada {{ d.nama }} {{ d.merk_tipe }}, nomor seri "
           "{{ d.nomor_seri }}: {{ d.keterangan }}")
     par(document, "{%p endfor %}", style="Tanpa Spasi")
     par(document, "{%p endif %}", style="Tanpa Spasi")
@@ -336,7 +324,7 @@ def _paraf(cell: _Cell) -> None:
 def _penutup(document: DocxDocument) -> None:
     """E. PENUTUP: the closing, then one row that cannot split: on the left the paraf table and the
     lampiran list, on the right the signature; no page holds the paraf table or the lampiran alone."""
-    _bab(document, "E.", "PENUTUP")
+    chapter(document, "E.", "PENUTUP")
     closing(document, ("Demikian laporan ini disampaikan untuk menjadi periksa dan bahan pertimbangan "
                        "lebih lanjut.",), left=0.6, first=None)
     area = signature_area(document)
@@ -380,11 +368,11 @@ def build_laporan(document: DocxDocument) -> None:
     par(document, "Nomor: {{ doc.nomor }}", style="Tanpa Spasi", align=CENTER, after=12)
     _pendahuluan(document)
     _kegiatan_dan_hasil(document)
-    _bab(document, "D.", "SIMPULAN DAN SARAN")
+    chapter(document, "D.", "SIMPULAN DAN SARAN")
     # Kept with E: the signature page carries the end of the simpulan (or the saran) — closing().
-    _body(document, "{{ laporan.simpulan }}", left=0.6, keep=True)
+    body(document, "{{ laporan.simpulan }}", left=0.6, keep=True)
     par(document, "{%p if laporan.saran %}", style="Tanpa Spasi")
-    _body(document, "{{ laporan.saran }}", left=0.6, keep=True)
+    body(document, "{{ laporan.saran }}", left=0.6, keep=True)
     par(document, "{%p endif %}", style="Tanpa Spasi")
     _penutup(document)
     _dokumentasi(document)
