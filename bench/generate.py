@@ -14,7 +14,7 @@ from pipeline.sop.steps import STEPS
 
 _PD = ["Dinas Kesehatan", "BAPPEDA", "Dinas Pendidikan", "RSUD Karanganyar", "BPKPAD", "Disdukcapil",
        "DPMPTSP", "Sekretariat DPRD", "Dinas Pertanian", "Dinas Sosial"]
-_STAFF = [
+STAFF = [
     ("Drs. SUJARNO, M.Si.", "196301071990031004", "IV/c", "Kepala Dinas Komunikasi dan Informatika",
      "Kepala Dinas"),
     ("Ir. SRI WAHYUNI, M.T.", "197204101998032005", "IV/a", "Kepala Bidang Tata Kelola Informatika",
@@ -79,7 +79,7 @@ def generate_register(path: Path, n: int, seed: int = 1, end: date = date(2026, 
                 sheets["Perangkat"].append([agenda, "Server", "Dell PowerEdge R740", f"SN{i}{k}",
                                             "1.3.2.10.02.04.001", "64 GB", ip, "R2/U12", "Baik",
                                             tindakan, ""])
-    for nama, nip, gol, jabatan, peran in _STAFF:
+    for nama, nip, gol, jabatan, peran in STAFF:
         sheets["Pegawai"].append([nama, nip, gol, jabatan, peran, None, None, "Definitif"])
     settings = wb.create_sheet(C.PENGATURAN)
     settings.append(["Kunci", "Nilai"])

@@ -23,6 +23,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.generate import STAFF  # the same office staff as the speed benchmark's register
 from pipeline.register import columns as C
 from pipeline.sop.calendar import WorkCalendar
 from pipeline.sop.steps import STEPS
@@ -35,14 +36,6 @@ LIBUR = ((date(2026, 11, 18), "Hari Jadi Kabupaten Karanganyar", "Libur"),
          (date(2026, 5, 15), "Cuti bersama, kantor tetap masuk (layanan SPBE)", "Masuk"))
 _PD = ("Dinas Kesehatan", "BAPPEDA", "Dinas Pendidikan", "RSUD Karanganyar", "BPKPAD", "Disdukcapil",
        "DPMPTSP", "Sekretariat DPRD", "Dinas Pertanian", "Dinas Sosial", "BPBD", "Dinas Lingkungan Hidup")
-_STAFF = (
-    ("Drs. SUJARNO, M.Si.", "196301071990031004", "IV/c", "Kepala Dinas Komunikasi dan Informatika",
-     "Kepala Dinas"),
-    ("Ir. SRI WAHYUNI, M.T.", "197204101998032005", "IV/a", "Kepala Bidang Tata Kelola Informatika",
-     "Kepala Bidang"),
-    ("Andi Prasetyo, S.T.", "199001152015031002", "III/c", "Pranata Komputer Ahli Muda", "Tim Teknis"),
-    ("Budi Santoso, A.Md.", "199305202019031004", "II/d", "Pranata Komputer Terampil", "Tim Teknis"),
-)
 _NUMBERS = {6: "nomor_pengumuman", 7: "nomor_ba", 9: "nomor_laporan"}
 
 
@@ -134,7 +127,7 @@ def generate_year(folder: Path, n: int = 500, seed: int = 7, today: date = TODAY
             sheets["Perangkat"].append([agenda, "Server", "Dell PowerEdge R740", f"SN{i}{k}",
                                         "1.3.2.10.02.04.001", "64 GB", f"10.1.{i % 250}.{k + 1}",
                                         "R2/U12", "Baik", tindakan, ""])
-    for nama, nip, gol, jabatan, peran in _STAFF:
+    for nama, nip, gol, jabatan, peran in STAFF:
         sheets["Pegawai"].append([nama, nip, gol, jabatan, peran, None, None, "Definitif"])
     for day, why, kind in LIBUR:
         sheets["Hari Libur"].append([day, why, kind])
