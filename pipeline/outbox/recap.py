@@ -6,7 +6,6 @@ import hashlib
 import io
 import json
 import re
-import weakref
 import zipfile
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
@@ -219,12 +218,11 @@ class _Link(str):
     target: str
 
 
-def _look(cell: Any, *names: str, number_format: str = "") -> Any:
+def _look(cell: Any, known: dict[tuple[str, ...], Any], *names: str, number_format: str = "") -> Any:
     """``cell`` styled with the named styles (and number format). openpyxl finds a style's index by hashing
     the style object on every assignment — most of a large recap's cost; a combination already used in
-    this workbook is copied as its array of indices instead (the same indices, so the same bytes)."""
+    this sheet (``known``) is copied as its array of indices instead (the same indices, the same bytes)."""
     from openpyxl.styles.cell_style import StyleArray
-    known: dict[tuple[str, ...], Any] = _LOOKS.setdefault(cell.parent.parent, {})
     key = (*names, number_format)
     if key in known:
         cell._style = StyleArray(known[key])
@@ -238,9 +236,6 @@ def _look(cell: Any, *names: str, number_format: str = "") -> Any:
     known[key] = StyleArray(cell._style)
     return cell
 
-
-# Per workbook being written; gone with it.
-_LOOKS: weakref.WeakKeyDictionary[Any, dict[tuple[str, ...], Any]] = weakref.WeakKeyDictionary()
 
 
 def _text(ws: Any, value: str) -> Any:
@@ -273,6 +268,7 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     top = 2 if title else 1  # the header row
+    looks: dict[tuple[str, ...], Any] = {}  # style combinations used in this sheet (_look)
     # Printed: landscape, the header row repeated on every page.
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = "9"  # A4
@@ -284,7 +280,7 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[
     ws.freeze_panes = f"A{top + 1}"
     ws.auto_filter.ref = f"A{top}:{get_column_letter(len(head))}{max(top, count + top)}"
     if title:
-        ws.append([_look(_text(ws, title), "title")])
+        ws.append([_look(_text(ws, title), looks, "title")])
         ws.row_dimensions[1].height = 20
     # The header's wrapped lines need their own height: LibreOffice does not grow the row on open.
     lines = max(_lines(h, max(w - 1, 1)) for h, w in zip(head, widths, strict=True))  # bold: wider
@@ -292,7 +288,7 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[
         ws.row_dimensions[top].height = 15 * min(lines, 4)
     header: list[Any] = []
     for text in head:
-        header.append(_look(_text(ws, text), "bold", "head_fill", "wrap"))
+        header.append(_look(_text(ws, text), looks, "bold", "head_fill", "wrap"))
     ws.append(header)
     # Styles only where they matter: per-cell styling dominates the recap's cost.
     for number, row in enumerate(rows, start=top + 1):
@@ -312,13 +308,13 @@ def _table(ws: Any, head: list[str], widths: list[int], rows: Iterable[Sequence[
                 if isinstance(value, _Link):
                     cell.hyperlink = value.target
                     names.append("link")
-                cells.append(_look(cell, *names) if names else cell)
+                cells.append(_look(cell, looks, *names) if names else cell)
             elif c in date_cols and value is not None:
                 shown = "DD/MM/YYYY HH:MM" if isinstance(value, datetime) else "DD/MM/YYYY"
-                cells.append(_look(WriteOnlyCell(ws, value=value), *(["top"] if tall else []),
+                cells.append(_look(WriteOnlyCell(ws, value=value), looks, *(["top"] if tall else []),
                                    number_format=shown))
             elif tall and value is not None:
-                cells.append(_look(WriteOnlyCell(ws, value=value), "top"))
+                cells.append(_look(WriteOnlyCell(ws, value=value), looks, "top"))
             else:
                 cells.append(value)
         ws.append(cells)
