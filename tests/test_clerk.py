@@ -457,3 +457,19 @@ def test_a_document_written_again_before_printing_keeps_its_line_and_time(tmp_pa
     template = cetak.PrintItem(DISPOSISI, "017", "Dinas Kesehatan", cetak.TEMPLATE, "2026-07-21T12:00:00")
     (item,) = cetak.add_to_list(outbox, [template]).items
     assert (item.time, item.reason) == ("2026-07-21T10:00:00", f"{cetak.VALUES}; {cetak.TEMPLATE}")
+
+
+def test_a_wrapped_rekap_row_is_as_tall_as_its_words_and_reads_from_the_top(office: Path) -> None:
+    """Printed REKAP: a Hal of four wrapped lines gets a row four lines tall (counting characters gave three,
+    and the last line was cut off), and the row's other cells sit at its top, next to the first line."""
+    hal = "Permohonan Pemeliharaan Server SIMPUS Puskesmas Karanganyar"
+    run(office, permohonan=[at_step(1, Hal=hal)])
+    ws = openpyxl.load_workbook(office / "outbox" / "REKAP.xlsx")["Rekap"]
+    head = [c.value for c in ws[2]]
+    cell = ws.cell(row=3, column=head.index("Hal") + 1)
+    assert cell.value == hal and cell.alignment.wrap_text
+    width = ws.column_dimensions[cell.column_letter].width
+    # 'Permohonan' / 'Pemeliharaan Server' / 'SIMPUS Puskesmas' / 'Karanganyar'
+    assert width == 20 and ws.row_dimensions[3].height == 15 * 4
+    number = ws.cell(row=3, column=head.index("No. Agenda") + 1)
+    assert number.value == "017" and number.alignment.vertical == "top"
