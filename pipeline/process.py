@@ -168,13 +168,19 @@ def process(settings: Settings, progress: Progress | None = None, caches: Caches
     When nothing it depends on changed since the last complete run and outbox/ is as that run left it,
     that run's answer is given without reading anything (runcache.py); ``replay=False`` always reads."""
     with office_lock(settings.outbox, settings.lock_wait, "run"):
-        memory = RunMemory(settings)
-        if replay and (answer := memory.replay()) is not None:
-            return _replayed(settings, answer, caches)
-        memory.forget()  # before anything is written: a run stopped half-way leaves no memory to trust
-        report = _process(settings, progress, caches or Caches())
-        _remember(memory, report)
-        return report
+        return _locked_run(settings, progress, caches, replay)
+
+
+def _locked_run(settings: Settings, progress: Progress | None, caches: Caches | None,
+                replay: bool) -> RunReport:
+    """process() once the lock is held."""
+    memory = RunMemory(settings)
+    if replay and (answer := memory.replay()) is not None:
+        return _replayed(settings, answer, caches)
+    memory.forget()  # before anything is written: a run stopped half-way leaves no memory to trust
+    report = _process(settings, progress, caches or Caches())
+    _remember(memory, report)
+    return report
 
 
 def _replayed(settings: Settings, answer: Answer, caches: Caches | None) -> RunReport:
@@ -324,11 +330,13 @@ def archive(settings: Settings, caches: Caches | None = None,
 
 def clear_print_list(settings: Settings) -> tuple[int, RunReport]:
     """`sop-pipeline cetak --selesai`: the clerk printed everything; empty the list, then run once so that
-    REKAP.xlsx shows the empty list (a full run: the list is not part of the run memory's key). Returns how
+    REKAP.xlsx shows the empty list (the list is part of the outbox state the run memory keeps, so this is
+    a full run). Both under the lock: a watcher's cycle cannot put back what was just cleared. Returns how
     many documents the list held, and the run."""
     from pipeline.outbox import cetak
-    count = cetak.clear_list(settings.outbox)
-    return count, process(settings, replay=False)
+    with office_lock(settings.outbox, settings.lock_wait, "cetak"):
+        count = cetak.clear_list(settings.outbox)
+        return count, _locked_run(settings, None, None, replay=True)
 
 
 def print_list_pdf(settings: Settings, printing: cetak.PrintList,

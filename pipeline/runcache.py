@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import secrets
+import stat
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
@@ -30,6 +31,7 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.outbox import files as ob
+from pipeline.outbox.cetak import LIST_FILE
 from pipeline.problems import Problem, Severity
 from pipeline.settings import Settings, WatchOptions
 
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 
 CACHE = Path("_log") / "putaran.cache"  # inside outbox/
 _MAGIC = b"sop-pipeline putaran 1\n"
+MAX_MEMORY_BYTES = 256 * 1024 * 1024  # the answer and outbox state of a very large office: tens of MB
 _KEY_NAME = "kunci-putaran"
 # outbox/_log changes on its own (logs, this file, the lock), and the watcher's heartbeat PEMANTAU.txt after
 # every cycle: neither is part of the outbox's state.
@@ -112,9 +115,9 @@ class RunMemory:
 
     def _load(self) -> dict[str, Any] | None:
         assert self._secret is not None
-        try:
-            data = self.path.read_bytes()
-        except OSError:
+        try:  # a regular file only, capped: a named pipe in its place cannot hang the run (and the lock)
+            data = ob.read_regular(self.path, MAX_MEMORY_BYTES)
+        except (OSError, ValueError):
             return None
         if not data.startswith(_MAGIC):
             return None
@@ -207,8 +210,9 @@ def _tree(folder: Path) -> list[list[Any]] | None:
 # --- the state of outbox/ ----------------------------------------------------------------------------
 
 def outbox_state(outbox: Path) -> dict[str, Any]:
-    """Each folder of outbox/ (but _log/) down to the request folders' own subfolders: every entry's name,
-    kind, size and time. Any file added, removed, replaced or edited shows here."""
+    """Each folder of outbox/ (but _log/, of which only the Perlu dicetak list) down to the request folders'
+    own subfolders: every entry's name, kind, size and time. Any file added, removed, replaced or edited
+    shows here."""
     state: dict[str, Any] = {}
     todo = [("", 0)]
     while todo:
@@ -227,6 +231,12 @@ def outbox_state(outbox: Path) -> dict[str, Any]:
                 else:
                     entries[e.name] = [st.st_size, st.st_mtime_ns]
         state[rel.replace(os.sep, "/")] = entries
+    # Of _log/, the Perlu dicetak list alone: REKAP shows it, and a clerk may delete it to empty it.
+    try:
+        st = os.lstat(os.path.join(outbox, "_log", LIST_FILE))
+        state["_log"] = {LIST_FILE: [st.st_size, st.st_mtime_ns, stat.S_IFMT(st.st_mode)]}
+    except OSError:
+        state["_log"] = {}
     return state
 
 

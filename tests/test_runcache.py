@@ -259,3 +259,18 @@ def test_arsip_reads_the_registers(office: Path, reads: list[str]) -> None:
     reads.clear()
     report, result = archive(settings(office))
     assert report.replay is None and reads == ["register.xlsx"] and len(result.created) == 1
+
+
+def test_deleting_the_print_list_is_a_change_the_memory_sees(office: Path) -> None:
+    """The Perlu dicetak list lives in outbox/_log/ but REKAP shows it, and deleting it is one way a clerk
+    empties it: the next run is a full one, and REKAP shows the empty list."""
+    import openpyxl
+    fill(office)
+    first = process(settings(office))
+    assert first.print_list is not None and first.print_list.items
+    assert process(settings(office)).replay is not None  # nothing changed: answered from memory
+    (office / "outbox" / "_log" / "perlu-dicetak.json").unlink()
+    after = process(settings(office))
+    assert after.replay is None and after.print_list is not None and after.print_list.items == []
+    sheet = openpyxl.load_workbook(office / "outbox" / "REKAP.xlsx")["Perlu dicetak"]
+    assert [c.value for c in sheet[3]][:3] == [None, None, "Tidak ada dokumen yang perlu dicetak."]

@@ -740,3 +740,21 @@ def test_a_named_pipe_in_place_of_a_manifest_does_not_hang_the_run(office: Path)
     os.mkfifo(manifest)  # opening it to read would wait for a writer for ever
     report = run(office, permohonan=[request(Hal="Diubah")], perangkat=[device()])
     assert not report.has_errors and report.written and manifest.is_file()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+@pytest.mark.parametrize("name", ["perlu-dicetak.json", "putaran.cache"])
+def test_a_named_pipe_in_place_of_a_log_file_does_not_hang_the_run(office: Path, name: str) -> None:
+    """The Perlu dicetak list and the run memory are read as regular files only, like the manifests: a
+    pipe in their place would otherwise hang the run while it holds the office lock."""
+    import threading
+    run(office, permohonan=[request()], perangkat=[device()])
+    target = office / "outbox" / "_log" / name
+    target.unlink()
+    os.mkfifo(target)
+    done: list[RunReport] = []
+    worker = threading.Thread(target=lambda: done.append(run(office)), daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), f"the run hung on the pipe at _log/{name}"
+    assert not done[0].has_errors and done[0].replay is None  # read nothing from the pipe: a full run

@@ -26,6 +26,7 @@ from pipeline.outbox import files as ob
 log = logging.getLogger(__name__)
 
 LIST_FILE = "perlu-dicetak.json"  # in outbox/_log/
+MAX_LIST_BYTES = 64 * 1024 * 1024  # some 200,000 documents: far beyond any office's backlog
 PRINT_FOLDER = "cetak"  # outbox/cetak/<tanggal> <jam>.pdf: one PDF of a run's documents
 
 # Why a document was written: decided when the run planned it (outbox/plan.py).
@@ -85,7 +86,8 @@ def list_path(outbox: Path) -> Path:
 def load_list(outbox: Path) -> PrintList:
     """The list as last saved; empty when the file is missing or unreadable (a clerk may delete it)."""
     try:
-        data = json.loads(list_path(outbox).read_text(encoding="utf-8"))
+        # A regular file only, capped: a link to /dev/zero or a named pipe in its place cannot hang a run.
+        data = json.loads(ob.read_regular(list_path(outbox), MAX_LIST_BYTES).decode("utf-8"))
         items = [PrintItem(**{k: v for k, v in entry.items() if k in PrintItem.__dataclass_fields__})
                  for entry in data.get("dokumen", [])]
         return PrintList(items, str(data.get("dikosongkan", "")), str(data.get("oleh", "")))
