@@ -289,12 +289,13 @@ def _note_printing(settings: Settings, report: RunReport, statuses: list[StatusJ
     archived: dict[Path, bool] = {}
     for path in report.written:
         n, status = by_folder.get(path.parent, (len(by_folder), None))
-        if status is None or not path.is_relative_to(settings.outbox):
+        if status is None:
             continue
+        relative = ob.below(settings.outbox, path).as_posix()  # outbox/ itself may be a link
         if path.parent not in archived:
             archived[path.parent] = bool(archive_versions(settings.outbox, path.parent))
         found.append(((n, path.name), cetak.PrintItem(
-            path.relative_to(settings.outbox).as_posix(), status.assessment.agenda,
+            relative, status.assessment.agenda,
             status.assessment.record.text("perangkat_daerah"), report.reasons.get(path, cetak.VALUES),
             now.isoformat(timespec="seconds"), archived[path.parent], status.validation.register.name)))
     report.to_print = [item for _, item in sorted(found, key=lambda kv: kv[0])]  # request, then step order

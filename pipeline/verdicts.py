@@ -99,7 +99,7 @@ def _with_folder_links(outbox: Path, validation: Validation) -> Validation:
         folder = request_folder(outbox, a)
         link = ob.link_below(outbox, folder) if folder is not None else None
         if link is not None:
-            shown = link.relative_to(outbox.resolve()).as_posix()
+            shown = ob.below(outbox, link).as_posix()  # outbox/ itself may be a link
             problem = error(PERMOHONAN, a.record.row, "", shown,
                             f"Folder dokumen permohonan ini ada di balik tautan (symlink) 'outbox/{shown}'; "
                             "dokumennya tidak ditulis melalui tautan.", "Hapus tautan itu dari outbox/ "

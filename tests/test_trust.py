@@ -656,6 +656,17 @@ def test_an_outbox_that_is_itself_a_link_is_allowed(tmp_path: Path) -> None:
     (office / "outbox").symlink_to(tmp_path / "disk-besar", target_is_directory=True)
     report = run(office, permohonan=[request()], perangkat=[device()])
     assert not report.has_errors and (tmp_path / "disk-besar" / FOLDER / LAPORAN).is_file()
+    # The clerk's list names the documents as they are found through the link (it was empty here).
+    listed = {item.path for item in report.to_print}
+    assert f"{FOLDER.as_posix()}/{LAPORAN}" in listed and len(listed) == len(report.written) == 5
+    # A request folder that is itself a link, below the linked outbox/: the request is held, named.
+    (tmp_path / "elsewhere").mkdir()
+    shutil.rmtree(tmp_path / "disk-besar" / FOLDER)
+    (tmp_path / "disk-besar" / FOLDER).symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    held = run(office)
+    assert held.held == 1 and not (tmp_path / "elsewhere" / LAPORAN).exists()
+    messages = [p.message for v in held.validations for p in v.all_problems()]
+    assert any(f"'outbox/{FOLDER.as_posix()}'" in m for m in messages)
 
 
 def test_a_link_in_a_request_folder_is_not_archived(office: Path,

@@ -66,7 +66,7 @@ def atomic_write(path: Path, data: bytes, *, overwrite: bool = True, fsync: bool
     if root is None:
         path.parent.mkdir(parents=True, exist_ok=True)
     else:
-        real_folder(root, *_below(root, path).parts[:-1])
+        real_folder(root, *below(root, path).parts[:-1])
         if is_link(path):
             raise LinkError(_link_message(root, path))
     try:
@@ -118,7 +118,7 @@ def is_link(path: Path) -> bool:
 def link_below(root: Path, path: Path) -> Path | None:
     """The first of the folders between ``root`` and ``path`` (``path`` included) that is a link, or None."""
     current = root
-    for part in _below(root, path).parts:
+    for part in below(root, path).parts:
         current = current / part
         if is_link(current):
             return current
@@ -173,7 +173,8 @@ def read_regular(path: Path, limit: int | None = None) -> bytes:
         return data
 
 
-def _below(root: Path, path: Path) -> Path:
+def below(root: Path, path: Path) -> Path:
+    """``path`` relative to ``root``, whether it was built on ``root`` as given or on its resolved form."""
     if path.is_relative_to(root):
         return path.relative_to(root)
     real = root.resolve()  # only when needed: a stat per folder of root's path
@@ -183,7 +184,7 @@ def _below(root: Path, path: Path) -> Path:
 
 
 def _shown(root: Path, path: Path) -> str:
-    return (Path(root.name) / _below(root, path)).as_posix()
+    return (Path(root.name) / below(root, path)).as_posix()
 
 
 def link_problem(root: Path, link: Path) -> str:
@@ -262,7 +263,7 @@ def keep_previous(target: Path, now: datetime, root: Path | None = None) -> Path
         return None
     history = target.parent / HISTORY
     if root is not None:
-        real_folder(root, *_below(root, history).parts)
+        real_folder(root, *below(root, history).parts)
     stamp = now.strftime("%Y%m%d-%H%M%S")
     dest = history / f"{target.stem} {stamp}{target.suffix}"
     n = 1
