@@ -283,3 +283,12 @@ def test_report_converts_to_pdf_with_every_part(contoh: Path, tmp_path: Path) ->
     for part in ("PENDAHULUAN", "HASIL MONITORING", "FORMULIR MONITORING PELAKSANAAN SOP",
                  "SIMPULAN DAN SARAN", "PENUTUP", "Mengetahui,", "Gambar 3."):
         assert part in text
+
+
+def test_the_report_is_signed_as_every_document_is() -> None:
+    """ttd.kabid / ttd.kadis are built by the documents' own signer (fields.official): their role is set,
+    so '{{ ttd.kabid.peran }}' prints 'Kepala Bidang' (or 'Plh. Kepala Bidang') as in the laporan."""
+    from pipeline.monev.report import sample_context
+    ttd = sample_context(date(2026, 6, 15))["ttd"]
+    assert (ttd["kabid"]["peran"], ttd["kadis"]["peran"]) == ("Kepala Bidang", "Kepala Dinas")
+    assert ttd["kadis"]["jabatan"] == "KEPALA DINAS KOMUNIKASI DAN INFORMATIKA\nKABUPATEN KARANGANYAR,"

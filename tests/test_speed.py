@@ -16,7 +16,7 @@ from pipeline.documents.fields import FieldBuilder
 from pipeline.documents.render import LoadedTemplate, render_bytes, render_bytes_docxtpl
 from pipeline.documents.sample import sample_contexts
 from pipeline.office.init import init_folder
-from pipeline.register.reader import read_register
+from pipeline.register.reader import Record, read_register
 from pipeline.sop.staff import Staff
 from pipeline.validate import validate_register
 
@@ -280,3 +280,21 @@ def test_folders_resolved_once_per_run_still_refuse_links_out_of_outbox(tmp_path
     (outbox / "2026").symlink_to(elsewhere, target_is_directory=True)
     folder = request_folder(outbox, first, {})
     assert folder is not None and ob.link_below(outbox, folder) == outbox.resolve() / "2026"
+
+
+def test_each_request_gets_its_own_fields_even_after_the_last_one_is_freed(example: Path) -> None:
+    """The fields of one request are built once for all its documents; a new request — even a row object
+    made after the last one was freed, which may reuse its id() — gets its own."""
+    from dataclasses import replace as changed
+
+    from pipeline.documents.catalog import DOCUMENTS
+    register = read_register(example / "inbox" / "register.xlsx")
+    builder = FieldBuilder(register, Staff.from_records(register.pegawai), date(2026, 11, 28))
+    first = register.permohonan[0]
+    disposisi = next(d for d in DOCUMENTS if d.key == "lembar_disposisi")
+
+    def hal(n: int) -> str:  # the row (and its device list) is freed on return: the next may get its id
+        row = changed(first, values={**first.values, "hal": f"Permohonan {n}"})
+        devices: list[Record] = []
+        return str(builder.context(disposisi, row, devices, [])["p"]["hal"])
+    assert [hal(n) for n in range(50)] == [f"Permohonan {n}" for n in range(50)]

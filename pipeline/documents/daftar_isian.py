@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,7 @@ def _meaning(name: str, value: Any) -> str:
     return name.replace("_", " ").replace(".", ": ").capitalize() + "."
 
 
+@cache  # what the code declares: the same for every field asked about (was rebuilt per field: 3.5 s per init)
 def _declared() -> dict[str, str]:
     from pipeline.documents.context import field_names
     return {name: meaning for name, meaning in field_names() if meaning}

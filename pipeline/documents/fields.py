@@ -196,11 +196,14 @@ class FieldBuilder:
         signer_dates = {s.role: on(s.date_column) for s in doc.signers}
         kadis = self.staff.holder(Actor.KADIS, signer_dates.get(Actor.KADIS, on("")))
         kabid = self.staff.holder(Actor.KABID, signer_dates.get(Actor.KABID, on("")))
-        key = (id(r), id(devices), tuple(photos))
-        if self._base is None or self._base[0] != key:  # the documents of one request are built in a row
+        # The documents of one request are built in a row: its fields once. The key holds the rows themselves
+        # (compared by identity): an id() alone could be a freed row's, reused by the next request's.
+        key = (r, devices, tuple(photos))
+        last = self._base
+        if last is None or last[0][0] is not r or last[0][1] is not devices or last[0][2] != key[2]:
             base = self._request_fields(r, devices, photos)
-            self._base = key, base, template_dict(base)
-        _, base, base_dict = self._base
+            last = self._base = key, base, template_dict(base)
+        _, base, base_dict = last
         nomor = base.p.get(doc.number_column, TITIK) if doc.number_column else TITIK
         own = replace(base, doc=Doc(nomor=nomor, tanggal=date_or_dots(doc_day), judul=doc.title),
                       ttd=replace(base.ttd,

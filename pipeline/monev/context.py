@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.documents.context import TITIK, template_dict
-from pipeline.documents.fields import Office, official_title, signer
+from pipeline.documents.fields import Office, official
 from pipeline.documents.photos import ImageRef
 from pipeline.monev.figures import CHECKS, Figures, Gap, StepFigures
 from pipeline.monev.text import DASH, number, percent, share, step_actors
@@ -76,8 +76,8 @@ def report_context(f: Figures, office: Office, staff: Staff, charts: Mapping[str
         "monitoring": monitoring,
         "simpulan": [s for s in (summary, timing, finishing, complete, verdict) if s],
         "grafik": dict(charts),
-        "ttd": {"kabid": template_dict(signer(kabid, official_title(kabid, Actor.KABID, office))),
-                "kadis": template_dict(signer(kadis, official_title(kadis, Actor.KADIS, office)))},
+        "ttd": {"kabid": template_dict(official(kabid, Actor.KABID, office)),  # as every document signs
+                "kadis": template_dict(official(kadis, Actor.KADIS, office))},
     }
 
 
