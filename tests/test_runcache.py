@@ -276,3 +276,16 @@ def test_deleting_the_print_list_is_a_change_the_memory_sees(office: Path) -> No
     assert after.replay is None and after.print_list is not None and after.print_list.items == []
     sheet = openpyxl.load_workbook(office / "outbox" / "REKAP.xlsx")["Perlu dicetak"]
     assert [c.value for c in sheet[3]][:3] == [None, None, "Tidak ada dokumen yang perlu dicetak."]
+
+
+def test_a_run_that_made_pdfs_is_not_remembered(office: Path, reads: list[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """PDFs are made by LibreOffice outside the memory's view: a run that made them leaves no memory (here
+    LibreOffice is stood in for: the conversion reports nothing to do)."""
+    from pipeline.outbox import pdf
+    monkeypatch.setattr(pdf, "convert_to_pdf", lambda documents, progress=None: pdf.PdfReport())
+    fill(office)
+    assert process(settings(office, pdf=True)).pdf is not None
+    assert not (office / "outbox" / runcache.CACHE).exists()
+    reads.clear()
+    assert process(settings(office, pdf=True)).replay is None and reads == ["register.xlsx"]
