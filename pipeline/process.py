@@ -196,7 +196,8 @@ def _replayed(settings: Settings, answer: Answer, caches: Caches | None) -> RunR
 
 
 def _remember(memory: RunMemory, report: RunReport) -> None:
-    if report.complete and report.recap is not None and report.validations and not report.pdf:
+    # A run that made PDFs has no memory to write to: RunMemory is off when settings.pdf.
+    if report.complete and report.recap is not None and report.validations:
         assessed = tuple(p for v in report.validations for p in v.all_problems())
         answer = Answer(report.requests, tuple(v.register.name for v in report.validations),
                         tuple(report.problems), assessed, report.held, report.unchanged + len(report.written),
