@@ -14,7 +14,7 @@ from pipeline.documents.checks import flatten_fields
 from pipeline.documents.context import field_names
 from pipeline.documents.sample import field_list, sample_contexts, sample_fields
 from pipeline.documents.templates import TEMPLATE_NAMES, builder
-from pipeline.register.values import MONTHS, format_date, format_day_date
+from pipeline.register.values import day_names, format_date, format_day_date, month_names
 
 TODAY = date(2026, 6, 15)
 
@@ -69,5 +69,9 @@ def test_conditions_are_declared_with_the_document() -> None:
 
 
 def test_month_and_day_names_have_one_source() -> None:
-    assert [format_date(date(2026, m, 1)).split()[1] for m in range(1, 13)] == list(MONTHS)
+    months = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+              "Oktober", "November", "Desember"]
+    assert list(month_names()) == months
+    assert [format_date(date(2026, m, 1)).split()[1] for m in range(1, 13)] == months
+    assert day_names() == ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
     assert format_day_date(date(2026, 6, 19)) == "Jumat, 19 Juni 2026"

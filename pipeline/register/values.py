@@ -79,15 +79,6 @@ def day_names() -> tuple[str, ...]:
     return tuple(str(get_day_names("wide", locale="id")[d]) for d in range(7))
 
 
-def __getattr__(name: str) -> tuple[str, ...]:
-    """MONTHS and DAYS, the names as constants (module attributes made on first use)."""
-    if name == "MONTHS":
-        return month_names()
-    if name == "DAYS":
-        return day_names()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 @cache
 def _month_numbers() -> dict[str, int]:
     months = month_names()
@@ -274,9 +265,8 @@ def check_nip(text: str, today: date) -> str | None:
     digits = nip_digits(text)
     if len(digits) != 18 or not digits.isdigit():
         return f"NIP harus 18 angka, tertulis {len(digits)} karakter"
-    try:
-        born = date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
-    except ValueError:
+    born = nip_birth_date(digits)
+    if born is None:
         return f"8 angka pertama NIP ({digits[:8]}) bukan tanggal lahir yang ada"
     year, month = int(digits[8:12]), int(digits[12:14])
     pppk = digits[12:14] == "21"  # an NI PPPK: year of appointment, then 21 where a NIP has the month
