@@ -183,7 +183,7 @@ def run(folder: Path | None, today: date | None, progress: bool | None, pdf: boo
     if report.combined is not None and report.combined.path is not None:
         click.echo(f"PDF gabungan untuk dicetak: {shown(report.combined.path, settings.root)} "
                    f"({report.combined.documents} dokumen, {report.combined.pages} halaman).")
-    print_to_print(report, settings.root, rinci)
+    print_to_print(report, rinci)
     sys.exit(EXIT_PROBLEMS if report.has_errors else EXIT_OK)
 
 
@@ -211,10 +211,10 @@ def cetak(folder: Path | None, selesai: bool, pdf: bool) -> None:
         click.echo(f"Daftar Perlu dicetak dikosongkan ({count} dokumen).")
         if report.recap_error:
             click.echo(report.recap_error, err=True)
-        print_to_print(report, settings.root, rinci=False)
+        print_to_print(report, rinci=False)
         return
     current = printing.load_list(settings.outbox)
-    print_list(current.items, settings.root, rinci=True)
+    print_list(current.items, rinci=True)
     if current.cleared:
         click.echo(f"(sejak daftar dikosongkan {printing.describe_when(current.cleared)} oleh "
                    f"{current.cleared_by})")

@@ -92,9 +92,9 @@ def print_problems(problems: list[Problem], rinci: bool = False) -> None:
                    "permohonan, atau sheet 'Masalah' di REKAP.xlsx.")
 
 
-def print_to_print(report: Any, root: Path, rinci: bool) -> None:
+def print_to_print(report: Any, rinci: bool) -> None:
     """The end of `run`: this run's new and changed documents, and where the whole list is."""
-    print_list(report.to_print, root, rinci, heading="Perlu dicetak dari putaran ini")
+    print_list(report.to_print, rinci, heading="Perlu dicetak dari putaran ini")
     total = len(report.print_list.items) if report.print_list is not None else 0
     if total > len(report.to_print):
         click.echo(f"Semua yang perlu dicetak sejak daftar dikosongkan: {total} dokumen — REKAP.xlsx, "
@@ -103,7 +103,7 @@ def print_to_print(report: Any, root: Path, rinci: bool) -> None:
         click.echo("Setelah semuanya dicetak, kosongkan daftarnya: sop-pipeline cetak --selesai")
 
 
-def print_list(items: list[Any], root: Path, rinci: bool, heading: str = "Perlu dicetak") -> None:
+def print_list(items: list[Any], rinci: bool, heading: str = "Perlu dicetak") -> None:
     if not items:
         click.echo(f"{heading}: tidak ada dokumen baru atau berubah.")
         return

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -190,11 +190,8 @@ def read_settings_file(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         elif kind is str and value in tuple(Observer):
             watch[key] = value
         else:
-            allowed = "auto, native atau polling" if kind is str else f"angka detik ≥ {least:g}"
+            kinds = [o.value for o in Observer]
+            allowed = (f"{', '.join(kinds[:-1])} atau {kinds[-1]}" if kind is str
+                       else f"angka detik ≥ {least:g}")
             raise SettingsError(f"{path.name}: [watch] {key} = {value!r} tidak sah ({allowed})")
     return top, watch
-
-
-def for_today(settings: Settings, today: date) -> Settings:
-    """The same settings on another day (the watcher's cycles, when --today is not fixed)."""
-    return replace(settings, today=today)

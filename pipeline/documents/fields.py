@@ -158,12 +158,9 @@ def official_title(person: Person | None, role: Actor, office: Office) -> str:
 class FieldBuilder:
     """Builds the fields of every document of one request."""
 
-    def __init__(self, register: Register, staff: Staff, today: date, lampiran: Path | None = None,
-                 logo: Path | None = None, max_photo_bytes: int = 20 * 1024 * 1024) -> None:
+    def __init__(self, register: Register, staff: Staff, today: date, logo: Path | None = None) -> None:
         self.register, self.staff, self.today = register, staff, today
-        self.max_photo_bytes = max_photo_bytes
         self.office = Office(register.pengaturan)
-        self.lampiran = lampiran
         self._base: tuple[tuple[Any, ...], DocumentFields, dict[str, Any]] | None = None
         self._checks: dict[str, list[Record]] = {}  # sheet Pemeriksaan, by No. Agenda
         for row in register.pemeriksaan:

@@ -89,7 +89,7 @@ def _context(validations: list[Validation], figures: Figures, settings: Settings
     # The office, its kop and its officials come from the first register (in name order).
     register = validations[0].register
     staff = Staff.from_records(register.pegawai)
-    builder = FieldBuilder(register, staff, settings.today, None, check_logo(settings.templates)[0])
+    builder = FieldBuilder(register, staff, settings.today, check_logo(settings.templates)[0])
     return report_context(figures, Office(register.pengaturan), staff, chart_refs(draw_charts(figures)),
                           [v.register.name for v in validations], builder.logo)
 

@@ -79,7 +79,7 @@ def plan_folders(validation: Validation, settings: Settings, templates: Template
     templates_docx/logo.png, or None to print the kop without one."""
     register = validation.register
     staff = Staff.from_records(register.pegawai)
-    builder = FieldBuilder(register, staff, settings.today, settings.lampiran, logo, settings.max_photo_bytes)
+    builder = FieldBuilder(register, staff, settings.today, logo)
     devices: dict[str, list[Record]] = defaultdict(list)
     for d in register.perangkat:
         devices[d.text("no_agenda")].append(d)
