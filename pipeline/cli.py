@@ -28,7 +28,8 @@ from pipeline.console import (
     shown,
     tolerant_output,
 )
-from pipeline.settings import TODAY_RANGE, Observer, Settings
+from pipeline.errors import SettingsError
+from pipeline.settings import Observer, Settings, check_today
 
 clitext.install()  # click's own texts (Cara pakai, Opsi, Perintah salah…) in Indonesian
 
@@ -55,10 +56,10 @@ def _today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
         day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"'{value}' bukan tanggal YYYY-MM-DD") from None
-    low, high = TODAY_RANGE
-    if not low <= day <= high:
-        raise click.BadParameter(f"{value} di luar rentang {low.year}–{high.year}; periksa tahunnya")
-    return day
+    try:
+        return check_today(day)
+    except SettingsError as err:
+        raise click.BadParameter(str(err)) from None
 
 
 _folder_option = click.option("--folder", "-C", "folder", type=click.Path(file_okay=False, path_type=Path),

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import SettingsError
+from pipeline.register.values import DATE_RANGE
 
 
 class Observer(StrEnum):
@@ -25,7 +26,6 @@ class Observer(StrEnum):
 
 
 SETTINGS_FILE = "sop-pipeline.toml"  # in inbox/, next to the register
-TODAY_RANGE = (date(2000, 1, 1), date(2100, 12, 31))  # a "today" outside this is a typing mistake
 
 
 def _default_workers() -> int:
@@ -126,11 +126,12 @@ def parse_today(text: str, where: str) -> date:
     return check_today(day, where)
 
 
-def check_today(day: date, where: str) -> date:
-    low, high = TODAY_RANGE
+def check_today(day: date, where: str = "") -> date:
+    """A "today" outside the dates a register may hold (2000–2100) is a typing mistake."""
+    low, high = DATE_RANGE
     if not low <= day <= high:
-        raise SettingsError(f"{where} {day.isoformat()} di luar rentang {low.year}–{high.year}; "
-                            "periksa tahunnya")
+        said = f"{where} {day.isoformat()}" if where else day.isoformat()
+        raise SettingsError(f"{said} di luar rentang {low.year}–{high.year}; periksa tahunnya")
     return day
 
 

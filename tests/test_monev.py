@@ -72,6 +72,7 @@ def test_periods(text: str, start: date, end: date, title: str) -> None:
     (("2026", date(2026, 1, 1), None), "tidak keduanya"),
     ((None, date(2026, 1, 1), None), "harus diisi keduanya"),
     ((None, date(2026, 2, 1), date(2026, 1, 1)), "lebih awal"),
+    (("1995", None, None), "tahun 1995 di luar rentang 2000–2100"),  # the years a register's dates may hold
 ])
 def test_bad_periods_say_why(args: tuple[str | None, date | None, date | None], message: str) -> None:
     with pytest.raises(ValueError, match=message):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from pipeline.register.values import format_date, month_names
+from pipeline.register.values import DATE_RANGE, format_date, month_names
 
 Kind = Literal["bulan", "triwulan", "semester", "tahun", "rentang"]
 ROMAN = ("I", "II", "III", "IV")
@@ -106,8 +106,9 @@ def parse_period(text: str) -> Period:
 
 def _year(text: str) -> int:
     year = int(text)
-    if not 1990 <= year <= 2099:
-        raise ValueError(f"tahun {year} di luar 1990–2099")
+    low, high = DATE_RANGE
+    if not low.year <= year <= high.year:  # the years a register's dates may hold
+        raise ValueError(f"tahun {year} di luar rentang {low.year}–{high.year}")
     return year
 
 

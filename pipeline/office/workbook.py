@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.outbox.files import atomic_write
 from pipeline.register import columns as C
+from pipeline.register.values import DATE_RANGE
 from pipeline.sop.steps import DECISION_COLUMN, DECISION_STEP, STEPS
 
 LAST_ROW = 1000  # formats and dropdowns reach this far, enough for years of requests
@@ -114,8 +115,9 @@ def _dropdown(col: C.Column, cells: str) -> DataValidation:
 
 def _date_check(col: C.Column, cells: str) -> DataValidation:
     # A warning, not a stop: the pipeline also reads dates typed as text ('15 Juni 2026').
-    dv = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
-                        formula2="DATE(2100,12,31)", allow_blank=True, showErrorMessage=True,
+    low, high = (f"DATE({d.year},{d.month},{d.day})" for d in DATE_RANGE)  # what the pipeline accepts
+    dv = DataValidation(type="date", operator="between", formula1=low,
+                        formula2=high, allow_blank=True, showErrorMessage=True,
                         errorStyle="warning", errorTitle=col.header[:32],
                         error="Bukan tanggal. Tulis seperti 15/06/2026 (hari/bulan/tahun).")
     dv.add(cells)
