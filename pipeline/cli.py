@@ -134,7 +134,7 @@ def check(folder: Path | None, today: date | None, ketat: bool, rinci: bool) -> 
     from pipeline.process import check as run_check
     settings = _settings(folder, today)
     report = guard(run_check, settings)
-    if not report.validations and not report.problems:
+    if report.no_register:
         fail(f"Tidak ada register .xlsx di {settings.inbox}.")
     print_problems(report.all_problems(), rinci)
     n = report.requests
@@ -171,7 +171,7 @@ def run(folder: Path | None, today: date | None, progress: bool | None, pdf: boo
         report = guard(process, settings, bars)
     finally:
         bars.close()
-    if report.replay is None and not report.validations and not any(p.source for p in report.problems):
+    if report.no_register:
         fail(f"Tidak ada register .xlsx di {settings.inbox}.")
     print_problems(report.all_problems(), rinci)
     if report.recap_error:
@@ -267,7 +267,7 @@ def arsip(folder: Path | None, today: date | None, pdf: bool | None, verify: boo
         report, result = guard(archive_office, settings, None, bars)
     finally:
         bars.close()
-    if not report.validations and not any(p.source for p in report.problems):
+    if report.no_register:
         fail(f"Tidak ada register .xlsx di {settings.inbox}.")
     click.echo(report.summary())
     if result.pdf:

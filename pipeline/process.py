@@ -105,6 +105,7 @@ class RunReport:
     held: int = 0  # requests whose documents were held back by errors
     locked: list[tuple[Path, str]] = field(default_factory=list)
     unread: list[tuple[str, str]] = field(default_factory=list)  # registers that could not be read, and why
+    no_register: bool = False  # inbox/ holds no register at all: every command says so and stops
     recap: Path | None = None
     recap_error: str = ""
     pdf: PdfReport | None = None  # when settings.pdf: the PDF conversion of this run

@@ -43,7 +43,9 @@ def validate_office(settings: Settings, report: RunReport, caches: Caches,
     report.problems += unreadable_spreadsheets(settings.inbox)
     validations: list[Validation] = []
     complete = True
-    for path in find_registers(settings.inbox):
+    registers = find_registers(settings.inbox)
+    report.no_register = not registers
+    for path in registers:
         if ob.is_link(path) and not path.resolve().is_relative_to(settings.inbox.resolve()):
             report.problems.append(replace(error(
                 "", None, "", path.name, f"{path.name} adalah tautan (symlink) ke luar inbox/ "

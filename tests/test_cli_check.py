@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 from conftest import add_photo, at_step, request, write_register
 
@@ -52,6 +53,16 @@ def test_check_without_register_exits_1(office: Path) -> None:
     code, out = run_cli("check", "-C", str(office))
     assert code == 1
     assert "Tidak ada register" in out
+
+
+@pytest.mark.parametrize("command", ["check", "run", "arsip"])
+def test_no_register_is_one_answer_whatever_else_inbox_holds(office: Path, command: str) -> None:
+    """A photo folder (which warns that it matches no request) and no register: every command says there
+    is no register and stops (check used to report 0 requests and succeed while run failed)."""
+    (office / "inbox" / "lampiran" / "017").mkdir(parents=True)
+    (office / "inbox" / "lampiran" / "017" / "foto.jpg").write_bytes(b"")
+    code, out = run_cli(command, "-C", str(office), "--today", "2026-07-20")
+    assert code == 1 and f"Tidak ada register .xlsx di {office / 'inbox'}." in out
 
 
 def test_check_bad_today_is_usage_error(office: Path) -> None:
