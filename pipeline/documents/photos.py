@@ -39,7 +39,8 @@ class ImageRef:
     digest: str
     width_mm: float
     max_px: int = 1600
-    data: bytes | None = None  # in-memory picture (samples); otherwise read from ``path``
+    data: bytes | None = None  # in-memory picture (samples, charts); otherwise read from ``path``
+    as_is: bool = False  # placed as the bytes it holds (a chart's PNG stays sharp), not re-encoded as JPEG
 
     def __str__(self) -> str:  # what a fingerprint sees
         return f"image:{self.digest}:{self.width_mm}"
@@ -305,10 +306,11 @@ def _pixels(path: Path) -> int:
 # --- preparing a picture for a document --------------------------------------------------------------------
 
 def prepare_image(ref: ImageRef) -> bytes | None:
-    """Rotated as the camera meant (EXIF), downscaled, re-encoded without metadata; None when unreadable or
-    larger than MAX_PIXELS. A picture on disk is prepared once per process (the logo is in every document)."""
+    """Rotated as the camera meant (EXIF), downscaled, re-encoded without metadata (unless ``as_is``); None
+    when unreadable or larger than MAX_PIXELS. A picture on disk is prepared once per process (the logo is
+    in every document)."""
     if ref.data is not None:
-        return _prepare(None, ref.data, ref.max_px)
+        return ref.data if ref.as_is else _prepare(None, ref.data, ref.max_px)
     try:
         st = ref.path.stat()
     except OSError as err:

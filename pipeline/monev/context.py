@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +24,10 @@ _KINDS = (("dokumen", "isian/nomor dokumen kosong"), ("foto", "tanpa foto dokume
           ("perangkat", "tanpa data perangkat"), ("keputusan", "keputusan langkah 8 belum dicatat"))
 
 
-@dataclass(frozen=True)
-class ChartRef(ImageRef):
-    """A chart: placed as the PNG it is (photos are re-encoded as JPEG; charts must stay sharp)."""
-
-
 def chart_refs(charts: Mapping[str, bytes]) -> dict[str, ImageRef]:
-    return {name: ChartRef(Path(f"grafik-{name}.png"), hashlib.sha256(data).hexdigest()[:16], CHART_WIDTH_MM,
-                           data=data) for name, data in charts.items()}
+    """Each chart placed as the PNG it is (photos are re-encoded as JPEG; charts must stay sharp)."""
+    return {name: ImageRef(Path(f"grafik-{name}.png"), hashlib.sha256(data).hexdigest()[:16], CHART_WIDTH_MM,
+                           data=data, as_is=True) for name, data in charts.items()}
 
 
 def report_context(f: Figures, office: Office, staff: Staff, charts: Mapping[str, ImageRef],

@@ -8,26 +8,21 @@ import hashlib
 import io
 import logging
 import zipfile
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from docx.shared import Mm
-from docxtpl import InlineImage
 from PIL import Image
 
 from pipeline.documents.catalog import DocumentSpec
 from pipeline.documents.checks import check_template, template_problem
-from pipeline.documents.docxfile import StrictTemplate, normalise_docx
 from pipeline.documents.fields import FieldBuilder, Office
-from pipeline.documents.photos import ImageRef, check_logo, prepare_image
-from pipeline.documents.render import LoadedTemplate
-from pipeline.documents.sandbox import make_environment
+from pipeline.documents.photos import check_logo
+from pipeline.documents.render import LoadedTemplate, render_bytes_docxtpl
 from pipeline.errors import OutboxError, PipelineError
 from pipeline.monev.charts import draw_charts
-from pipeline.monev.context import ChartRef, chart_refs, report_context
+from pipeline.monev.context import chart_refs, report_context
 from pipeline.monev.figures import Figures, compute_figures
 from pipeline.monev.period import Period, year_period
 from pipeline.monev.template import TEMPLATE_NAME, template_bytes
@@ -77,7 +72,7 @@ def make_report(settings: Settings, period: Period) -> MonevResult:
         first = problems[0]
         raise PipelineError(f"{first.message} {first.hint}".strip())
     context = _context(run.validations, figures, settings)
-    data = render_report(tpl, context)
+    data = render_bytes_docxtpl(tpl, context)  # the documents' own renderer, charts as PNG
     target = report_path(settings.outbox, period)
     with office_lock(settings.outbox, settings.lock_wait, "monev"):  # a run's cleanup must not take our temp
         written = _write(target, data)
@@ -151,29 +146,6 @@ def sample_context(today: date) -> dict[str, Any]:
     charts = chart_refs({name: buf.getvalue() for name in ("langkah", "penyelesaian", "permohonan")})
     office = Office({s.key: s.example for s in SETTINGS})
     return report_context(figures, office, Staff(()), charts, ["register.xlsx"])
-
-
-def render_report(tpl: LoadedTemplate, context: Mapping[str, Any]) -> bytes:
-    """Fill the template in the same sandbox as every other document; charts stay PNG. Same input, same
-    bytes."""
-    doc = StrictTemplate(io.BytesIO(tpl.data))
-    doc.render(_bind(context, doc), jinja_env=make_environment(), autoescape=True)
-    out = io.BytesIO()
-    doc.save(out)
-    return normalise_docx(out.getvalue())
-
-
-def _bind(value: Any, doc: StrictTemplate) -> Any:
-    if isinstance(value, ChartRef) and value.data is not None:
-        return InlineImage(doc, io.BytesIO(value.data), width=Mm(value.width_mm))
-    if isinstance(value, ImageRef):  # the logo: prepared like every other document's pictures
-        data = prepare_image(value)
-        return InlineImage(doc, io.BytesIO(data), width=Mm(value.width_mm)) if data else ""
-    if isinstance(value, Mapping):
-        return {k: _bind(v, doc) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_bind(v, doc) for v in value]
-    return value
 
 
 def summary(result: MonevResult, root: Path) -> list[str]:
