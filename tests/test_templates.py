@@ -29,6 +29,8 @@ from pipeline.documents.sample import sample_fields
 from pipeline.documents.templates import TEMPLATE_NAMES, build_templates, template_bytes
 from pipeline.documents.templates.blocks import SIGNATURE_CAPTION
 from pipeline.documents.templates.pelaksanaan import CHECKLIST
+from pipeline.monev.template import TEMPLATE_NAME as MONEV_TEMPLATE
+from pipeline.monev.template import template_bytes as monev_template_bytes
 
 TRICKY_PD = "PT Telkom & Co <Ltd>"
 SAMPLE = sample_fields(date(2026, 6, 15))  # the one sample context (pipeline/documents/sample.py)
@@ -83,6 +85,17 @@ def all_text(document: DocxDocument) -> str:
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("templates")
     return {path.name: path for path in build_templates(folder)}
+
+
+# The six documents' templates and the monev report's: every rule of a naskah dinas holds for all seven.
+EVERY = (*TEMPLATE_NAMES, MONEV_TEMPLATE)
+
+
+@pytest.fixture(scope="module")
+def every(built: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    monev = tmp_path_factory.mktemp("monev") / MONEV_TEMPLATE
+    monev.write_bytes(monev_template_bytes())
+    return {**built, MONEV_TEMPLATE: monev}
 
 
 def test_builds_the_six_named_files(built: dict[str, Path]) -> None:
@@ -155,9 +168,9 @@ def test_unknown_template_name_is_refused() -> None:
         template_bytes("surat_tugas.docx")
 
 
-@pytest.mark.parametrize("name", TEMPLATE_NAMES)
-def test_every_jinja_tag_sits_whole_in_one_run(built: dict[str, Path], name: str) -> None:
-    document = docx.Document(str(built[name]))
+@pytest.mark.parametrize("name", EVERY)
+def test_every_jinja_tag_sits_whole_in_one_run(every: dict[str, Path], name: str) -> None:
+    document = docx.Document(str(every[name]))
     runs = [r for r in document.element.body.iter(qn("w:r"))]
     texts = ["".join(t.text or "" for t in r.iter(qn("w:t"))) for r in runs]
     tags = [t for t in texts if "{" in t or "}" in t]
@@ -166,17 +179,18 @@ def test_every_jinja_tag_sits_whole_in_one_run(built: dict[str, Path], name: str
         assert re.fullmatch(r"\{\{ [^{}]+ \}\}|\{%(p|tr) [^{}]+ %\}", text), text
 
 
-def test_page_is_a4_with_the_naskah_dinas_margins(built: dict[str, Path]) -> None:
-    for path in built.values():
+def test_page_is_a4_with_the_naskah_dinas_margins(every: dict[str, Path]) -> None:
+    assert len(every) == 7
+    for path in every.values():
         section = docx.Document(str(path)).sections[0]
         assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
         assert [round(m.cm, 1) for m in (section.top_margin, section.bottom_margin, section.left_margin,
                                          section.right_margin)] == [2.0, 2.0, 2.5, 2.0]
 
 
-@pytest.mark.parametrize("name", TEMPLATE_NAMES)
-def test_kop_opens_page_one_with_a_double_line(built: dict[str, Path], name: str) -> None:
-    document = docx.Document(str(built[name]))
+@pytest.mark.parametrize("name", EVERY)
+def test_kop_opens_page_one_with_a_double_line(every: dict[str, Path], name: str) -> None:
+    document = docx.Document(str(every[name]))
     kop = document.tables[0]
     names = ["{{ kop.pemerintah }}", "{{ kop.dinas }}", "{{ kop.alamat }}", "{{ kop.kontak }}"]
     # With a logo: the lambang beside the names; without: the names centred on the whole width.
@@ -346,3 +360,31 @@ def test_kop_logo_renders_as_an_image(built: dict[str, Path], tmp_path: Path) ->
     context = sample_context("pengumuman", logo=photo("logo.png", 20))
     document = render(built["pengumuman.docx"], context, tmp_path / "p.docx")
     assert len(document.tables[0].rows[0].cells[0]._tc.xpath(".//w:drawing")) == 1
+
+
+# The lembar disposisi is a form: signed in its boxes.
+@pytest.mark.parametrize("name", [n for n in EVERY if n != "lembar_disposisi.docx"])
+def test_every_signer_is_in_a_captioned_area_that_never_splits(every: dict[str, Path], name: str) -> None:
+    """Every '{{ ttd.*.nama }}' sits in a one-row table captioned 'Tanda tangan', which may not split
+    across pages (the monev report once built its own area, without the caption)."""
+    document = docx.Document(str(every[name]))
+    body = document.element.body
+    # A signature's name is a paragraph of its own ('Nama : {{ ttd.tim.nama }}' in a text is not one).
+    def text(paragraph: Any) -> str:
+        return "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+    names = [p for p in body.iter(qn("w:p")) if re.fullmatch(r"\{\{ ttd\.\w+\.nama \}\}", text(p))]
+    areas = [t._tbl for t in document.tables
+             if t._tbl.xpath("./w:tblPr/w:tblCaption/@w:val") == [SIGNATURE_CAPTION]]
+    assert names and areas
+    assert all(any(area in t.iterancestors() for area in areas) for t in names)
+    assert all(area.xpath("./w:tr/w:trPr/w:cantSplit") for area in areas)
+
+
+def test_check_box_fields_print_with_the_symbol_font(every: dict[str, Path]) -> None:
+    """☐/☑ from a field print in a font that has them: the laporan's '{{ cek.… }}', the monev form's."""
+    from pipeline.documents.templates.blocks import SYMBOL_FONT
+    for name, tag in (("isian_kelengkapan.docx", "{{ cek.preventif }}"), (MONEV_TEMPLATE, "{{ m.baik }}")):
+        runs = [r for r in docx.Document(str(every[name])).element.body.iter(qn("w:r"))
+                if "".join(t.text or "" for t in r.iter(qn("w:t"))) == tag]
+        assert runs, (name, tag)
+        assert {r.xpath("./w:rPr/w:rFonts/@w:ascii")[0] for r in runs} == {SYMBOL_FONT}

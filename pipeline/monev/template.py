@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-from docx.oxml.ns import qn
 
 from pipeline.documents.templates.blocks import (
     CENTER,
-    SYMBOL_FONT,
     TEXT_WIDTH_CM,
     Look,
     add_kop,
@@ -22,14 +20,13 @@ from pipeline.documents.templates.blocks import (
     keep_rows,
     keep_together,
     loop_row,
-    no_borders,
     par,
     section,
     table,
     title,
 )
 from pipeline.documents.templates.package import new_document, package_bytes
-from pipeline.documents.templates.signatures import SignatureBlock, signature
+from pipeline.documents.templates.signatures import SignatureBlock, signature, signature_area
 
 TEMPLATE_NAME = "laporan_monev.docx"
 DOC_TITLE = "Laporan Monitoring dan Evaluasi Penerapan SOP Pemeliharaan Server"
@@ -39,14 +36,6 @@ _TABLE = "Isi Tabel Rapat"
 _HEAD = Look(bold=True, size=9)
 
 Column = tuple[str, str, float, bool]  # heading, field of the loop row, width (cm), centred
-
-
-def _symbols(cell_paragraph: object) -> None:
-    """Check boxes print with a font that has ☐/☑, whatever the document font."""
-    for run in cell_paragraph.runs:  # type: ignore[attr-defined]
-        fonts = run._r.get_or_add_rPr().get_or_add_rFonts()
-        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-            fonts.set(qn(attr), SYMBOL_FONT)
 
 
 def _loop_table(document: DocxDocument, loop: str, var: str, columns: tuple[Column, ...], *,
@@ -164,8 +153,8 @@ def _formulir(document: DocxDocument) -> None:
     par(no, "{{ m.no }}", style=_TABLE, align=CENTER)
     par(prosedur, "{{ m.prosedur }}", style=_TABLE)
     par(prosedur, "({{ m.pelaksana }})", Look(italic=True), style=_TABLE)
-    _symbols(par(baik, "{{ m.baik }}", Look(size=14), style="Tanpa Spasi", align=CENTER))
-    _symbols(par(tidak, "{{ m.tidak }}", Look(size=14), style="Tanpa Spasi", align=CENTER))
+    par(baik, "{{ m.baik }}", Look(size=14, symbol=True), style="Tanpa Spasi", align=CENTER)
+    par(tidak, "{{ m.tidak }}", Look(size=14, symbol=True), style="Tanpa Spasi", align=CENTER)
     par(catatan, "{{ m.catatan }}", style=_TABLE)
     for _ in range(3):
         par(tindakan, CELL_DOTS, style=_TABLE, after=6)
@@ -178,10 +167,7 @@ def _formulir(document: DocxDocument) -> None:
 def _kaki(document: DocxDocument) -> None:
     """Signed by the Kepala Bidang on the right; 'Mengetahui,' the Kepala Dinas centred below. One row that
     may not split, so the block never breaks over two pages."""
-    outer = table(document, (TEXT_WIDTH_CM,), 1, grid=False, margin=0)
-    no_borders(outer)
-    keep_rows(outer)
-    area = outer.rows[0].cells[0]
+    area = signature_area(document)
     par(area, "{{ kantor.kota }}, {{ laporan.tanggal }}", style="Tanpa Spasi", align=CENTER, left=8.0,
         keep=True)
     signature(area, SignatureBlock("kabid"), left=8.0)

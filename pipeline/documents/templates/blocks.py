@@ -45,6 +45,7 @@ class Look:
     italic: bool = False
     caps: bool = False
     size: float | None = None
+    symbol: bool = False  # a font that has ☐/☑, for a field that prints a check box
 
 
 PLAIN = Look()
@@ -82,7 +83,7 @@ def add_text(paragraph: Paragraph, text: str, look: Look = PLAIN) -> None:
             run.font.all_caps = True
         if look.size is not None:
             run.font.size = Pt(look.size)
-        if chunk in ("☐", "☑") or chunk.startswith("{{ cek."):
+        if look.symbol or chunk in ("☐", "☑") or chunk.startswith("{{ cek."):
             _symbol_font(run._r)
 
 
