@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path, PureWindowsPath
 
-from pipeline.documents.templates import build_templates
+from pipeline.documents.templates import TEMPLATE_NAMES, template_bytes
 from pipeline.monev.template import TEMPLATE_NAME as MONEV_TEMPLATE
 from pipeline.monev.template import template_bytes as monev_template_bytes
 from pipeline.office import launcher
@@ -35,16 +37,15 @@ def init_folder(root: Path, contoh: bool = False) -> list[Path]:
             folder.mkdir(parents=True)
             created.append(folder)
     templates = root / "templates_docx"
-    with tempfile.TemporaryDirectory() as tmp:
-        for built in build_templates(Path(tmp)):
-            target = templates / built.name
-            if not target.exists():
-                atomic_write(target, built.read_bytes())
-                created.append(target)
-    monev = templates / MONEV_TEMPLATE  # the monev report's template (sop-pipeline monev)
-    if not monev.exists():
-        atomic_write(monev, monev_template_bytes())
-        created.append(monev)
+    # The six documents' templates and the monev report's (sop-pipeline monev); an office's own edited
+    # template is never replaced, and only a missing one is built.
+    defaults: dict[str, Callable[[], bytes]] = {name: partial(template_bytes, name) for name in TEMPLATE_NAMES}
+    defaults[MONEV_TEMPLATE] = monev_template_bytes
+    for name, build in defaults.items():
+        target = templates / name
+        if not target.exists():
+            atomic_write(target, build())
+            created.append(target)
     created += _write_launchers(root)
     created += _write_daftar_isian(templates)
     register = root / "inbox" / REGISTER_NAME
