@@ -39,7 +39,7 @@ def init_folder(root: Path, contoh: bool = False) -> list[Path]:
     templates = root / "templates_docx"
     # The six documents' templates and the monev report's (sop-pipeline monev); an office's own edited
     # template is never replaced, and only a missing one is built.
-    defaults: dict[str, Callable[[], bytes]] = {name: partial(template_bytes, name) for name in TEMPLATE_NAMES}
+    defaults: dict[str, Callable[[], bytes]] = {n: partial(template_bytes, n) for n in TEMPLATE_NAMES}
     defaults[MONEV_TEMPLATE] = monev_template_bytes
     for name, build in defaults.items():
         target = templates / name
