@@ -131,9 +131,8 @@ def _file_digest(path: Path) -> str:
 def _read_and_validate(path: Path, settings: Settings, report: RunReport,
                        caches: Caches) -> Validation | None:
     """One register read and validated on its own (kept in ``caches`` by the bytes it was read from)."""
-    digest = _file_digest(path)
-    cached = caches.registers.get(path)
-    if digest and cached and cached[0] == digest and cached[1] == settings:
+    cached = caches.registers.get(path)  # a watcher's; a plain run has none, and hashes nothing here
+    if cached and cached[1] == settings and cached[0] == _file_digest(path):
         return cached[2]
     try:
         register = reader.read_register(path, settings.max_register_bytes)
