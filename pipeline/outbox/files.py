@@ -254,33 +254,32 @@ def is_locked(path: Path) -> str | None:
     return None
 
 
-def keep_previous(target: Path, now: datetime, root: Path | None = None) -> Path | None:
-    """Copy the current version of ``target`` into _riwayat/ before it is replaced. With ``root``, a
-    ``target`` or a _riwayat/ that is a link is refused (OutboxError): a link's target is never copied."""
-    if root is not None:
-        refuse_links(root, target)
+def keep_previous(target: Path, now: datetime, root: Path) -> Path | None:
+    """Copy the current version of ``target`` into _riwayat/ before it is replaced. A ``target`` or a
+    _riwayat/ below ``root`` that is a link is refused (OutboxError): a link's target is never copied."""
+    refuse_links(root, target)
     if not os.path.lexists(target):
         return None
     history = target.parent / HISTORY
-    if root is not None:
-        real_folder(root, *below(root, history).parts)
+    real_folder(root, *below(root, history).parts)
     stamp = now.strftime("%Y%m%d-%H%M%S")
     dest = history / f"{target.stem} {stamp}{target.suffix}"
     n = 1
     while dest.exists():
         n += 1
         dest = history / f"{target.stem} {stamp}-{n}{target.suffix}"
-    atomic_write(dest, read_regular(target) if root is not None else target.read_bytes(), root=root)
+    atomic_write(dest, read_regular(target), root=root)
     return dest
 
 
-def write_text_if_changed(path: Path, text: str, root: Path | None = None, fsync: bool = True) -> bool:
+def write_text_if_changed(path: Path, text: str, root: Path, fsync: bool = True) -> bool:
     return write_bytes_if_changed(path, text.encode("utf-8"), root, fsync)
 
 
-def write_bytes_if_changed(path: Path, data: bytes, root: Path | None = None, fsync: bool = True) -> bool:
+def write_bytes_if_changed(path: Path, data: bytes, root: Path, fsync: bool = True) -> bool:
+    """Written (atomically, never through a link below ``root``) only when its bytes would change."""
     try:
-        if (read_regular(path) if root is not None else path.read_bytes()) == data:
+        if read_regular(path) == data:
             return False
     except OSError:
         pass
