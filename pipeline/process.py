@@ -284,22 +284,21 @@ def _process(settings: Settings, progress: Progress | None, caches: Caches) -> R
 def _note_printing(settings: Settings, report: RunReport, statuses: list[StatusJob]) -> None:
     """This run's documents for the clerk's 'Perlu dicetak' list, and one PDF of them when PDFs are made."""
     from pipeline.outbox import cetak
-    from pipeline.outbox.archive import archive_versions
+    from pipeline.outbox.archive import archive_index
     by_folder = {s.folder: (n, s) for n, s in enumerate(statuses)}
     now = datetime.now()
     found: list[tuple[tuple[int, str], cetak.PrintItem]] = []
-    archived: dict[Path, bool] = {}
+    archives = archive_index(settings.outbox) if report.written else {}  # one listing of _arsip/ per run
     for path in report.written:
         n, status = by_folder.get(path.parent, (len(by_folder), None))
         if status is None:
             continue
         relative = ob.below(settings.outbox, path).as_posix()  # outbox/ itself may be a link
-        if path.parent not in archived:
-            archived[path.parent] = bool(archive_versions(settings.outbox, path.parent))
+        archived = bool(archives.get((path.parent.parent.name, path.parent.name)))  # (tahun, folder)
         found.append(((n, path.name), cetak.PrintItem(
             relative, status.assessment.agenda,
             status.assessment.record.text("perangkat_daerah"), report.reasons.get(path, cetak.VALUES),
-            now.isoformat(timespec="seconds"), archived[path.parent], status.validation.register.name)))
+            now.isoformat(timespec="seconds"), archived, status.validation.register.name)))
     report.to_print = [item for _, item in sorted(found, key=lambda kv: kv[0])]  # request, then step order
     for item in report.to_print:
         log.debug("Ditulis %s (%s)", item.path, item.reason)

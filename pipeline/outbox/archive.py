@@ -104,7 +104,7 @@ def mark_changed_since_archive(outbox: Path, validation: Validation,
                                memo: FileMemo | None = None) -> Validation:
     """``validation`` with a warning 'berubah setelah diarsipkan' on every request that changed since its
     newest archive — so STATUS.txt, REKAP.xlsx and the terminal all show it."""
-    index = _archive_index(outbox)
+    index = archive_index(outbox)
     if not index:
         return validation
     devices = _devices(validation.register)
@@ -352,7 +352,7 @@ def _changed_warning(a: Assessment, v: Validation, newest: Path, outbox: Path, r
     return replace(problem, source=v.register.name)
 
 
-def _archive_index(outbox: Path) -> dict[tuple[str, str], list[tuple[int, Path]]]:
+def archive_index(outbox: Path) -> dict[tuple[str, str], list[tuple[int, Path]]]:
     """(tahun, folder name) → its archives, from one listing of outbox/_arsip/."""
     root = outbox.resolve() / ARCHIVE_DIR
     index: dict[tuple[str, str], list[tuple[int, Path]]] = defaultdict(list)
