@@ -134,9 +134,9 @@ def check(folder: Path | None, today: date | None, ketat: bool, rinci: bool) -> 
     from pipeline.process import check as run_check
     settings = _settings(folder, today)
     report = guard(run_check, settings)
+    print_problems(report.all_problems(), rinci)  # with no register too: a .xlsm left in inbox/, say
     if report.no_register:
         fail(f"Tidak ada register .xlsx di {settings.inbox}.")
-    print_problems(report.all_problems(), rinci)
     n = report.requests
     errors = sum(p.is_error for p in report.all_problems())
     warnings = len(report.all_problems()) - errors
@@ -171,9 +171,9 @@ def run(folder: Path | None, today: date | None, progress: bool | None, pdf: boo
         report = guard(process, settings, bars)
     finally:
         bars.close()
+    print_problems(report.all_problems(), rinci)  # with no register too: a .xlsm left in inbox/, say
     if report.no_register:
         fail(f"Tidak ada register .xlsx di {settings.inbox}.")
-    print_problems(report.all_problems(), rinci)
     if report.recap_error:
         click.echo(report.recap_error, err=True)
     elif report.recap:
@@ -268,6 +268,7 @@ def arsip(folder: Path | None, today: date | None, pdf: bool | None, verify: boo
     finally:
         bars.close()
     if report.no_register:
+        print_problems(report.all_problems())
         fail(f"Tidak ada register .xlsx di {settings.inbox}.")
     click.echo(report.summary())
     if result.pdf:

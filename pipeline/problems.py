@@ -22,15 +22,14 @@ class Problem:
     hint: str = ""  # what to do
     agenda: str = ""  # No. Agenda of the request it belongs to ("" for register-level problems)
     source: str = ""  # register file name
+    place: str = "Sheet"  # what ``sheet`` names: a sheet of the register, or a 'Templat', 'Folder', 'Dokumen'
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.GALAT
 
     def location(self) -> str:
-        # A template's problems name the template: "Templat 'laporan.docx'", not "Sheet 'laporan.docx'".
-        kind = "Templat" if self.sheet.lower().endswith(".docx") else "Sheet"
-        parts = [f"{kind} '{self.sheet}'"] if self.sheet else []
+        parts = [f"{self.place} '{self.sheet}'"] if self.sheet else []
         if self.row is not None:
             parts.append(f"baris {self.row}")
         if self.column:
@@ -58,13 +57,13 @@ class Problem:
 
 
 def error(sheet: str, row: int | None, column: str, value: object, message: str, hint: str = "",
-          agenda: str = "") -> Problem:
-    return Problem(Severity.GALAT, sheet, row, column, _show(value), message, hint, agenda)
+          agenda: str = "", place: str = "Sheet") -> Problem:
+    return Problem(Severity.GALAT, sheet, row, column, _show(value), message, hint, agenda, place=place)
 
 
 def warning(sheet: str, row: int | None, column: str, value: object, message: str, hint: str = "",
-            agenda: str = "") -> Problem:
-    return Problem(Severity.PERINGATAN, sheet, row, column, _show(value), message, hint, agenda)
+            agenda: str = "", place: str = "Sheet") -> Problem:
+    return Problem(Severity.PERINGATAN, sheet, row, column, _show(value), message, hint, agenda, place=place)
 
 
 def _show(value: object) -> str:

@@ -38,7 +38,7 @@ from pipeline.settings import Settings, WatchOptions
 log = logging.getLogger(__name__)
 
 CACHE = Path("_log") / "putaran.cache"  # inside outbox/
-_MAGIC = b"sop-pipeline putaran 1\n"
+_MAGIC = b"sop-pipeline putaran 2\n"  # 2: a problem says what it names (place)
 MAX_MEMORY_BYTES = 256 * 1024 * 1024  # the answer and outbox state of a very large office: tens of MB
 _KEY_NAME = "kunci-putaran"
 # outbox/_log changes on its own (logs, this file, the lock), and the watcher's heartbeat PEMANTAU.txt after
@@ -244,8 +244,8 @@ def outbox_state(outbox: Path) -> dict[str, Any]:
 
 def _plain(answer: Answer) -> dict[str, Any]:
     def problems(items: Sequence[Problem]) -> list[list[Any]]:
-        return [[p.severity.value, p.sheet, p.row, p.column, p.value, p.message, p.hint, p.agenda, p.source]
-                for p in items]
+        return [[p.severity.value, p.sheet, p.row, p.column, p.value, p.message, p.hint, p.agenda, p.source,
+                 p.place] for p in items]
     return {"permohonan": answer.requests, "register": list(answer.registers),
             "masalah": problems(answer.problems), "masalah_permohonan": problems(answer.assessed),
             "ditahan": answer.held, "tidak_berubah": answer.unchanged, "rekap": answer.recap}
@@ -253,8 +253,8 @@ def _plain(answer: Answer) -> dict[str, Any]:
 
 def _answer(data: Mapping[str, Any]) -> Answer:
     def problems(items: Sequence[Sequence[Any]]) -> tuple[Problem, ...]:
-        return tuple(Problem(Severity(s), sheet, row, column, value, message, hint, agenda, source)
-                     for s, sheet, row, column, value, message, hint, agenda, source in items)
+        return tuple(Problem(Severity(s), sheet, row, column, value, message, hint, agenda, source, place)
+                     for s, sheet, row, column, value, message, hint, agenda, source, place in items)
     return Answer(int(data["permohonan"]), tuple(data["register"]), problems(data["masalah"]),
                   problems(data["masalah_permohonan"]), int(data["ditahan"]), int(data["tidak_berubah"]),
                   bool(data["rekap"]))

@@ -63,6 +63,8 @@ def test_no_register_is_one_answer_whatever_else_inbox_holds(office: Path, comma
     (office / "inbox" / "lampiran" / "017" / "foto.jpg").write_bytes(b"")
     code, out = run_cli(command, "-C", str(office), "--today", "2026-07-20")
     assert code == 1 and f"Tidak ada register .xlsx di {office / 'inbox'}." in out
+    if command != "arsip":  # what else was found is still said, naming a folder as a folder
+        assert "PERINGATAN Folder 'lampiran/017': Folder foto 'lampiran/017' tidak cocok" in out
 
 
 def test_check_bad_today_is_usage_error(office: Path) -> None:

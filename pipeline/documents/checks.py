@@ -38,7 +38,7 @@ class TemplateSet:
 
 
 def template_problem(spec: DocumentSpec, message: str, hint: str, value: str = "") -> Problem:
-    return error(spec.template, None, "", value, message, hint)
+    return error(spec.template, None, "", value, message, hint, place="Templat")
 
 
 # A long-lived process (watch mode) checks each template version once; other runs use the cache file.

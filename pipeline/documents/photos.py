@@ -127,7 +127,8 @@ def check_logo(templates: Path, checks: PhotoChecks | None = None, max_bytes: in
         return path, None
     return None, warning(templates.name, None, "", path.name,
                          f"Logo '{templates.name}/logo.png' tidak dipakai: {reason}.",
-                         "Ganti dengan PNG/JPEG biasa, mis. 600×600 piksel; kop dicetak tanpa logo.")
+                         "Ganti dengan PNG/JPEG biasa, mis. 600×600 piksel; kop dicetak tanpa logo.",
+                         place="Folder")
 
 
 _LOGO_CHECKS = PhotoChecks()  # the logo of one process's templates: checked once per version of the file
@@ -194,7 +195,7 @@ def locate_photos(lampiran: Path, requests: Sequence[PhotoRequest], max_bytes: i
                     f"Folder foto 'lampiran/{folders[key][0]}' cocok untuk lebih dari satu permohonan: "
                     f"{shown}; fotonya tidak dipakai di laporan mana pun.",
                     "Letakkan foto di lampiran/<tahun>/<No. Agenda>/ (mis. lampiran/2026/017), atau bedakan "
-                    "No. Agenda yang bentrok.", agenda=requests[i].agenda))
+                    "No. Agenda yang bentrok.", agenda=requests[i].agenda, place="Folder"))
             continue
         index = owners[0]
         variants = folders[key]
@@ -203,7 +204,7 @@ def locate_photos(lampiran: Path, requests: Sequence[PhotoRequest], max_bytes: i
                 f"lampiran/{variants[0]}", None, "", ", ".join(variants),
                 f"Ada {len(variants)} folder foto untuk {requests[index].label()}: "
                 f"{', '.join('lampiran/' + v for v in variants)} (hanya beda huruf besar/kecil).",
-                "Gabungkan fotonya ke satu folder.", agenda=requests[index].agenda))
+                "Gabungkan fotonya ke satu folder.", agenda=requests[index].agenda, place="Folder"))
             continue
         photos, problems = photos_in(lampiran / variants[0], lampiran.parent, requests[index].agenda,
                                      max_bytes, checks)
@@ -221,7 +222,7 @@ def locate_photos(lampiran: Path, requests: Sequence[PhotoRequest], max_bytes: i
                 "fotonya tidak dipakai.",
                 "Nama folder harus sama dengan No. Agenda, di dalam folder tahun Tanggal Diterima (mis. "
                 "lampiran/2026/017). Bila No. Agenda di register kehilangan nol di depannya, format kolom "
-                "No. Agenda sebagai Teks lalu ketik ulang."))
+                "No. Agenda sebagai Teks lalu ketik ulang.", place="Folder"))
     return result
 
 
@@ -262,7 +263,8 @@ def photos_in(folder: Path, inbox: Path, agenda: str, max_bytes: int, checks: Ph
     if _leaves(folder, inbox):
         return [], [warning(where, None, "", folder.name, f"Folder foto '{where}' adalah tautan (symlink) ke "
                             "luar inbox/; fotonya tidak dibaca.",
-                            "Salin fotonya ke folder biasa di inbox/lampiran/.", agenda=agenda)]
+                            "Salin fotonya ke folder biasa di inbox/lampiran/.", agenda=agenda,
+                            place="Folder")]
     found: list[ImageRef] = []
     problems: list[Problem] = []
     pixels = 0
@@ -280,7 +282,8 @@ def photos_in(folder: Path, inbox: Path, agenda: str, max_bytes: int, checks: Ph
                           f"{MAX_REQUEST_PIXELS / 1e6:.0f} megapiksel")
         if reason:
             problems.append(warning(where, None, "", path.name, f"Foto '{path.name}' dilewati: {reason}.",
-                                    "Ganti dengan foto JPEG/PNG biasa yang lebih kecil.", agenda=agenda))
+                                    "Ganti dengan foto JPEG/PNG biasa yang lebih kecil.", agenda=agenda,
+                                    place="Folder"))
             continue
         found.append(image_ref(path, 75))
     return found, problems

@@ -87,7 +87,7 @@ def write_folder(job: FolderJob, now: datetime, fast: FastTemplates | None = Non
                                          f"Dokumen '{doc.filename}' untuk No. Agenda {job.agenda} gagal "
                                          f"dibuat: {type(err).__name__}: {err}",
                                          "Periksa templat dan isian permohonan ini.",
-                                         agenda=job.agenda))
+                                         agenda=job.agenda, place="Templat"))
     outcomes = list(_writers().map(lambda item: _write_document(job.folder / item[0].filename, item[1], now,
                                                                 job.agenda), rendered))
     for (doc, data), (written, locked, problems) in zip(rendered, outcomes):
@@ -168,7 +168,7 @@ def _write_document(target: Path, data: bytes, now: datetime, agenda: str
         return False, [], [error(target.name, None, "", agenda,
                                  f"Dokumen '{target.name}' tidak dapat ditulis: {err}",
                                  "Periksa ruang disk dan izin tulis outbox; dokumen lama tetap utuh.",
-                                 agenda=agenda)]
+                                 agenda=agenda, place="Dokumen")]
     return True, [], []
 
 
