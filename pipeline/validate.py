@@ -85,7 +85,7 @@ def build_calendar(register: Register) -> WorkCalendar:
 def validate_register(register: Register, today: date, calendar: WorkCalendar | None = None) -> Validation:
     calendar = calendar or build_calendar(register)
     staff = Staff.from_records(register.pegawai)
-    own = [*register.problems, *_check_pegawai(register, today)]
+    own = _check_pegawai(register, today)  # the register's own problems are sorted out below
     by_agenda: dict[str, list[Record]] = defaultdict(list)
     by_key: dict[tuple[int | None, str], list[Record]] = defaultdict(list)
     for r in register.permohonan:
@@ -124,7 +124,7 @@ def validate_register(register: Register, today: date, calendar: WorkCalendar | 
         elif p.sheet == PERMOHONAN and p.row and p.row > 1:
             row_problems[p.row].append(p)
             moved.add(i)
-    own = [p for i, p in enumerate(register.problems) if i not in moved] + own[len(register.problems):]
+    own = [p for i, p in enumerate(register.problems) if i not in moved] + own
     assessments = []
     for r in register.permohonan:
         agenda = r.text("no_agenda")

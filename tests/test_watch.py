@@ -338,13 +338,7 @@ def test_an_excel_save_is_processed_once_it_is_whole(office: Path, mode: str,
     register is never read half-saved), and the whole one is processed one quiet window and one
     stability check after its last event — the save pattern, not a long fixed wait, sets the pace."""
     save_register(office / REGISTER, "Sebelum")
-    seen: list[str] = []
-
-    def observed(settings: Settings) -> Any:
-        seen.append(text(office / DISPOSISI))
-        return process(settings)
-
-    sim = Simulation(office, mode, monkeypatch, run=observed)
+    sim = Simulation(office, mode, monkeypatch)
     temp = office / "inbox" / "Cedd4100"
 
     def first_half() -> None:
