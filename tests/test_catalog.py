@@ -58,9 +58,10 @@ def test_field_list_gives_meaning_and_example_of_each_field() -> None:
 
 
 def test_the_laporan_lists_as_lampiran_the_documents_the_catalog_attaches() -> None:
-    lampiran = sample_fields(TODAY)["laporan"].lampiran
-    titles = [d.title for d in sorted((d for d in DOCUMENTS if d.lampiran), key=lambda d: d.lampiran)]
-    assert [item for item in lampiran if item in titles] == titles
+    """In the order the catalog gives (berita acara with its formulir, isian, penarikan), then the photos."""
+    assert sample_fields(TODAY)["laporan"].lampiran == [
+        "Berita Acara Pekerjaan", "Formulir Pemeliharaan Server", "Formulir Isian Kelengkapan",
+        "Formulir Penarikan Perangkat", "Dokumentasi foto (2 foto)"]
 
 
 def test_conditions_are_declared_with_the_document() -> None:
